@@ -22,6 +22,9 @@ Set-StrictMode -Version Latest
 
 # Pinned tools, in one place.
 $PesterVersion = '5.7.1'
+# AWSSDK.Core versions that AWS Tools for PowerShell may have loaded before VaultCopy (load-order tests).
+$AwsToolsSdkCoreVersion = '3.7.402'
+$OlderV4SdkCoreVersion = '4.0.3.3'
 
 $Root = $PSScriptRoot
 $OutDir = Join-Path $Root 'out'
@@ -37,6 +40,18 @@ function Get-ModuleVersion {
 }
 
 function Get-ModuleDirectory { Join-Path $OutDir "VaultCopy/$(Get-ModuleVersion)" }
+
+function Invoke-PwshScript {
+    # A separate pwsh process (binary modules cannot be unloaded). Under `dotnet pwsh` the process is dotnet itself.
+    param([string] $Script, [string[]] $Arguments)
+    $dll = Join-Path $PSHOME 'pwsh.dll'
+    if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*' -and (Test-Path $dll)) {
+        & ([Environment]::ProcessPath) $dll -NoProfile -NonInteractive -File $Script @Arguments
+    }
+    else {
+        & ([Environment]::ProcessPath) -NoProfile -NonInteractive -File $Script @Arguments
+    }
+}
 
 function Invoke-Native {
     param([string] $FilePath, [string[]] $Arguments)
@@ -68,11 +83,13 @@ function Invoke-Build {
 
 function Get-PesterModulePath {
     $pester = Join-Path $ToolsDir "packages/pester/$PesterVersion/tools/Pester.psd1"
-    if (-not (Test-Path $pester)) {
-        Write-Host "Restoring Pester $PesterVersion from the NuGet feed"
+    $olderCore = Join-Path $ToolsDir "packages/awssdk.core/$OlderV4SdkCoreVersion"
+    if (-not (Test-Path $pester) -or -not (Test-Path $olderCore)) {
+        Write-Host "Restoring Pester $PesterVersion and the AWSSDK.Core versions for load-order tests from the NuGet feed"
         $restoreDir = Join-Path $ToolsDir 'restore'
         New-Item -ItemType Directory -Force $restoreDir | Out-Null
-        # A throwaway project whose only job is to download the Pester package (it holds the module under tools/).
+        # A throwaway project whose only job is to download packages: Pester (it holds the module under tools/)
+        # and the AWSSDK.Core builds that the load-order tests put into a session before VaultCopy.
         @"
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
@@ -81,6 +98,7 @@ function Get-PesterModulePath {
   </PropertyGroup>
   <ItemGroup>
     <PackageDownload Include="Pester" Version="[$PesterVersion]" />
+    <PackageDownload Include="AWSSDK.Core" Version="[$AwsToolsSdkCoreVersion];[$OlderV4SdkCoreVersion]" />
   </ItemGroup>
 </Project>
 "@ | Set-Content (Join-Path $restoreDir 'PesterRestore.csproj')
@@ -136,10 +154,10 @@ function Invoke-Test {
 
         Write-Host 'Running Pester against the built module'
         $summary = Join-Path $ResultsDir 'pester-summary.json'
-        $pwsh = (Get-Process -Id $PID).Path
-        & $pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterRun.ps1') `
-            -PesterPath (Get-PesterModulePath) -ModulePath (Join-Path (Get-ModuleDirectory) 'VaultCopy.psd1') `
-            -EmulatorPath (Join-Path $EmulatorDir 'VaultCopy.Emulator.dll') -ResultsDirectory $ResultsDir -SummaryPath $summary
+        Invoke-PwshScript (Join-Path $Root 'tests/Invoke-PesterRun.ps1') @(
+            '-PesterPath', (Get-PesterModulePath), '-ModulePath', (Join-Path (Get-ModuleDirectory) 'VaultCopy.psd1'),
+            '-EmulatorPath', (Join-Path $EmulatorDir 'VaultCopy.Emulator.dll'), '-ToolPackages', (Join-Path $ToolsDir 'packages'),
+            '-ResultsDirectory', $ResultsDir, '-SummaryPath', $summary)
         $pesterOk = $LASTEXITCODE -eq 0
         $pester = if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     }
@@ -177,10 +195,9 @@ function Invoke-Demo {
     $emulator = Start-Emulator
     try {
         Write-Host "Emulator (demo world) at $($emulator.Url)"
-        $pwsh = (Get-Process -Id $PID).Path
-        & $pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'examples/Demo.ps1') `
-            -ModulePath (Join-Path (Get-ModuleDirectory) 'VaultCopy.psd1') -EndpointUrl $emulator.Url `
-            -DemoWorld (Join-Path $Root 'tests/VaultCopy.Emulator/Fixtures/demo-world.json')
+        Invoke-PwshScript (Join-Path $Root 'examples/Demo.ps1') @(
+            '-ModulePath', (Join-Path (Get-ModuleDirectory) 'VaultCopy.psd1'), '-EndpointUrl', $emulator.Url,
+            '-DemoWorld', (Join-Path $Root 'tests/VaultCopy.Emulator/Fixtures/demo-world.json'))
         if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
     }
     finally {
