@@ -156,4 +156,20 @@ public class PolicyParsingTests
         Assert.Null(doc);
         Assert.Equal(ex.Message, error);
     }
+
+    [Fact]
+    public void Kms_leniency_accepts_a_statement_without_action_that_then_has_no_effect()
+    {
+        const string json = """
+            {"Version":"2012-10-17","Statement":[
+              {"Sid":"Forgot the action","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Resource":"*"}]}
+            """;
+        Assert.Throws<MalformedPolicyException>(() => PolicyDocument.Parse(json));
+
+        PolicyDocument doc = PolicyDocument.Parse(json, new PolicyParseOptions { AllowStatementsWithoutAction = true });
+
+        Assert.False(doc.Statements[0].HasAction);
+        var request = PolicyKit.Request("root:" + PolicyKit.Owner, "kms:Decrypt", PolicyKit.KeyArn);
+        Assert.Equal(PolicyDecision.ImplicitDeny, PolicyEvaluator.Evaluate(doc, request, isResourcePolicy: true));
+    }
 }
