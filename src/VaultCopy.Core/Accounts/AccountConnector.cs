@@ -197,7 +197,7 @@ public static partial class AccountConnector
         {
             string where = profileLocation is null ? "the shared credentials and config files" : profileLocation;
             throw new VaultCopyException(
-                VaultCopyErrorKind.InvalidConfiguration, "ProfileNotFound",
+                VaultCopyErrorKind.NotFound, "ProfileNotFound",
                 $"The profile '{profileName}' ({via}) was not found in {where}.",
                 "Check the name with Get-AWSCredential -ListProfileDetail, or pass -ProfileLocation to the file that holds it.");
         }
