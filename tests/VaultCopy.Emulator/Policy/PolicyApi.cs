@@ -42,6 +42,11 @@ public sealed class AuthorizationRequest
 
     public required string PrincipalAccount { get; init; }
 
+    /// <summary>For a role session: <c>arn:aws:sts::ACCT:assumed-role/NAME/SESSION</c>, so that a Principal naming
+    /// that exact session matches. Optional; an assumed-role ARN in <see cref="PrincipalArn"/> or in the context key
+    /// aws:userid is recognised too.</summary>
+    public string? SessionArn { get; init; }
+
     /// <summary>Set when an AWS service principal (e.g. <c>ec2.amazonaws.com</c>) is the caller.</summary>
     public string? ServicePrincipal { get; init; }
 
