@@ -1,4 +1,4 @@
-using System.Text.Json;
+using VaultCopy.Emulator.Policy;
 
 namespace VaultCopy.Emulator.Model;
 
@@ -11,47 +11,31 @@ public enum PolicyKind
     Resource,
 }
 
-/// <summary>Well-formedness checks for policy JSON kept in the world.</summary>
+/// <summary>Checks for policy JSON kept in the world: the policy engine's grammar plus the principal rule of the kind.</summary>
 public static class PolicyText
 {
-    /// <summary>Null when <paramref name="json"/> is a usable policy of <paramref name="kind"/>; otherwise the problem.</summary>
+    /// <summary>Null when <paramref name="json"/> is a usable policy of <paramref name="kind"/>; otherwise IAM's complaint.</summary>
     public static string? Check(string json, PolicyKind kind)
     {
-        try
+        ArgumentNullException.ThrowIfNull(json);
+        if (!PolicyDocument.TryParse(json, out var document, out string? error))
         {
-            using var doc = JsonDocument.Parse(json);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return "the document is not a JSON object";
-            }
-
-            if (!doc.RootElement.TryGetProperty("Statement", out var statement)
-                || statement.ValueKind is not (JsonValueKind.Array or JsonValueKind.Object))
-            {
-                return "missing Statement";
-            }
-
-            var statements = statement.ValueKind == JsonValueKind.Array ? statement.EnumerateArray().ToList() : [statement];
-            foreach (var s in statements)
-            {
-                bool hasPrincipal = s.ValueKind == JsonValueKind.Object
-                    && (s.TryGetProperty("Principal", out _) || s.TryGetProperty("NotPrincipal", out _));
-                if (kind == PolicyKind.Identity && hasPrincipal)
-                {
-                    return "Policy document should not specify a principal.";
-                }
-
-                if (kind == PolicyKind.Resource && !hasPrincipal)
-                {
-                    return "Has prohibited field Principal missing: a resource policy statement must name a Principal.";
-                }
-            }
-
-            return null;
+            return error;
         }
-        catch (JsonException ex)
+
+        foreach (var statement in document.Statements)
         {
-            return "not valid JSON: " + ex.Message;
+            if (kind == PolicyKind.Identity && statement.HasPrincipal)
+            {
+                return "Policy document should not specify a principal.";
+            }
+
+            if (kind == PolicyKind.Resource && !statement.HasPrincipal)
+            {
+                return "Missing required field Principal.";
+            }
         }
+
+        return null;
     }
 }

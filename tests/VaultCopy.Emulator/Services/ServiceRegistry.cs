@@ -1,3 +1,5 @@
+using VaultCopy.Emulator.Services.Sts;
+
 namespace VaultCopy.Emulator.Services;
 
 /// <summary>The one list of service plug-ins and world extensions. Add KMS, EC2, RDS, IAM, SSM here.</summary>
@@ -5,6 +7,7 @@ public static class ServiceRegistry
 {
     public static IReadOnlyList<IAwsService> Services { get; } =
     [
+        new StsService(),
     ];
 
     public static IReadOnlyList<IWorldExtension> Extensions { get; } = [];
