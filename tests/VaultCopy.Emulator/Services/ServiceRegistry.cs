@@ -1,0 +1,17 @@
+using VaultCopy.Emulator.Services.Sts;
+
+namespace VaultCopy.Emulator.Services;
+
+/// <summary>The one list of service plug-ins and world extensions. Add KMS, EC2, RDS, IAM, SSM here.</summary>
+public static class ServiceRegistry
+{
+    public static IReadOnlyList<IAwsService> Services { get; } =
+    [
+        new StsService(),
+    ];
+
+    public static IReadOnlyList<IWorldExtension> Extensions { get; } = [];
+
+    public static IAwsService? Find(string signingName) =>
+        Services.FirstOrDefault(s => string.Equals(s.SigningName, signingName, StringComparison.Ordinal));
+}
