@@ -47,3 +47,49 @@ function Invoke-EmulatorControl {
 function Reset-TestEmulator { param([string] $Url) Invoke-EmulatorControl -Url $Url -Path 'reset' -Method POST | Out-Null }
 
 function Get-DemoWorld { Get-Content -Raw $script:DemoWorldPath | ConvertFrom-Json }
+
+function Get-DemoAccessKey {
+    # The fake demo-world keys of one user, e.g. Get-DemoAccessKey origin-admin.
+    param([Parameter(Mandatory)] [string] $UserName)
+    $user = (Get-DemoWorld).accounts.users | Where-Object name -eq $UserName
+    if (-not $user) { throw "No user $UserName in the demo world." }
+    $user.accessKeys[0]
+}
+
+function Connect-DemoOrigin {
+    param([Parameter(Mandatory)] [string] $Url, [string] $UserName = 'origin-admin', [string] $Region = 'eu-west-1')
+    $key = Get-DemoAccessKey $UserName
+    Connect-VaultAccount -AccessKey $key.accessKeyId -SecretKey $key.secretAccessKey -Region $Region -EndpointUrl $Url
+}
+
+function Connect-DemoVault {
+    param([Parameter(Mandatory)] $Origin)
+    Connect-VaultAccount -SourceAccount $Origin -RoleArn 'arn:aws:iam::222222222222:role/VaultCopyVault' -ExternalId 'vaultcopy-demo'
+}
+
+function Invoke-IsolatedPwsh {
+    # Runs a script in a fresh pwsh with its own cache folder (the startup JIT profile would otherwise carry
+    # assembly-resolution state between runs) and returns its exit code and every line it wrote.
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
+    $cache = Join-Path ([IO.Path]::GetTempPath()) "vaultcopy-cache-$([guid]::NewGuid().ToString('n'))"
+    New-Item -ItemType Directory $cache | Out-Null
+    $scriptFile = Join-Path $cache 'script.ps1'
+    Set-Content -Path $scriptFile -Value $Script
+    $saved = @{}
+    $Environment['XDG_CACHE_HOME'] = $cache
+    foreach ($name in $Environment.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $Environment[$name]) }
+    try {
+        $dll = Join-Path $PSHOME 'pwsh.dll'
+        $output = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') {
+            & ([Environment]::ProcessPath) $dll -NoProfile -NonInteractive -File $scriptFile 2>&1
+        }
+        else {
+            & ([Environment]::ProcessPath) -NoProfile -NonInteractive -File $scriptFile 2>&1
+        }
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = @($output | ForEach-Object { "$_" }) }
+    }
+    finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        Remove-Item -Recurse -Force $cache -ErrorAction SilentlyContinue
+    }
+}

@@ -227,7 +227,7 @@ public static partial class AccountConnector
         {
             return new VaultCopyException(
                 VaultCopyErrorKind.PermissionDenied, "AssumeRoleDenied",
-                $"AWS refused to let the caller assume {request.RoleArn}: {denied.Message}",
+                $"AWS refused to let the caller assume {request.RoleArn}: {denied.Message.TrimEnd('.')}.",
                 "The role's trust policy must trust the calling account or principal (with the same -ExternalId, if it asks for one), " +
                 "and the caller's own policy must allow sts:AssumeRole on the role.",
                 denied.ErrorCode, denied);
