@@ -73,9 +73,10 @@ function Invoke-Build {
     $manifest = $manifest -replace "ModuleVersion(\s*)= '[^']*'", "ModuleVersion`$1= '$(Get-ModuleVersion)'"
     Set-Content -Path (Join-Path $moduleDir 'VaultCopy.psd1') -Value $manifest -NoNewline
     Copy-Item (Join-Path $Root 'VaultCopy.Format.ps1xml') $moduleDir
-    if (Test-Path (Join-Path $Root 'docs/help')) {
-        Copy-Item -Recurse (Join-Path $Root 'docs/help/*') $moduleDir
-    }
+    # External help is generated from docs/help/*.psd1 against the built cmdlets, in a separate process.
+    Invoke-PwshScript (Join-Path $Root 'docs/help/New-CmdletHelp.ps1') @(
+        '-ModulePath', (Join-Path $moduleDir 'VaultCopy.psd1'), '-OutputPath', (Join-Path $moduleDir 'VaultCopy.dll-Help.xml'))
+    if ($LASTEXITCODE -ne 0) { throw 'Generating the cmdlet help failed.' }
 
     Invoke-Native dotnet @('publish', (Join-Path $Root 'tests/VaultCopy.Emulator'), '-c', $Configuration, '-o', $EmulatorDir, '--nologo', '-v', 'quiet')
     Write-Host "Built module: $(Join-Path $moduleDir 'VaultCopy.psd1')"

@@ -107,4 +107,24 @@ Describe 'The module manifest' {
         $props = [xml](Get-Content -Raw (Join-Path $PSScriptRoot '../Directory.Build.props'))
         $Manifest.ModuleVersion | Should -Be (@($props.Project.PropertyGroup.VaultCopyVersion | Where-Object { $_ })[0])
     }
+
+    It 'documents every cmdlet with a synopsis, every parameter and at least one example' {
+        $result = Invoke-IsolatedPwsh -Script @"
+Import-Module '$ModulePath'
+foreach (`$c in Get-Command -Module VaultCopy -CommandType Cmdlet) {
+    `$help = Get-Help `$c.Name -Full
+    `$undocumented = @(`$help.parameters.parameter | Where-Object { -not (`$_.description | Out-String).Trim() }).Count
+    "`$(`$c.Name)|`$(@(`$help.examples.example).Count)|`$(`$help.Synopsis)|`$undocumented"
+}
+"@
+        $result.ExitCode | Should -Be 0
+        $lines = $result.Output | Where-Object { $_ -like '*-Vault*|*' }
+        $lines.Count | Should -Be $Manifest.CmdletsToExport.Count
+        foreach ($line in $lines) {
+            $name, $examples, $synopsis, $undocumented = $line -split '\|'
+            [int]$examples | Should -BeGreaterThan 0 -Because "$name needs examples"
+            $synopsis | Should -Not -BeLike "$name*" -Because "$name needs a synopsis, not the generated syntax"
+            [int]$undocumented | Should -Be 0 -Because "$name documents every parameter"
+        }
+    }
 }
