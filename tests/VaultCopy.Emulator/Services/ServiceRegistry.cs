@@ -1,3 +1,4 @@
+using VaultCopy.Emulator.Services.Iam;
 using VaultCopy.Emulator.Services.Sts;
 
 namespace VaultCopy.Emulator.Services;
@@ -8,6 +9,7 @@ public static class ServiceRegistry
     public static IReadOnlyList<IAwsService> Services { get; } =
     [
         new StsService(),
+        new IamService(),
     ];
 
     public static IReadOnlyList<IWorldExtension> Extensions { get; } = [];
