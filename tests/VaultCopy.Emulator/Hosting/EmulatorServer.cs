@@ -42,9 +42,6 @@ public sealed class EmulatorServer : IAsyncDisposable
     /// <summary>What each operation read and wrote, for the model-conformance test; off until enabled.</summary>
     public WireRecorder Recorder { get; } = new();
 
-    /// <summary>The fixture that <see cref="Reset"/> returns to.</summary>
-    internal string FixtureJson => _fixtureJson;
-
     /// <exception cref="FixtureException">The fixture is invalid.</exception>
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default)
     {
@@ -60,7 +57,6 @@ public sealed class EmulatorServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
         });
         builder.Logging.ClearProviders();
-        builder.Services.AddRoutingCore();
         var app = builder.Build();
 
         var server = new EmulatorServer(app, fixture);
