@@ -231,14 +231,15 @@ internal static partial class IamPolicySimulator
         var missing = MissingContextKeys(evaluated, authorization, context);
         bool specificResource = authorization.Resource != "*";
 
-        // EvalDecisionDetails: per policy type across accounts; present but empty for a same-account simulation of
-        // a specific resource; absent for a same-account simulation of "*" (EvaluationResult documentation).
+        // EvalDecisionDetails: per policy type across accounts (the types that took part); present but empty for a
+        // same-account simulation of a specific resource; absent for a same-account simulation of "*"
+        // (EvaluationResult documentation; key names from the cross-account example of the API Reference).
         XElement? details = null;
         if (crossAccount)
         {
             details = new XElement("EvalDecisionDetails",
                 Entry("IAM Policy", identityDecision),
-                Entry("Resource Policy", resourceEvaluation?.Decision ?? PolicyDecision.ImplicitDeny),
+                resourceEvaluation is null ? null : Entry("Resource Policy", resourceEvaluation.Decision),
                 boundaryEvaluation is null ? null : Entry("Permissions Boundary Policy", boundaryEvaluation.Decision));
         }
         else if (specificResource)
