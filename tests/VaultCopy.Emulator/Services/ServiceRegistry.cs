@@ -1,3 +1,4 @@
+using VaultCopy.Emulator.Services.Rds;
 using VaultCopy.Emulator.Services.Sts;
 
 namespace VaultCopy.Emulator.Services;
@@ -8,9 +9,13 @@ public static class ServiceRegistry
     public static IReadOnlyList<IAwsService> Services { get; } =
     [
         new StsService(),
+        new RdsService(),
     ];
 
-    public static IReadOnlyList<IWorldExtension> Extensions { get; } = [];
+    public static IReadOnlyList<IWorldExtension> Extensions { get; } =
+    [
+        new RdsWorldExtension(),
+    ];
 
     /// <summary>KMS as EC2 and RDS use it on a caller's behalf; set by the KMS plug-in, null until it is registered.</summary>
     public static IServiceKeyAccess? KeyAccess { get; set; }
