@@ -64,4 +64,6 @@ public sealed class AccountRegion
     public required string Name { get; init; }
 
     public required Account Account { get; init; }
+
+    public Services.Kms.KmsRegionState Kms { get; } = new();
 }
