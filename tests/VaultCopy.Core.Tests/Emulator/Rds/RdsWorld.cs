@@ -1,6 +1,5 @@
 using Amazon.Runtime;
 using VaultCopy.Emulator.Hosting;
-using VaultCopy.Emulator.Services;
 
 namespace VaultCopy.Core.Tests.Emulator.Rds;
 
@@ -22,35 +21,40 @@ internal static class RdsWorld
     public static readonly AWSCredentials VaultCopier = new BasicAWSCredentials("AKIAVAULTCOPIER00001", "vaultCopierSecretKey/FAKE/DemoOnly+00001");
     public static readonly AWSCredentials OutsiderAdmin = new BasicAWSCredentials("AKIAOUTSIDERADMIN001", "outsiderAdminSecretKey/FAKE/DemoOnly+001");
 
+    // The console's statements for an external account as key user (aws-behaviour.md §4.2).
+    private const string SharedWithVaultPolicy = """
+        { "Version": "2012-10-17", "Statement": [
+          { "Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111111111111:root" }, "Action": "kms:*", "Resource": "*" },
+          { "Sid": "Allow use of the key", "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::222222222222:root" },
+            "Action": [ "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey" ], "Resource": "*" },
+          { "Sid": "Allow attachment of persistent resources", "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::222222222222:root" },
+            "Action": [ "kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant" ], "Resource": "*",
+            "Condition": { "Bool": { "kms:GrantIsForAWSResource": "true" } } } ] }
+        """;
+
     public static string SnapshotArn(string account, string name, string region = Region) => $"arn:aws:rds:{region}:{account}:snapshot:{name}";
 
     public static string ClusterSnapshotArn(string account, string name, string region = Region) => $"arn:aws:rds:{region}:{account}:cluster-snapshot:{name}";
 
-    /// <summary>
-    /// KMS keys as RDS sees them. Until the KMS plug-in lands (branch kms) a test double stands in; one instance serves
-    /// every server in the test run because <see cref="ServiceRegistry.KeyAccess"/> is process-wide.
-    /// </summary>
-    public static FakeKeyAccess Keys { get; } = new();
+    /// <summary>alias/origin-backup, the origin's customer key (also the demo world's): its policy names the vault.</summary>
+    public static TestKey OriginBackup { get; } = new(OriginAccount, Region, "0b000000-0000-4000-8000-000000000001");
 
-    // Declared after Keys: static initializers run in text order.
+    /// <summary>alias/origin-private: API default policy, so only the origin account can use it.</summary>
+    public static TestKey OriginPrivate { get; } = new(OriginAccount, Region, "0b000000-0000-4000-8000-000000000002");
 
-    /// <summary>alias/origin-backup, the origin's customer key (also the demo world's), usable by the vault.</summary>
-    public static FakeKey OriginBackup { get; } = Keys.Add(OriginAccount, Region, "origin-backup", sharedWith: VaultAccount);
+    public static TestKey OriginBackupOtherRegion { get; } = new(OriginAccount, OtherRegion, "0b000000-0000-4000-8000-000000000003");
 
-    /// <summary>A customer key of the origin whose key policy does not name the vault.</summary>
-    public static FakeKey OriginPrivate { get; } = Keys.Add(OriginAccount, Region, "origin-private");
+    /// <summary>alias/vault-key in the vault, the key vault copies are re-encrypted with.</summary>
+    public static TestKey VaultKey { get; } = new(VaultAccount, Region, "0b000000-0000-4000-8000-000000000004");
 
-    public static FakeKey OriginBackupOtherRegion { get; } = Keys.Add(OriginAccount, OtherRegion, "origin-backup", sharedWith: VaultAccount);
+    public static TestKey VaultKeyOtherRegion { get; } = new(VaultAccount, OtherRegion, "0b000000-0000-4000-8000-000000000005");
 
-    public static FakeKey VaultKey { get; } = Keys.Add(VaultAccount, Region, "vault-key");
+    /// <summary>alias/vault-disabled: a disabled key.</summary>
+    public static TestKey VaultDisabled { get; } = new(VaultAccount, Region, "0b000000-0000-4000-8000-000000000006");
 
-    public static FakeKey VaultKeyOtherRegion { get; } = Keys.Add(VaultAccount, OtherRegion, "vault-key");
+    public static readonly string Json = JsonTemplate.Replace("SHARED_POLICY", SharedWithVaultPolicy, StringComparison.Ordinal);
 
-    public static FakeKey VaultDisabled { get; } = Keys.Add(VaultAccount, Region, "vault-disabled", state: "Disabled");
-
-    public static void InstallKeys() => ServiceRegistry.KeyAccess ??= Keys;
-
-    public const string Json = """
+    private const string JsonTemplate = """
     {
       "description": "RDS tests: origin snapshots in every sharing and encryption state, the vault they are shared with, an outsider.",
       "accounts": [
@@ -64,6 +68,16 @@ internal static class RdsWorld
           ],
           "regions": {
             "eu-west-1": {
+              "kms": {
+                "keys": [
+                  { "id": "0b000000-0000-4000-8000-000000000001", "description": "origin-backup", "policy": SHARED_POLICY },
+                  { "id": "0b000000-0000-4000-8000-000000000002", "description": "origin-private" }
+                ],
+                "aliases": [
+                  { "name": "alias/origin-backup", "targetKeyId": "0b000000-0000-4000-8000-000000000001" },
+                  { "name": "alias/origin-private", "targetKeyId": "0b000000-0000-4000-8000-000000000002" }
+                ]
+              },
               "rds": {
                 "dbSnapshots": [
                   { "identifier": "orders-manual-cmk", "dbInstanceIdentifier": "orders", "engine": "postgres", "engineVersion": "16.4", "allocatedStorage": 100,
@@ -92,6 +106,10 @@ internal static class RdsWorld
               }
             },
             "us-east-1": {
+              "kms": {
+                "keys": [ { "id": "0b000000-0000-4000-8000-000000000003", "description": "origin-backup", "policy": SHARED_POLICY } ],
+                "aliases": [ { "name": "alias/origin-backup", "targetKeyId": "0b000000-0000-4000-8000-000000000003" } ]
+              },
               "rds": {
                 "dbSnapshots": [
                   { "identifier": "orders-use1-cmk", "dbInstanceIdentifier": "orders", "kmsKeyId": "alias/origin-backup", "restoreAccounts": [ "222222222222" ] },
@@ -114,7 +132,27 @@ internal static class RdsWorld
                 { "Effect": "Allow", "Action": [ "rds:DescribeDBSnapshots", "rds:CopyDBSnapshot" ], "Resource": "*" },
                 { "Effect": "Deny", "Action": "rds:CopyDBSnapshot", "Resource": "arn:aws:rds:*:*:snapshot:forbidden-*" }
               ] } } }
-          ]
+          ],
+          "regions": {
+            "eu-west-1": {
+              "kms": {
+                "keys": [
+                  { "id": "0b000000-0000-4000-8000-000000000004", "description": "vault-key" },
+                  { "id": "0b000000-0000-4000-8000-000000000006", "description": "vault-disabled", "state": "Disabled" }
+                ],
+                "aliases": [
+                  { "name": "alias/vault-key", "targetKeyId": "0b000000-0000-4000-8000-000000000004" },
+                  { "name": "alias/vault-disabled", "targetKeyId": "0b000000-0000-4000-8000-000000000006" }
+                ]
+              }
+            },
+            "us-east-1": {
+              "kms": {
+                "keys": [ { "id": "0b000000-0000-4000-8000-000000000005", "description": "vault-key" } ],
+                "aliases": [ { "name": "alias/vault-key", "targetKeyId": "0b000000-0000-4000-8000-000000000005" } ]
+              }
+            }
+          }
         },
         {
           "id": "333333333333",
@@ -126,6 +164,12 @@ internal static class RdsWorld
       ]
     }
     """;
+}
+
+/// <summary>A KMS key of the test world.</summary>
+internal sealed record TestKey(string Account, string Region, string KeyId)
+{
+    public string Arn => $"arn:aws:kms:{Region}:{Account}:key/{KeyId}";
 }
 
 /// <summary>One in-process emulator with <see cref="RdsWorld.Json"/> per test class; each test starts from a reset.</summary>
@@ -140,7 +184,6 @@ public class RdsServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        RdsWorld.InstallKeys();
         Server = await EmulatorServer.StartAsync(new EmulatorOptions { FixtureJson = FixtureJson });
     }
 
