@@ -54,19 +54,19 @@ public sealed class RdsFixtureTests
         var api = new RdsApi(http, server.BaseUri, RdsWorld.OriginAdmin);
 
         var db = await api.OkAsync("DescribeDBSnapshots");
-        Assert.Equal(["origin-orders-manual-awsrds", "origin-orders-manual-cmk", "rds:origin-orders-2026-01-15-03-05"], db.Identifiers().Order(StringComparer.Ordinal));
+        Assert.Equal(["origin-legacy-manual-awsrds", "origin-orders-manual-cmk", "rds:origin-legacy-2026-01-15-03-05"], db.Identifiers().Order(StringComparer.Ordinal));
         var cmk = db.Snapshots().Single(s => s.Field("DBSnapshotIdentifier") == "origin-orders-manual-cmk");
-        var awsRds = db.Snapshots().Single(s => s.Field("DBSnapshotIdentifier") == "origin-orders-manual-awsrds");
+        var awsRds = db.Snapshots().Single(s => s.Field("DBSnapshotIdentifier") == "origin-legacy-manual-awsrds");
         Assert.Equal("arn:aws:kms:eu-west-1:111111111111:key/a1b2c3d4-0000-4000-8000-111111111111", cmk.Field("KmsKeyId"));
         Assert.NotEqual(cmk.Field("KmsKeyId"), awsRds.Field("KmsKeyId"));
         Assert.StartsWith("arn:aws:kms:eu-west-1:111111111111:key/", awsRds.Field("KmsKeyId"), StringComparison.Ordinal);
 
         var clusters = await api.OkAsync("DescribeDBClusterSnapshots");
-        Assert.Equal(["origin-ledger-manual-awsrds", "origin-ledger-manual-cmk"], clusters.Identifiers(cluster: true).Order(StringComparer.Ordinal));
+        Assert.Equal(["origin-ledger-manual-cmk", "origin-legacy-ledger-manual-awsrds"], clusters.Identifiers(cluster: true).Order(StringComparer.Ordinal));
 
         // aws/rds snapshots cannot be shared; the customer-key one can.
         await api.FailsAsync("InvalidDBSnapshotState", 400, "ModifyDBSnapshotAttribute",
-            ("DBSnapshotIdentifier", "origin-orders-manual-awsrds"), ("AttributeName", "restore"), ("ValuesToAdd.AttributeValue.1", RdsWorld.VaultAccount));
+            ("DBSnapshotIdentifier", "origin-legacy-manual-awsrds"), ("AttributeName", "restore"), ("ValuesToAdd.AttributeValue.1", RdsWorld.VaultAccount));
         await api.OkAsync("ModifyDBSnapshotAttribute",
             ("DBSnapshotIdentifier", "origin-orders-manual-cmk"), ("AttributeName", "restore"), ("ValuesToAdd.AttributeValue.1", RdsWorld.VaultAccount));
     }
