@@ -42,6 +42,9 @@ public sealed class RdsAuthorizationTests(RdsServerFixture fixture) : RdsTestBas
 
         var untagged = await Copier.OkAsync("CopyDBSnapshot", ("SourceDBSnapshotIdentifier", source), ("TargetDBSnapshotIdentifier", "untagged"));
         Assert.Equal("untagged", untagged.Snapshot().Field("DBSnapshotIdentifier"));
+
+        // CopyTags from another account's snapshot applies no tags, so it needs no tagging permission.
+        await Copier.OkAsync("CopyDBSnapshot", ("SourceDBSnapshotIdentifier", source), ("TargetDBSnapshotIdentifier", "copy-tags"), ("CopyTags", "true"));
     }
 
     [Fact]

@@ -35,11 +35,6 @@ public sealed partial class RdsService
         string targetArn = RdsNames.SnapshotArnFor(Partition(request), request.Region, caller, kind, target);
         Authorize(request, "Copy" + kind.Element, ArnOf(request, kind, source));
         Authorize(request, "Copy" + kind.Element, targetArn);
-        if (tags.Count > 0 || copyTags)
-        {
-            // Tagging on create needs the tagging permission as well (RDS "Tagging on creation" IAM rules).
-            Authorize(request, "AddTagsToResource", targetArn);
-        }
 
         var sourceSnapshot = FindVisible(request, kind, source) ?? throw RdsErrors.NotFound(kind, source);
         Prepared(request, sourceSnapshot);
@@ -57,6 +52,27 @@ public sealed partial class RdsService
 
         bool crossAccount = !string.Equals(sourceSnapshot.AccountId, caller, StringComparison.Ordinal);
         bool crossRegion = !string.Equals(sourceSnapshot.Region, request.Region, StringComparison.Ordinal);
+
+        // Tags never cross accounts: CopyTags copies the source's tags only from the caller's own snapshot. Explicit
+        // Tags are applied after them and win on the same key.
+        var copyTagList = new List<KeyValuePair<string, string>>();
+        if (copyTags && !crossAccount)
+        {
+            RdsTags.Apply(copyTagList, sourceSnapshot.Tags);
+        }
+
+        RdsTags.Apply(copyTagList, tags);
+        if (copyTagList.Count > RdsTags.MaxTagsPerResource)
+        {
+            throw RdsErrors.InvalidParameterValue($"A resource can have at most {RdsTags.MaxTagsPerResource} tags.");
+        }
+
+        if (copyTagList.Count > 0)
+        {
+            // Tagging on create needs the tagging permission as well (RDS "tagging on creation" IAM rules).
+            Authorize(request, "AddTagsToResource", targetArn);
+        }
+
         var encryption = CopyEncryption(request, kind, sourceSnapshot, kmsKeyId, crossAccount, crossRegion);
 
         int manual = own.Values.Count(s => s.IsManual);
@@ -110,19 +126,7 @@ public sealed partial class RdsService
             CopiedAcrossAccountOrRegion = crossAccount || crossRegion,
         };
 
-        // Tags never cross accounts: CopyTags copies the source's tags only from the caller's own snapshot. Explicit
-        // Tags are applied after them and win on the same key.
-        if (copyTags && !crossAccount)
-        {
-            RdsTags.Apply(copy.Tags, sourceSnapshot.Tags);
-        }
-
-        RdsTags.Apply(copy.Tags, tags);
-        if (copy.Tags.Count > RdsTags.MaxTagsPerResource)
-        {
-            throw RdsErrors.InvalidParameterValue($"A resource can have at most {RdsTags.MaxTagsPerResource} tags.");
-        }
-
+        copy.Tags.AddRange(copyTagList);
         own[copy.Identifier] = copy;
         return AwsResponse.Query(request, RdsXml.Snapshot(copy, caller));
     }

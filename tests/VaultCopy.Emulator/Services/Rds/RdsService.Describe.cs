@@ -148,12 +148,10 @@ public sealed partial class RdsService
 
     private static bool MatchesFilter(RdsSnapshot snapshot, RdsKind kind, string caller, string name, IReadOnlyList<string> values)
     {
-        bool owner = string.Equals(snapshot.AccountId, caller, StringComparison.Ordinal);
         return name switch
         {
             _ when name == kind.DatabaseFilter => values.Any(v => MatchesDatabase(snapshot, v)),
-            _ when name == kind.IdentifierFilter => values.Any(v => MatchesIdentifier(snapshot, caller, v)
-                || (!owner && string.Equals(v, snapshot.Arn, StringComparison.OrdinalIgnoreCase))),
+            _ when name == kind.IdentifierFilter => values.Any(v => MatchesIdentifier(snapshot, caller, v)),
             _ when name == kind.ResourceIdFilter => values.Contains(RdsXml.ResourceId(snapshot), StringComparer.Ordinal),
             "snapshot-type" => values.Contains(RdsXml.DisplayedType(snapshot, caller), StringComparer.Ordinal),
             "engine" => values.Contains(snapshot.Engine, StringComparer.Ordinal),
