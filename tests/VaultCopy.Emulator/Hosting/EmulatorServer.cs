@@ -38,9 +38,6 @@ public sealed class EmulatorServer : IAsyncDisposable
 
     public CallLog Calls { get; } = new();
 
-    /// <summary>The fixture that <see cref="Reset"/> returns to.</summary>
-    internal string FixtureJson => _fixtureJson;
-
     /// <exception cref="FixtureException">The fixture is invalid.</exception>
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default)
     {
@@ -56,7 +53,6 @@ public sealed class EmulatorServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
         });
         builder.Logging.ClearProviders();
-        builder.Services.AddRoutingCore();
         var app = builder.Build();
 
         var server = new EmulatorServer(app, fixture);
