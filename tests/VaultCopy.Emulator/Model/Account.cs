@@ -64,4 +64,8 @@ public sealed class AccountRegion
     public required string Name { get; init; }
 
     public required Account Account { get; init; }
+
+    public Services.Kms.KmsRegionState Kms { get; } = new();
+
+    public Services.Rds.RdsRegionState Rds { get; } = new();
 }

@@ -1,4 +1,6 @@
 using VaultCopy.Emulator.Services.Iam;
+using VaultCopy.Emulator.Services.Kms;
+using VaultCopy.Emulator.Services.Rds;
 using VaultCopy.Emulator.Services.Sts;
 
 namespace VaultCopy.Emulator.Services;
@@ -10,12 +12,18 @@ public static class ServiceRegistry
     [
         new StsService(),
         new IamService(),
+        new KmsService(),
+        new RdsService(),
     ];
 
-    public static IReadOnlyList<IWorldExtension> Extensions { get; } = [];
+    public static IReadOnlyList<IWorldExtension> Extensions { get; } =
+    [
+        new KmsWorldExtension(),
+        new RdsWorldExtension(),
+    ];
 
     /// <summary>KMS as EC2 and RDS use it on a caller's behalf; set by the KMS plug-in, null until it is registered.</summary>
-    public static IServiceKeyAccess? KeyAccess { get; set; }
+    public static IServiceKeyAccess? KeyAccess { get; set; } = new KmsServiceKeyAccess();
 
     public static IAwsService? Find(string signingName) =>
         Services.FirstOrDefault(s => string.Equals(s.SigningName, signingName, StringComparison.Ordinal));
