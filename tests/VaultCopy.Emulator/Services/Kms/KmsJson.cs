@@ -31,10 +31,6 @@ internal static class KmsJson
         }
 
         metadata["Origin"] = key.Origin;
-        if (key.Origin == "EXTERNAL")
-        {
-            metadata["ExpirationModel"] = "KEY_MATERIAL_DOES_NOT_EXPIRE";
-        }
 
         metadata["KeyManager"] = key.KeyManager;
         metadata["CustomerMasterKeySpec"] = key.KeySpec;
@@ -67,11 +63,12 @@ internal static class KmsJson
         return metadata;
     }
 
-    public static JsonObject Grant(KmsGrant grant)
+    /// <summary>A <c>GrantListEntry</c>; its KeyId is the key ARN, as in the model's ListGrants example.</summary>
+    public static JsonObject Grant(KmsKey key, KmsGrant grant)
     {
         var entry = new JsonObject
         {
-            ["KeyId"] = grant.KeyId,
+            ["KeyId"] = key.Arn,
             ["GrantId"] = grant.GrantId,
         };
         if (grant.Name is not null)

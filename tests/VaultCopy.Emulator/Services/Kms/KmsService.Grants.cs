@@ -183,7 +183,7 @@ public sealed partial class KmsService
                 && (granteeService is null || g.GranteeServicePrincipal == granteeService))
             .ToList();
         var (page, next) = KmsJson.Page(grants, marker, limit);
-        var body = new JsonObject { ["Grants"] = new JsonArray(page.Select(g => (JsonNode?)KmsJson.Grant(g)).ToArray()) };
+        var body = new JsonObject { ["Grants"] = new JsonArray(page.Select(g => (JsonNode?)KmsJson.Grant(key, g)).ToArray()) };
         return AwsResponse.Json(KmsJson.WithPaging(body, next));
     }
 
