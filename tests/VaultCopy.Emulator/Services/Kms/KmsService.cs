@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using VaultCopy.Emulator.Model;
 using VaultCopy.Emulator.Protocol;
@@ -181,8 +180,9 @@ public sealed partial class KmsService : IAwsService
     {
         var errors = new ValidationErrors(ValidationCode);
         string keyId = RequiredKeyId(json, errors, "KeyId");
-        ReadGrantTokens(json, errors);
+        var tokens = ReadGrantTokens(json, errors);
         errors.ThrowIfAny();
+        CheckGrantTokens(tokens);
 
         // DescribeKey is how AWS services create AWS managed keys from a predefined alias (DescribeKey documentation).
         var key = KmsStore.Resolve(call, keyId, KeyReference.KeyOrAlias, crossAccount: true, createAwsManaged: true);
@@ -515,6 +515,4 @@ public sealed partial class KmsService : IAwsService
     private static string Base64(byte[] bytes) => Convert.ToBase64String(bytes);
 
     private static byte[] RandomBytes(int count) => RandomNumberGenerator.GetBytes(count);
-
-    private static string Utf8(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 }
