@@ -14,6 +14,9 @@ public sealed class EmulatorSettings
     /// </summary>
     public double TimeScale { get; set; } = 1;
 
+    /// <summary>RDS snapshot quotas (defaults are AWS's).</summary>
+    public Services.Rds.RdsQuotaSettings Rds { get; } = new();
+
     public IReadOnlyList<FaultRule> Faults
     {
         get
@@ -61,6 +64,7 @@ public sealed class EmulatorSettings
     public void Reset()
     {
         TimeScale = 1;
+        Rds.Reset();
         ClearFaults();
     }
 }

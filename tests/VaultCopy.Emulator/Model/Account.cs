@@ -66,4 +66,6 @@ public sealed class AccountRegion
     public required Account Account { get; init; }
 
     public Services.Kms.KmsRegionState Kms { get; } = new();
+
+    public Services.Rds.RdsRegionState Rds { get; } = new();
 }

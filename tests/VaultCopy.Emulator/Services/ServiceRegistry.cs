@@ -1,4 +1,6 @@
+using VaultCopy.Emulator.Services.Iam;
 using VaultCopy.Emulator.Services.Kms;
+using VaultCopy.Emulator.Services.Rds;
 using VaultCopy.Emulator.Services.Sts;
 
 namespace VaultCopy.Emulator.Services;
@@ -9,12 +11,15 @@ public static class ServiceRegistry
     public static IReadOnlyList<IAwsService> Services { get; } =
     [
         new StsService(),
+        new IamService(),
         new KmsService(),
+        new RdsService(),
     ];
 
     public static IReadOnlyList<IWorldExtension> Extensions { get; } =
     [
         new KmsWorldExtension(),
+        new RdsWorldExtension(),
     ];
 
     /// <summary>KMS as EC2 and RDS use it on a caller's behalf; set by the KMS plug-in, null until it is registered.</summary>

@@ -90,13 +90,14 @@ public sealed class KmsFixtureTests
         using var http = new HttpClient { BaseAddress = server.BaseUri };
         var state = JsonNode.Parse(await http.GetStringAsync(new Uri("_emulator/state", UriKind.Relative)))!;
         var kms = state["accounts"]!.AsArray().Single(a => (string?)a!["id"] == "111111111111")!["regions"]!["eu-west-1"]!["kms"]!;
-        var key = kms["keys"]!.AsArray().Single()!;
+        // The demo RDS snapshots on aws/rds brought the AWS managed key into being too; this is about the customer key.
+        var key = kms["keys"]!.AsArray().Single(k => (string?)k!["keyManager"] == "CUSTOMER")!;
         Assert.Equal("a1b2c3d4-0000-4000-8000-111111111111", (string?)key["keyId"]);
         Assert.Equal("CUSTOMER", (string?)key["keyManager"]);
         Assert.Equal("Enable IAM User Permissions", (string?)key["policy"]!["Statement"]![0]!["Sid"]);
         Assert.Equal(["alias/origin-backup"], key["aliases"]!.AsArray().Select(a => (string?)a));
         Assert.Single(key["grants"]!.AsArray());
-        Assert.Equal("alias/origin-backup", (string?)kms["aliases"]![0]!["name"]);
+        Assert.Contains("alias/origin-backup", kms["aliases"]!.AsArray().Select(a => (string?)a!["name"]));
         Assert.Null(key["material"]);
     }
 

@@ -26,6 +26,8 @@ public sealed class StsService : IAwsService
 
     public AwsProtocol Protocol => AwsProtocol.Query;
 
+    public IReadOnlyCollection<string> Operations { get; } = ["GetCallerIdentity", "AssumeRole"];
+
     public Task<AwsResponse> HandleAsync(AwsRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
