@@ -64,4 +64,6 @@ public sealed class AccountRegion
     public required string Name { get; init; }
 
     public required Account Account { get; init; }
+
+    public Services.Ec2.Ec2RegionState Ec2 { get; } = new();
 }

@@ -8,9 +8,13 @@ public static class ServiceRegistry
     public static IReadOnlyList<IAwsService> Services { get; } =
     [
         new StsService(),
+        new Ec2.Ec2Service(),
     ];
 
-    public static IReadOnlyList<IWorldExtension> Extensions { get; } = [];
+    public static IReadOnlyList<IWorldExtension> Extensions { get; } =
+    [
+        new Ec2.Ec2WorldExtension(),
+    ];
 
     /// <summary>KMS as EC2 and RDS use it on a caller's behalf; set by the KMS plug-in, null until it is registered.</summary>
     public static IServiceKeyAccess? KeyAccess { get; set; }
