@@ -65,5 +65,7 @@ public sealed class AccountRegion
 
     public required Account Account { get; init; }
 
+    public Services.Kms.KmsRegionState Kms { get; } = new();
+
     public Services.Ec2.Ec2RegionState Ec2 { get; } = new();
 }

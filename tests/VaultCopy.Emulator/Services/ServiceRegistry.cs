@@ -1,3 +1,4 @@
+using VaultCopy.Emulator.Services.Kms;
 using VaultCopy.Emulator.Services.Sts;
 
 namespace VaultCopy.Emulator.Services;
@@ -8,16 +9,18 @@ public static class ServiceRegistry
     public static IReadOnlyList<IAwsService> Services { get; } =
     [
         new StsService(),
+        new KmsService(),
         new Ec2.Ec2Service(),
     ];
 
     public static IReadOnlyList<IWorldExtension> Extensions { get; } =
     [
+        new KmsWorldExtension(),
         new Ec2.Ec2WorldExtension(),
     ];
 
     /// <summary>KMS as EC2 and RDS use it on a caller's behalf; set by the KMS plug-in, null until it is registered.</summary>
-    public static IServiceKeyAccess? KeyAccess { get; set; }
+    public static IServiceKeyAccess? KeyAccess { get; set; } = new KmsServiceKeyAccess();
 
     public static IAwsService? Find(string signingName) =>
         Services.FirstOrDefault(s => string.Equals(s.SigningName, signingName, StringComparison.Ordinal));
