@@ -302,7 +302,6 @@ internal sealed class ControlApi(EmulatorServer server)
     private JsonObject Settings() => new()
     {
         ["timeScale"] = server.Settings.TimeScale,
-        ["quotas"] = new JsonObject(server.Settings.Quotas.Select(q => KeyValuePair.Create(q.Key, (JsonNode?)q.Value))),
         ["faults"] = FaultArray(),
     };
 
@@ -321,29 +320,12 @@ internal sealed class ControlApi(EmulatorServer server)
 
                     server.Settings.TimeScale = scale;
                     break;
-                case "quotas":
-                    SetQuotas(property.Value as JsonObject ?? throw new ControlException(400, "quotas must be an object of quota name → number (or null for AWS's default)."));
-                    break;
                 default:
                     throw new ControlException(400, $"Unknown setting '{property.Key}'.");
             }
         }
 
         return Settings();
-    }
-
-    private void SetQuotas(JsonObject quotas)
-    {
-        foreach (var quota in quotas)
-        {
-            double? value = Number(quotas, quota.Key);
-            if (value is double v && (v < 0 || v != Math.Floor(v)))
-            {
-                throw new ControlException(400, $"Quota '{quota.Key}' must be a whole number of 0 or more (or null).");
-            }
-
-            server.Settings.SetQuota(quota.Key, value is double n ? (int)n : null);
-        }
     }
 
     private JsonObject Faults() => new() { ["faults"] = FaultArray() };

@@ -14,7 +14,7 @@ namespace VaultCopy.Emulator.Hosting;
 /// Every request outside /_emulator/ comes here: route by the SigV4 scope, authenticate, check Action/Version or
 /// X-Amz-Target, hand over to the service plug-in, render errors in the protocol's envelope, and log the call.
 /// </summary>
-internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSettings settings, CallLog calls)
+internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSettings settings, CallLog calls, WireRecorder? recorder = null)
 {
     private static readonly HashSet<string> s_authQueryParameters = new(StringComparer.Ordinal)
     {
@@ -33,6 +33,7 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
         string? region = scope?.Region;
         string? action = null;
         AuthenticationResult? auth = null;
+        WireCall? recording = null;
         AwsResponse response;
         try
         {
@@ -53,6 +54,7 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
             region = auth.Auth!.Region;
             var request = BuildRequest(signable, service, auth, region, requestId);
             action = request.Action;
+            recording = recorder?.Begin(service, request.Action);
             if (settings.TakeFault(service.SigningName, request.Action, request.Caller.AccountId, region) is { } fault)
             {
                 throw new AwsServiceException(fault.Code, fault.Message ?? fault.Code, fault.HttpStatus, senderFault: fault.HttpStatus < 500);
@@ -73,6 +75,11 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
                 ? new AwsServiceException("InternalError", "An internal error has occurred", 500, senderFault: false)
                 : new AwsServiceException("InternalFailure", "The request processing has failed because of an unknown error, exception or failure. " + ex.Message, 500, senderFault: false);
             response = AwsResponse.Error(service, internalError, requestId);
+        }
+
+        if (recording is not null)
+        {
+            recorder!.End(recording, response.StatusCode);
         }
 
         await WriteAsync(context, response, requestId).ConfigureAwait(false);

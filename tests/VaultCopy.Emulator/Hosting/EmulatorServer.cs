@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using VaultCopy.Emulator.Control;
 using VaultCopy.Emulator.Fixtures;
 using VaultCopy.Emulator.Model;
+using VaultCopy.Emulator.Protocol;
 
 namespace VaultCopy.Emulator.Hosting;
 
@@ -38,8 +39,8 @@ public sealed class EmulatorServer : IAsyncDisposable
 
     public CallLog Calls { get; } = new();
 
-    /// <summary>The fixture that <see cref="Reset"/> returns to.</summary>
-    internal string FixtureJson => _fixtureJson;
+    /// <summary>What each operation read and wrote, for the model-conformance test; off until enabled.</summary>
+    public WireRecorder Recorder { get; } = new();
 
     /// <exception cref="FixtureException">The fixture is invalid.</exception>
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default)
@@ -56,12 +57,11 @@ public sealed class EmulatorServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
         });
         builder.Logging.ClearProviders();
-        builder.Services.AddRoutingCore();
         var app = builder.Build();
 
         var server = new EmulatorServer(app, fixture);
         FixtureLoader.Load(server.World, fixture, server.Clock.UtcNow);
-        var pipeline = new AwsPipeline(server.World, server.Clock, server.Settings, server.Calls);
+        var pipeline = new AwsPipeline(server.World, server.Clock, server.Settings, server.Calls, server.Recorder);
         var control = new ControlApi(server);
         app.Run(context => ControlApi.Owns(context.Request.Path) ? control.HandleAsync(context) : pipeline.HandleAsync(context));
 

@@ -7,7 +7,6 @@ namespace VaultCopy.Emulator.Hosting;
 public sealed class EmulatorSettings
 {
     private readonly List<FaultRule> _faults = [];
-    private readonly Dictionary<string, int> _quotas = new(StringComparer.Ordinal);
 
     /// <summary>
     /// How much faster than real time asynchronous work (snapshot/image/DB copies) completes: 1 = AWS-like pacing,
@@ -15,46 +14,11 @@ public sealed class EmulatorSettings
     /// </summary>
     public double TimeScale { get; set; } = 1;
 
-    /// <summary>
-    /// Service quotas changed for this world (e.g. <c>ec2.ConcurrentSnapshotCopies</c>), so benchmarks can lower
-    /// them; a plug-in reads one with <see cref="Quota"/>, passing AWS's default.
-    /// </summary>
-    public IReadOnlyDictionary<string, int> Quotas
-    {
-        get
-        {
-            lock (_quotas)
-            {
-                return new SortedDictionary<string, int>(_quotas, StringComparer.Ordinal);
-            }
-        }
-    }
+    /// <summary>RDS snapshot quotas (defaults are AWS's).</summary>
+    public Services.Rds.RdsQuotaSettings Rds { get; } = new();
 
-    /// <summary>The quota <paramref name="name"/> in force: the value set for this world, else <paramref name="awsDefault"/>.</summary>
-    public int Quota(string name, int awsDefault)
-    {
-        lock (_quotas)
-        {
-            return _quotas.TryGetValue(name, out int value) ? value : awsDefault;
-        }
-    }
-
-    /// <summary>Sets a quota; null returns it to AWS's default.</summary>
-    public void SetQuota(string name, int? value)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        lock (_quotas)
-        {
-            if (value is int v)
-            {
-                _quotas[name] = v;
-            }
-            else
-            {
-                _quotas.Remove(name);
-            }
-        }
-    }
+    /// <summary>EC2 snapshot/AMI quotas (defaults are AWS's).</summary>
+    public Services.Ec2.Ec2QuotaSettings Ec2 { get; } = new();
 
     public IReadOnlyList<FaultRule> Faults
     {
@@ -103,11 +67,9 @@ public sealed class EmulatorSettings
     public void Reset()
     {
         TimeScale = 1;
+        Rds.Reset();
+        Ec2.Reset();
         ClearFaults();
-        lock (_quotas)
-        {
-            _quotas.Clear();
-        }
     }
 }
 

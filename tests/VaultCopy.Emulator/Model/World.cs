@@ -68,9 +68,14 @@ public sealed class World
             return null;
         }
 
-        string name = arn.Resource[(arn.Resource.LastIndexOf('/') + 1)..];
+        // The ARN must carry the role's path; the name matches case-insensitively, as IAM names do.
+        int slash = arn.Resource.LastIndexOf('/');
+        string path = arn.Resource["role".Length..(slash + 1)];
+        string name = arn.Resource[(slash + 1)..];
         return FindAccount(arn.Account) is { } account && account.Partition == arn.Partition
-            && account.Roles.TryGetValue(name, out var role) ? role : null;
+            && account.Roles.TryGetValue(name, out var role) && string.Equals(role.Path, path, StringComparison.Ordinal)
+            ? role
+            : null;
     }
 }
 

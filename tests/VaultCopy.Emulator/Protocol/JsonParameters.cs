@@ -7,10 +7,13 @@ public sealed class JsonParameters(JsonElement body)
 {
     public JsonElement Body { get; } = body.ValueKind == JsonValueKind.Object ? body : EmptyObject();
 
-    public bool Has(string name) => Body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
+    public bool Has(string name) => GetElement(name) is not null;
 
-    public JsonElement? GetElement(string name) =>
-        Body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+    public JsonElement? GetElement(string name)
+    {
+        WireCall.RecordRead(name);
+        return Body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+    }
 
     public string? GetString(string name) => GetElement(name) switch
     {

@@ -51,9 +51,17 @@ public sealed class QueryParameters : IReadOnlyDictionary<string, string>
 
     public string this[string key] => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException(key);
 
-    public bool ContainsKey(string key) => _values.ContainsKey(Prefix + key);
+    public bool ContainsKey(string key)
+    {
+        WireCall.RecordRead(Prefix + key);
+        return _values.ContainsKey(Prefix + key);
+    }
 
-    public bool TryGetValue(string key, [MaybeNullWhen(false)] out string value) => _values.TryGetValue(Prefix + key, out value);
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out string value)
+    {
+        WireCall.RecordRead(Prefix + key);
+        return _values.TryGetValue(Prefix + key, out value);
+    }
 
     public IEnumerator<KeyValuePair<string, string>> GetEnumerator()
     {
@@ -98,11 +106,18 @@ public sealed class QueryParameters : IReadOnlyDictionary<string, string>
     /// the model (<c>member</c> by default, e.g. <c>AttributeValue</c> for RDS ValuesToAdd). An empty list is
     /// sent as <c>{name}=</c> and reads as empty. Null when the list is absent.
     /// </summary>
-    public IReadOnlyList<string>? GetList(string name, string memberName = "member") =>
-        TryGetValue(name, out _) && !HasIndexed(name + "." + memberName) ? [] : GetIndexed(name + "." + memberName);
+    public IReadOnlyList<string>? GetList(string name, string memberName = "member")
+    {
+        WireCall.RecordRead(Prefix + name + "." + memberName + ".#");
+        return TryGetValue(name, out _) && !HasIndexed(name + "." + memberName) ? [] : GetIndexed(name + "." + memberName);
+    }
 
     /// <summary>EC2 flattened list: <c>{name}.N</c> (e.g. <c>UserId.1</c>, <c>SnapshotId.2</c>). Null when absent.</summary>
-    public IReadOnlyList<string>? GetFlatList(string name) => GetIndexed(name);
+    public IReadOnlyList<string>? GetFlatList(string name)
+    {
+        WireCall.RecordRead(Prefix + name + ".#");
+        return GetIndexed(name);
+    }
 
     /// <summary>
     /// A list of structures. EC2: <c>GetStructList("TagSpecification")</c> reads <c>TagSpecification.N.*</c>;
@@ -112,6 +127,7 @@ public sealed class QueryParameters : IReadOnlyDictionary<string, string>
     public IReadOnlyList<QueryParameters> GetStructList(string name, string? memberName = null)
     {
         string listPrefix = memberName is null ? name : name + "." + memberName;
+        WireCall.RecordRead(Prefix + listPrefix + ".#");
         return Indices(listPrefix, structured: true).Select(i => Scope(listPrefix + "." + i.ToString(CultureInfo.InvariantCulture))).ToList();
     }
 

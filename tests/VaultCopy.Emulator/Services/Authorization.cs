@@ -132,16 +132,19 @@ public static class AwsAuthorization
             }
         }
 
-        if (request.World.FindAccount(caller.AccountId) is { } account)
+        lock (request.World.Sync)
         {
-            if (account.OrganizationId is { } org)
+            if (request.World.FindAccount(caller.AccountId) is { } account)
             {
-                keys["aws:PrincipalOrgID"] = [org];
-            }
+                if (account.OrganizationId is { } org)
+                {
+                    keys["aws:PrincipalOrgID"] = [org];
+                }
 
-            if (account.OrganizationPath is { } orgPath)
-            {
-                keys["aws:PrincipalOrgPaths"] = [orgPath];
+                if (account.OrganizationPath is { } orgPath)
+                {
+                    keys["aws:PrincipalOrgPaths"] = [orgPath];
+                }
             }
         }
 

@@ -16,5 +16,11 @@ public interface IAwsService
 
     AwsProtocol Protocol { get; }
 
+    /// <summary>
+    /// The operations this plug-in implements (model names, e.g. <c>AssumeRole</c>). The model-conformance test
+    /// walks them; the default keeps plug-ins that predate it compiling, and they are simply not checked yet.
+    /// </summary>
+    IReadOnlyCollection<string> Operations => [];
+
     Task<AwsResponse> HandleAsync(AwsRequest request, CancellationToken cancellationToken);
 }

@@ -1,4 +1,6 @@
+using VaultCopy.Emulator.Services.Iam;
 using VaultCopy.Emulator.Services.Kms;
+using VaultCopy.Emulator.Services.Rds;
 using VaultCopy.Emulator.Services.Sts;
 
 namespace VaultCopy.Emulator.Services;
@@ -9,13 +11,16 @@ public static class ServiceRegistry
     public static IReadOnlyList<IAwsService> Services { get; } =
     [
         new StsService(),
+        new IamService(),
         new KmsService(),
+        new RdsService(),
         new Ec2.Ec2Service(),
     ];
 
     public static IReadOnlyList<IWorldExtension> Extensions { get; } =
     [
         new KmsWorldExtension(),
+        new RdsWorldExtension(),
         new Ec2.Ec2WorldExtension(),
     ];
 

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
@@ -90,18 +88,13 @@ public sealed class Ec2FixtureTests
     }
 
     [Fact]
-    public async Task Quotas_can_be_set_through_the_control_api()
+    public async Task Quotas_are_set_per_world_and_reset_to_aws_defaults()
     {
         await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { FixtureJson = Ec2Worlds.World });
-        using var http = new HttpClient();
-        var control = new Uri(server.BaseUri, "_emulator/settings");
-        using (var set = await http.PostAsJsonAsync(control, new { quotas = new Dictionary<string, int?> { ["ec2.ConcurrentSnapshotCopies"] = 1 } }))
-        {
-            set.EnsureSuccessStatusCode();
-        }
-
-        var settings = await http.GetFromJsonAsync<JsonObject>(control);
-        Assert.Equal(1, settings!["quotas"]!["ec2.ConcurrentSnapshotCopies"]!.GetValue<int>());
+        Assert.Equal(20, server.Settings.Ec2.ConcurrentSnapshotCopies);
+        Assert.Equal(300, server.Settings.Ec2.ConcurrentImageCopies);
+        Assert.Equal(1000, server.Settings.Ec2.ImageSharingEntities);
+        server.Settings.Ec2.ConcurrentSnapshotCopies = 1;
 
         using var ec2 = new AmazonEC2Client(
             new BasicAWSCredentials(Ec2Worlds.OriginAdmin.AccessKeyId, Ec2Worlds.OriginAdmin.SecretAccessKey),
@@ -110,12 +103,15 @@ public sealed class Ec2FixtureTests
         await Ec2Assert.Fails("ResourceLimitExceeded",
             () => ec2.CopySnapshotAsync(new CopySnapshotRequest { SourceRegion = Ec2Worlds.HomeRegion, SourceSnapshotId = Ec2Worlds.PlainSnapshot }));
 
+        using var http = new HttpClient();
         using (var reset = await http.PostAsync(new Uri(server.BaseUri, "_emulator/reset"), null))
         {
             reset.EnsureSuccessStatusCode();
         }
 
-        Assert.Empty(server.Settings.Quotas);
+        Assert.Equal(20, server.Settings.Ec2.ConcurrentSnapshotCopies);
+        await ec2.CopySnapshotAsync(new CopySnapshotRequest { SourceRegion = Ec2Worlds.HomeRegion, SourceSnapshotId = Ec2Worlds.PlainSnapshot });
+        await ec2.CopySnapshotAsync(new CopySnapshotRequest { SourceRegion = Ec2Worlds.HomeRegion, SourceSnapshotId = Ec2Worlds.PlainSnapshot });
     }
 
     private static World Load(string ec2Section)

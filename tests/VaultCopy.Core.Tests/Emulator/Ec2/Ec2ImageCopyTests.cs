@@ -241,7 +241,7 @@ public sealed class Ec2ImageCopyTests(Ec2EmulatorFixture fixture) : Ec2TestBase(
         }), HttpStatusCode.Forbidden);
         Assert.Empty((await Vault.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["self"] })).Images ?? []);
 
-        Fixture.Server.Settings.SetQuota("ec2.ConcurrentImageCopies", 2);
+        Fixture.Server.Settings.Ec2.ConcurrentImageCopies = 2;
         await Vault.CopyImageAsync(new CopyImageRequest { Name = "one", SourceImageId = SharedImage, SourceRegion = HomeRegion });
         await Vault.CopyImageAsync(new CopyImageRequest { Name = "two", SourceImageId = SharedImage, SourceRegion = HomeRegion });
         await Ec2Assert.Fails("ResourceLimitExceeded",

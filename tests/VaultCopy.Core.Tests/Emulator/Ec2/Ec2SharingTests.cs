@@ -314,7 +314,7 @@ public sealed class Ec2SharingTests(Ec2EmulatorFixture fixture) : Ec2TestBase(fi
     [Fact]
     public async Task The_sharing_entity_quota_counts_accounts_organizations_and_ous()
     {
-        Fixture.Server.Settings.SetQuota("ec2.ImageSharingEntities", 3);
+        Fixture.Server.Settings.Ec2.ImageSharingEntities = 3;
         await Origin.ModifyImageAttributeAsync(new ModifyImageAttributeRequest
         {
             ImageId = SharedImage,

@@ -204,14 +204,14 @@ public sealed class Ec2SnapshotCopyTests(Ec2EmulatorFixture fixture) : Ec2TestBa
     [Fact]
     public async Task The_concurrency_quota_can_be_lowered_for_a_world()
     {
-        Fixture.Server.Settings.SetQuota("ec2.ConcurrentSnapshotCopies", 2);
+        Fixture.Server.Settings.Ec2.ConcurrentSnapshotCopies = 2;
         await Origin.CopySnapshotAsync(new CopySnapshotRequest { SourceRegion = HomeRegion, SourceSnapshotId = PlainSnapshot });
         await Origin.CopySnapshotAsync(new CopySnapshotRequest { SourceRegion = HomeRegion, SourceSnapshotId = PlainSnapshot });
         await Ec2Assert.Fails("ResourceLimitExceeded",
             () => Origin.CopySnapshotAsync(new CopySnapshotRequest { SourceRegion = HomeRegion, SourceSnapshotId = PlainSnapshot }));
 
         // A failed copy no longer counts.
-        Fixture.Server.Settings.SetQuota("ec2.ConcurrentSnapshotCopies", 1);
+        Fixture.Server.Settings.Ec2.ConcurrentSnapshotCopies = 1;
         Fixture.Advance(TimeSpan.FromHours(1));
         var failing = await Vault.CopySnapshotAsync(new CopySnapshotRequest { SourceRegion = HomeRegion, SourceSnapshotId = SharedPrivateKeySnapshot });
         await Ec2Assert.Fails("ResourceLimitExceeded",

@@ -50,7 +50,7 @@ public sealed partial class Ec2Service
         }
 
         var destination = request.CallerRegion.Ec2;
-        int limit = request.Settings.Quota(Ec2Constants.ConcurrentSnapshotCopiesQuota, Ec2Constants.DefaultConcurrentSnapshotCopies);
+        int limit = request.Settings.Ec2.ConcurrentSnapshotCopies;
         int inFlight = destination.Snapshots.Values.Count(s => s.Copy is { ImageId: null } && Ec2Lifecycle.InProgress(s, now));
         if (inFlight >= limit)
         {
@@ -168,7 +168,7 @@ public sealed partial class Ec2Service
         }
 
         CheckImageNameFree(destination, name);
-        int limit = request.Settings.Quota(Ec2Constants.ConcurrentImageCopiesQuota, Ec2Constants.DefaultConcurrentImageCopies);
+        int limit = request.Settings.Ec2.ConcurrentImageCopies;
         int inFlight = destination.Images.Values.Count(i => i.Copy is not null && Ec2Lifecycle.Status(i, destination, now).State == "pending");
         if (inFlight >= limit)
         {

@@ -409,7 +409,7 @@ public sealed partial class Ec2Service
             }
         }
 
-        int limit = request.Settings.Quota(Ec2Constants.ImageSharingEntitiesQuota, Ec2Constants.DefaultImageSharingEntities);
+        int limit = request.Settings.Ec2.ImageSharingEntities;
         if (users.Count + orgs.Count + units.Count > limit && users.Count + orgs.Count + units.Count > permission.EntityCount)
         {
             throw Ec2Errors.TooManyImageShares(limit);

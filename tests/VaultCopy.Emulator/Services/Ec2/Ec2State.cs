@@ -35,16 +35,6 @@ public static class Ec2Constants
     public const string BlockAllSharing = "block-all-sharing";
     public const string GroupAll = "all";
     public const string AwsEbsAlias = "aws/ebs";
-
-    /// <summary>Quota names for <see cref="Hosting.EmulatorSettings.Quota"/>.</summary>
-    public const string ConcurrentSnapshotCopiesQuota = "ec2.ConcurrentSnapshotCopies";
-    public const string ConcurrentImageCopiesQuota = "ec2.ConcurrentImageCopies";
-    public const string ImageSharingEntitiesQuota = "ec2.ImageSharingEntities";
-
-    /// <summary>AWS defaults: ebs-resource-quotas (20, not adjustable), how-ami-copy-works (300), ami-quotas (1,000).</summary>
-    public const int DefaultConcurrentSnapshotCopies = 20;
-    public const int DefaultConcurrentImageCopies = 300;
-    public const int DefaultImageSharingEntities = 1000;
 }
 
 /// <summary>Tags are kept per account: the owner's tags, and those another account put on a shared resource.</summary>

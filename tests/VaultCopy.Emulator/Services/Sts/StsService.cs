@@ -26,6 +26,8 @@ public sealed class StsService : IAwsService
 
     public AwsProtocol Protocol => AwsProtocol.Query;
 
+    public IReadOnlyCollection<string> Operations { get; } = ["GetCallerIdentity", "AssumeRole"];
+
     public Task<AwsResponse> HandleAsync(AwsRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -85,6 +87,11 @@ public sealed class StsService : IAwsService
         }
 
         var caller = request.Caller;
+        if (caller.IsRoot)
+        {
+            throw new AwsServiceException("AccessDenied", "Roles may not be assumed by root accounts.", 403);
+        }
+
         var world = request.World;
         lock (world.Sync)
         {
@@ -179,6 +186,7 @@ public sealed class StsService : IAwsService
                 SessionPolicy = policy,
                 Tags = tags,
             };
+            PruneSessions(world, now);
             world.Sessions[session.AccessKeyId] = session;
 
             int? packed = policy is null && tags.Count == 0
@@ -202,6 +210,15 @@ public sealed class StsService : IAwsService
     // policies must allow too (ResourcePolicyKind.TrustPolicy). AWS's message for a refused AssumeRole has no reason.
     private static void AuthorizeAgainstTrust(AwsRequest request, string action, IamRole role, PolicyDocument trust, Dictionary<string, IReadOnlyList<string>> context) =>
         request.Authorize(action, role.Arn, context, trust, role.AccountId, ResourcePolicyKind.TrustPolicy, AccessDeniedError.Query, includeReason: false);
+
+    // Expired sessions stay for a day so their keys still answer ExpiredToken; after that they are forgotten.
+    private static void PruneSessions(World world, DateTimeOffset now)
+    {
+        foreach (var stale in world.Sessions.Values.Where(s => s.Expiration < now - TimeSpan.FromDays(1)).ToList())
+        {
+            world.Sessions.Remove(stale.AccessKeyId);
+        }
+    }
 
     private static Dictionary<string, string> ReadTags(QueryParameters p, ValidationErrors errors)
     {

@@ -1,0 +1,221 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates VaultCopy.
+.DESCRIPTION
+    One function per task. Run as: dotnet pwsh ./build.ps1 -Task Build|Test|Demo|Clean
+    Only the .NET SDK and the NuGet feed are needed: Pester is restored from the feed into .tools/ on first use.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+# Pinned tools, in one place.
+$PesterVersion = '5.7.1'
+# AWSSDK.Core versions that AWS Tools for PowerShell may have loaded before VaultCopy (load-order tests).
+$AwsToolsSdkCoreVersion = '3.7.402'
+$OlderV4SdkCoreVersion = '4.0.3.3'
+
+$Root = $PSScriptRoot
+$OutDir = Join-Path $Root 'out'
+$ToolsDir = Join-Path $Root '.tools'
+$ResultsDir = Join-Path $OutDir 'test-results'
+$EmulatorDir = Join-Path $OutDir 'emulator'
+
+function Get-ModuleVersion {
+    $props = [xml](Get-Content -Raw (Join-Path $Root 'Directory.Build.props'))
+    $version = @($props.Project.PropertyGroup | ForEach-Object { $_.VaultCopyVersion } | Where-Object { $_ })[0]
+    if (-not $version) { throw 'VaultCopyVersion is missing from Directory.Build.props.' }
+    $version
+}
+
+function Get-ModuleDirectory { Join-Path $OutDir "VaultCopy/$(Get-ModuleVersion)" }
+
+function Invoke-PwshScript {
+    # A separate pwsh process (binary modules cannot be unloaded). Under `dotnet pwsh` the process is dotnet itself.
+    param([string] $Script, [string[]] $Arguments)
+    $dll = Join-Path $PSHOME 'pwsh.dll'
+    if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*' -and (Test-Path $dll)) {
+        & ([Environment]::ProcessPath) $dll -NoProfile -NonInteractive -File $Script @Arguments
+    }
+    else {
+        & ([Environment]::ProcessPath) -NoProfile -NonInteractive -File $Script @Arguments
+    }
+}
+
+function Invoke-Native {
+    param([string] $FilePath, [string[]] $Arguments)
+    & $FilePath @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$FilePath $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    $moduleDir = Get-ModuleDirectory
+    if (Test-Path $moduleDir) { Remove-Item -Recurse -Force $moduleDir }
+    Write-Host "Building VaultCopy $(Get-ModuleVersion) into $moduleDir"
+
+    # The cmdlet assembly at the root; the engine and every AWSSDK assembly in deps/, never beside it.
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/VaultCopy'), '-c', $Configuration, '-o', $moduleDir, '--nologo', '-v', 'quiet')
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/VaultCopy.Core'), '-c', $Configuration, '-o', (Join-Path $moduleDir 'deps'), '--nologo', '-v', 'quiet')
+    Get-ChildItem $moduleDir -File | Where-Object { $_.Name -notmatch '^VaultCopy\.(dll|pdb|xml)$' } | Remove-Item
+
+    $manifest = Get-Content -Raw (Join-Path $Root 'VaultCopy.psd1')
+    $manifest = $manifest -replace "ModuleVersion(\s*)= '[^']*'", "ModuleVersion`$1= '$(Get-ModuleVersion)'"
+    Set-Content -Path (Join-Path $moduleDir 'VaultCopy.psd1') -Value $manifest -NoNewline
+    Copy-Item (Join-Path $Root 'VaultCopy.Format.ps1xml') $moduleDir
+    # External help is generated from docs/help/*.psd1 against the built cmdlets, in a separate process.
+    Invoke-PwshScript (Join-Path $Root 'docs/help/New-CmdletHelp.ps1') @(
+        '-ModulePath', (Join-Path $moduleDir 'VaultCopy.psd1'), '-OutputPath', (Join-Path $moduleDir 'VaultCopy.dll-Help.xml'))
+    if ($LASTEXITCODE -ne 0) { throw 'Generating the cmdlet help failed.' }
+
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'tests/VaultCopy.Emulator'), '-c', $Configuration, '-o', $EmulatorDir, '--nologo', '-v', 'quiet')
+    Write-Host "Built module: $(Join-Path $moduleDir 'VaultCopy.psd1')"
+}
+
+function Get-PesterModulePath {
+    $pester = Join-Path $ToolsDir "packages/pester/$PesterVersion/tools/Pester.psd1"
+    $olderCore = Join-Path $ToolsDir "packages/awssdk.core/$OlderV4SdkCoreVersion"
+    if (-not (Test-Path $pester) -or -not (Test-Path $olderCore)) {
+        Write-Host "Restoring Pester $PesterVersion and the AWSSDK.Core versions for load-order tests from the NuGet feed"
+        $restoreDir = Join-Path $ToolsDir 'restore'
+        New-Item -ItemType Directory -Force $restoreDir | Out-Null
+        # A throwaway project whose only job is to download packages: Pester (it holds the module under tools/)
+        # and the AWSSDK.Core builds that the load-order tests put into a session before VaultCopy.
+        @"
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageDownload Include="Pester" Version="[$PesterVersion]" />
+    <PackageDownload Include="AWSSDK.Core" Version="[$AwsToolsSdkCoreVersion];[$OlderV4SdkCoreVersion]" />
+  </ItemGroup>
+</Project>
+"@ | Set-Content (Join-Path $restoreDir 'PesterRestore.csproj')
+        Invoke-Native dotnet @('restore', (Join-Path $restoreDir 'PesterRestore.csproj'), '--packages', (Join-Path $ToolsDir 'packages'), '--nologo', '-v', 'quiet')
+    }
+    $pester
+}
+
+function Read-JUnitCounts {
+    param([string] $Path)
+    $xml = [xml](Get-Content -Raw $Path)
+    $cases = @($xml.SelectNodes('//testcase'))
+    $failed = @($cases | Where-Object { $_.SelectSingleNode('failure|error') }).Count
+    $skipped = @($cases | Where-Object { $_.SelectSingleNode('skipped') }).Count
+    [pscustomobject]@{ Passed = $cases.Count - $failed - $skipped; Failed = $failed; Skipped = $skipped }
+}
+
+function New-IsolatedTestEnvironment {
+    # Per-run folders keep caches, temp files and any AWS config out of the real home directory.
+    $run = Join-Path $OutDir "tmp/run-$PID"
+    foreach ($d in 'tmp', 'cache', 'home') { New-Item -ItemType Directory -Force (Join-Path $run $d) | Out-Null }
+    @{
+        TMPDIR                        = (Join-Path $run 'tmp')
+        XDG_CACHE_HOME                = (Join-Path $run 'cache')
+        DOTNET_EnableDiagnostics      = '0'
+        AWS_SHARED_CREDENTIALS_FILE   = (Join-Path $run 'home/credentials')
+        AWS_CONFIG_FILE               = (Join-Path $run 'home/config')
+        AWS_EC2_METADATA_DISABLED     = 'true'
+        VAULTCOPY_TEST_RUN_DIR        = $run
+    }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    New-Item -ItemType Directory -Force $ResultsDir | Out-Null
+    Get-ChildItem $ResultsDir -File -ErrorAction SilentlyContinue | Remove-Item
+    $isolated = New-IsolatedTestEnvironment
+    $saved = @{}
+    foreach ($name in $isolated.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $isolated[$name]) }
+    foreach ($name in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL') {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $null)
+    }
+
+    $xunitOk = $true
+    $pesterOk = $true
+    try {
+        Write-Host 'Running xunit'
+        $junit = Join-Path $ResultsDir 'xunit-junit.xml'
+        & dotnet test (Join-Path $Root 'tests/VaultCopy.Core.Tests') -c $Configuration --nologo `
+            --logger "junit;LogFilePath=$junit" --logger 'console;verbosity=minimal' --results-directory $ResultsDir
+        $xunitOk = $LASTEXITCODE -eq 0
+        $xunit = if (Test-Path $junit) { Read-JUnitCounts $junit } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+
+        Write-Host 'Running Pester against the built module'
+        $summary = Join-Path $ResultsDir 'pester-summary.json'
+        Invoke-PwshScript (Join-Path $Root 'tests/Invoke-PesterRun.ps1') @(
+            '-PesterPath', (Get-PesterModulePath), '-ModulePath', (Join-Path (Get-ModuleDirectory) 'VaultCopy.psd1'),
+            '-EmulatorPath', (Join-Path $EmulatorDir 'VaultCopy.Emulator.dll'), '-ToolPackages', (Join-Path $ToolsDir 'packages'),
+            '-ResultsDirectory', $ResultsDir, '-SummaryPath', $summary)
+        $pesterOk = $LASTEXITCODE -eq 0
+        $pester = if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    }
+    finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
+
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    $skipped = $xunit.Skipped + $pester.Skipped
+    if ($failed -eq 0 -and -not ($xunitOk -and $pesterOk)) { $failed = 1 }
+    Write-Host "Results: $ResultsDir"
+    Write-Host "Tests: $passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Start-Emulator {
+    param([string] $Fixture)
+    $urlFile = Join-Path ([IO.Path]::GetTempPath()) "vaultcopy-emulator-$PID.url"
+    Remove-Item $urlFile -ErrorAction SilentlyContinue
+    $arguments = @((Join-Path $EmulatorDir 'VaultCopy.Emulator.dll'), '--port', '0', '--url-file', $urlFile)
+    if ($Fixture) { $arguments += @('--fixture', $Fixture) }
+    $log = Join-Path $OutDir 'emulator.log'
+    $process = Start-Process -FilePath dotnet -ArgumentList $arguments -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while (-not (Test-Path $urlFile) -or -not (Get-Content -Raw $urlFile)) {
+        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) { throw "The emulator did not start; see $log." }
+        Start-Sleep -Milliseconds 100
+    }
+    [pscustomobject]@{ Process = $process; Url = (Get-Content -Raw $urlFile).Trim() }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $emulator = Start-Emulator
+    try {
+        Write-Host "Emulator (demo world) at $($emulator.Url)"
+        Invoke-PwshScript (Join-Path $Root 'examples/Demo.ps1') @(
+            '-ModulePath', (Join-Path (Get-ModuleDirectory) 'VaultCopy.psd1'), '-EndpointUrl', $emulator.Url,
+            '-DemoWorld', (Join-Path $Root 'tests/VaultCopy.Emulator/Fixtures/demo-world.json'))
+        if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
+    }
+    finally {
+        Stop-Process -Id $emulator.Process.Id -ErrorAction SilentlyContinue
+    }
+}
+
+function Invoke-Clean {
+    foreach ($path in $OutDir, (Get-ChildItem $Root -Recurse -Directory -Include bin, obj | Select-Object -ExpandProperty FullName)) {
+        if ($path -and (Test-Path $path)) { Remove-Item -Recurse -Force $path }
+    }
+    Write-Host 'Cleaned.'
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Clean' { Invoke-Clean }
+}

@@ -1,0 +1,50 @@
+using Amazon.Runtime;
+using Amazon.SecurityToken.Model;
+
+namespace VaultCopy.Core.Aws;
+
+/// <summary>
+/// Assumed-role credentials that renew themselves before they expire, so a copy that waits for hours keeps
+/// working. Unlike the SDK's own AssumeRoleAWSCredentials, STS is reached through the same endpoint settings as
+/// every other call of the source account.
+/// </summary>
+internal sealed class RoleSessionCredentials : RefreshingAWSCredentials
+{
+    private readonly AwsSession _sourceSession;
+    private readonly AssumeRoleRequest _template;
+
+    public RoleSessionCredentials(AwsSession sourceSession, string roleArn, string sessionName, string? externalId, int durationSeconds)
+    {
+        _sourceSession = sourceSession;
+        _template = new AssumeRoleRequest
+        {
+            RoleArn = roleArn,
+            RoleSessionName = sessionName,
+            ExternalId = externalId,
+            DurationSeconds = durationSeconds,
+        };
+    }
+
+    public string RoleArn => _template.RoleArn;
+
+    protected override CredentialsRefreshState GenerateNewCredentials() =>
+        Task.Run(GenerateNewCredentialsAsync).GetAwaiter().GetResult();
+
+    protected override async Task<CredentialsRefreshState> GenerateNewCredentialsAsync()
+    {
+        using var sts = ClientFactory.CreateSts(_sourceSession);
+        var request = new AssumeRoleRequest
+        {
+            RoleArn = _template.RoleArn,
+            RoleSessionName = _template.RoleSessionName,
+            ExternalId = _template.ExternalId,
+            DurationSeconds = _template.DurationSeconds,
+        };
+        AssumeRoleResponse response = await sts.AssumeRoleAsync(request).ConfigureAwait(false);
+        Credentials issued = response.Credentials;
+        DateTime expiration = issued.Expiration ?? DateTime.UtcNow.AddSeconds(_template.DurationSeconds ?? 3600);
+        return new CredentialsRefreshState(
+            new ImmutableCredentials(issued.AccessKeyId, issued.SecretAccessKey, issued.SessionToken),
+            expiration.ToUniversalTime());
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using VaultCopy.Core.Resources;
+
+namespace VaultCopy.Core.Copies;
+
+/// <summary>Where a copy stands. Queued copies wait for a free slot under the destination's concurrency quota.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CopyJobState>))]
+public enum CopyJobState
+{
+    Queued,
+    InProgress,
+    Completed,
+    Failed,
+}
+
+/// <summary>
+/// One copy of one resource: what was copied from where, into what, under which key, and how it went. It
+/// round-trips through JSON so that runbooks and a resumable bulk command can hand jobs from one step to the next.
+/// </summary>
+public sealed class VaultCopyJob
+{
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        WriteIndented = false,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public required Guid JobId { get; init; }
+
+    /// <summary>vault (a copy into the vault) or convert (a re-encryption inside the origin).</summary>
+    public required string Purpose { get; init; }
+
+    public required VaultResourceType Type { get; init; }
+
+    public required string SourceId { get; init; }
+
+    public required string SourceArn { get; init; }
+
+    public required string SourceAccountId { get; init; }
+
+    public required string SourceRegion { get; init; }
+
+    public string? SourceKeyArn { get; init; }
+
+    public int? SizeGiB { get; init; }
+
+    /// <summary>The copy's id (snap-…, ami-…, RDS identifier); known once the copy started (AMI) or planned (RDS).</summary>
+    public string? TargetId { get; set; }
+
+    public string? TargetArn { get; set; }
+
+    public required string TargetAccountId { get; init; }
+
+    public required string TargetRegion { get; init; }
+
+    /// <summary>The key the copy is encrypted under (requested, then as reported).</summary>
+    public string? TargetKeyArn { get; set; }
+
+    public CopyJobState State { get; set; } = CopyJobState.Queued;
+
+    /// <summary>0–100.</summary>
+    public int Progress { get; set; }
+
+    /// <summary>The service's own state word (pending, copying, completed, available, error, failed…).</summary>
+    public string? ServiceState { get; set; }
+
+    /// <summary>Why a copy failed, in plain words.</summary>
+    public string? FailureReason { get; set; }
+
+    public DateTime? StartTime { get; set; }
+
+    public DateTime? EndTime { get; set; }
+
+    /// <summary>True when a copy with this lineage already existed and was reused instead of copied again.</summary>
+    public bool Reused { get; set; }
+
+    /// <summary>Null until verified; then whether the copy stands on its own (key owned by the target account, sizes match).</summary>
+    public bool? Verified { get; set; }
+
+    public string? VerificationMessage { get; set; }
+
+    public bool IsFinished => State is CopyJobState.Completed or CopyJobState.Failed;
+
+    public string ToJson() => JsonSerializer.Serialize(this, s_json);
+
+    public static VaultCopyJob FromJson(string json) =>
+        JsonSerializer.Deserialize<VaultCopyJob>(json, s_json) ?? throw new JsonException("The JSON holds no copy job.");
+
+    public override string ToString() => $"{Type} {SourceId} -> {TargetId ?? "(not started)"} {State} {Progress}%";
+}

@@ -1,0 +1,411 @@
+using System.Runtime.CompilerServices;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using VaultCopy.Core.Accounts;
+using VaultCopy.Core.Aws;
+using VaultCopy.Core.Aws.Query;
+using VaultCopy.Core.Errors;
+
+namespace VaultCopy.Core.Resources;
+
+/// <summary>
+/// Lists and looks up the backups of one account and Region. Listing streams page by page, so the first resource
+/// appears before the account has been read to the end.
+/// </summary>
+public sealed class ResourceInventory : IDisposable
+{
+    private readonly VaultAccount _account;
+    private readonly Ec2Gateway _ec2;
+    private readonly RdsGateway _rds;
+    private readonly KmsGateway _kms;
+
+    public ResourceInventory(VaultAccount account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        _account = account;
+        _ec2 = new Ec2Gateway(account.Session);
+        _rds = new RdsGateway(account.Session);
+        _kms = new KmsGateway(account.Session);
+    }
+
+    public async IAsyncEnumerable<VaultResource> ListAsync(ResourceQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Wants(VaultResourceType.EbsSnapshot))
+        {
+            await foreach (VaultResource resource in ListSnapshotsAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                yield return resource;
+            }
+        }
+
+        if (query.Wants(VaultResourceType.Ami))
+        {
+            await foreach (VaultResource resource in ListImagesAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                yield return resource;
+            }
+        }
+
+        foreach (bool cluster in new[] { false, true })
+        {
+            if (!query.Wants(cluster ? VaultResourceType.AuroraClusterSnapshot : VaultResourceType.RdsSnapshot))
+            {
+                continue;
+            }
+
+            await foreach (IReadOnlyList<RdsSnapshotRecord> page in Guard(
+                _rds.DescribeSnapshotPagesAsync(cluster, null, null, query.IncludeShared, cancellationToken), "Listing RDS snapshots", cancellationToken).ConfigureAwait(false))
+            {
+                foreach (RdsSnapshotRecord record in page)
+                {
+                    VaultResource resource = await FromRdsAsync(record, cancellationToken).ConfigureAwait(false);
+                    if (query.Matches(resource))
+                    {
+                        yield return resource;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>One resource by id or ARN. Not found (or not shared with this account) is a NotFound error.</summary>
+    public async Task<VaultResource> GetAsync(string idOrArn, CancellationToken cancellationToken = default)
+    {
+        ResourceReference reference = ResourceReference.Parse(idOrArn);
+        try
+        {
+            switch (reference.Type)
+            {
+                case VaultResourceType.EbsSnapshot:
+                    IReadOnlyList<Snapshot> snapshots = await _ec2.DescribeSnapshotsAsync([reference.Id], cancellationToken).ConfigureAwait(false);
+                    return snapshots.Count == 1 ? await FromSnapshotAsync(snapshots[0], cancellationToken).ConfigureAwait(false) : throw NotFound(reference);
+                case VaultResourceType.Ami:
+                    IReadOnlyList<Image> images = await _ec2.DescribeImagesAsync([reference.Id], cancellationToken).ConfigureAwait(false);
+                    return images.Count == 1 ? await FromImageAsync(images[0], cancellationToken).ConfigureAwait(false) : throw NotFound(reference);
+                case VaultResourceType.RdsSnapshot:
+                case VaultResourceType.AuroraClusterSnapshot:
+                    return await GetRdsAsync(reference, reference.Type == VaultResourceType.AuroraClusterSnapshot, cancellationToken).ConfigureAwait(false)
+                        ?? throw NotFound(reference);
+                default:
+                    return await GetRdsAsync(reference, cluster: false, cancellationToken).ConfigureAwait(false)
+                        ?? await GetRdsAsync(reference, cluster: true, cancellationToken).ConfigureAwait(false)
+                        ?? throw NotFound(reference);
+            }
+        }
+        catch (AmazonEC2Exception error) when (error.ErrorCode is "InvalidSnapshot.NotFound" or "InvalidAMIID.NotFound" or "InvalidAMIID.Unavailable")
+        {
+            throw NotFound(reference);
+        }
+        catch (AmazonEC2Exception error) when (error.ErrorCode is "InvalidSnapshotID.Malformed" or "InvalidAMIID.Malformed" or "InvalidParameterValue")
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "InvalidResourceId",
+                $"'{reference.Text}' is not a well-formed id: {error.Message}", "Check the id; EC2 ids look like snap-0123456789abcdef0.", error.ErrorCode, error);
+        }
+        catch (Exception error) when (error is not VaultCopyException and not OperationCanceledException)
+        {
+            throw Translate(error, $"Looking up {reference.Text}");
+        }
+    }
+
+    public void Dispose()
+    {
+        _ec2.Dispose();
+        _rds.Dispose();
+        _kms.Dispose();
+    }
+
+    private async Task<VaultResource?> GetRdsAsync(ResourceReference reference, bool cluster, CancellationToken cancellationToken)
+    {
+        // A snapshot shared with us is visible only by its ARN and only with IncludeShared; automated ones only with
+        // SnapshotType. Ask for the identifier as given and let RDS decide.
+        bool foreign = reference.AccountId is not null && reference.AccountId != _account.AccountId;
+        string identifier = reference.Text.StartsWith("arn:", StringComparison.Ordinal) && foreign ? reference.Text : reference.Id;
+        try
+        {
+            await foreach (IReadOnlyList<RdsSnapshotRecord> page in _rds.DescribeSnapshotPagesAsync(cluster, identifier, null, foreign, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (RdsSnapshotRecord record in page)
+                {
+                    return await FromRdsAsync(record, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return null;
+        }
+        catch (QueryServiceException error) when (error.ErrorCode is QueryErrorCodes.DBSnapshotNotFound or QueryErrorCodes.DBClusterSnapshotNotFound)
+        {
+            return null;
+        }
+    }
+
+    private async IAsyncEnumerable<VaultResource> ListSnapshotsAsync(ResourceQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Filter> filters = TagFilters(query);
+        await foreach (IReadOnlyList<Snapshot> page in Guard(_ec2.DescribeSnapshotPagesAsync(["self"], null, filters, cancellationToken), "Listing EBS snapshots", cancellationToken).ConfigureAwait(false))
+        {
+            foreach (Snapshot snapshot in page)
+            {
+                VaultResource resource = await FromSnapshotAsync(snapshot, cancellationToken).ConfigureAwait(false);
+                if (query.Matches(resource))
+                {
+                    yield return resource;
+                }
+            }
+        }
+
+        if (query.IncludeShared)
+        {
+            await foreach (IReadOnlyList<Snapshot> page in Guard(_ec2.DescribeSnapshotPagesAsync(null, ["self"], filters, cancellationToken), "Listing shared EBS snapshots", cancellationToken).ConfigureAwait(false))
+            {
+                foreach (Snapshot snapshot in page.Where(s => s.OwnerId != _account.AccountId))
+                {
+                    VaultResource resource = await FromSnapshotAsync(snapshot, cancellationToken).ConfigureAwait(false);
+                    if (query.Matches(resource))
+                    {
+                        yield return resource;
+                    }
+                }
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<VaultResource> ListImagesAsync(ResourceQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Filter> filters = TagFilters(query);
+        await foreach (IReadOnlyList<Image> page in Guard(_ec2.DescribeImagePagesAsync(["self"], null, filters, cancellationToken), "Listing AMIs", cancellationToken).ConfigureAwait(false))
+        {
+            foreach (Image image in page)
+            {
+                VaultResource resource = await FromImageAsync(image, cancellationToken).ConfigureAwait(false);
+                if (query.Matches(resource))
+                {
+                    yield return resource;
+                }
+            }
+        }
+
+        if (query.IncludeShared)
+        {
+            await foreach (IReadOnlyList<Image> page in Guard(_ec2.DescribeImagePagesAsync(null, ["self"], filters, cancellationToken), "Listing shared AMIs", cancellationToken).ConfigureAwait(false))
+            {
+                foreach (Image image in page.Where(i => i.OwnerId != _account.AccountId))
+                {
+                    VaultResource resource = await FromImageAsync(image, cancellationToken).ConfigureAwait(false);
+                    if (query.Matches(resource))
+                    {
+                        yield return resource;
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task<VaultResource> FromSnapshotAsync(Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        bool mine = snapshot.OwnerId == _account.AccountId;
+        (KeyManager manager, string? keyArn) = await KeyOfAsync(snapshot.Encrypted ?? false, snapshot.KmsKeyId, cancellationToken).ConfigureAwait(false);
+        return new VaultResource
+        {
+            Type = VaultResourceType.EbsSnapshot,
+            Id = snapshot.SnapshotId,
+            Arn = $"arn:{_account.Partition}:ec2:{_account.Region}::snapshot/{snapshot.SnapshotId}",
+            AccountId = snapshot.OwnerId,
+            Region = _account.Region,
+            State = snapshot.State?.Value ?? "unknown",
+            CreationTime = snapshot.StartTime?.ToUniversalTime(),
+            SizeGiB = snapshot.VolumeSize,
+            Encrypted = snapshot.Encrypted ?? false,
+            KmsKeyArn = keyArn,
+            KeyManager = manager,
+            SharedWith = mine ? await _ec2.GetSnapshotSharesAsync(snapshot.SnapshotId, cancellationToken).ConfigureAwait(false) : [],
+            Tags = TagsOf(snapshot.Tags),
+            Name = snapshot.Description,
+            IsSharedWithMe = !mine,
+        };
+    }
+
+    private async Task<VaultResource> FromImageAsync(Image image, CancellationToken cancellationToken)
+    {
+        bool mine = image.OwnerId == _account.AccountId;
+        var backingIds = (image.BlockDeviceMappings ?? []).Where(m => m.Ebs?.SnapshotId is not null).Select(m => m.Ebs.SnapshotId).ToList();
+        var backing = new List<VaultResource>();
+        if (backingIds.Count > 0)
+        {
+            IReadOnlyList<Snapshot> visible = await TryDescribeSnapshotsAsync(backingIds, cancellationToken).ConfigureAwait(false);
+            foreach (string id in backingIds)
+            {
+                Snapshot? snapshot = visible.FirstOrDefault(s => s.SnapshotId == id);
+                backing.Add(snapshot is not null
+                    ? await FromSnapshotAsync(snapshot, cancellationToken).ConfigureAwait(false)
+                    : Unseen(id, image));
+            }
+        }
+
+        // The AMI is as shareable as its least shareable snapshot: an AWS managed key anywhere blocks it.
+        VaultResource? decisive = backing.OrderBy(b => b.KeyManager switch
+        {
+            KeyManager.AwsManaged => 0,
+            KeyManager.Unknown => 1,
+            KeyManager.Customer => 2,
+            _ => 3,
+        }).FirstOrDefault();
+        return new VaultResource
+        {
+            Type = VaultResourceType.Ami,
+            Id = image.ImageId,
+            Arn = $"arn:{_account.Partition}:ec2:{_account.Region}::image/{image.ImageId}",
+            AccountId = image.OwnerId,
+            Region = _account.Region,
+            State = image.State?.Value ?? "unknown",
+            CreationTime = DateTime.TryParse(image.CreationDate, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AdjustToUniversal, out DateTime created) ? created : null,
+            SizeGiB = backing.Sum(b => b.SizeGiB ?? 0),
+            Encrypted = backing.Count > 0 && backing.All(b => b.Encrypted),
+            KmsKeyArn = decisive?.KmsKeyArn,
+            KeyManager = decisive?.KeyManager ?? KeyManager.None,
+            SharedWith = mine ? await _ec2.GetImageSharesAsync(image.ImageId, cancellationToken).ConfigureAwait(false) : [],
+            Tags = TagsOf(image.Tags),
+            BackingSnapshots = backing,
+            Name = image.Name,
+            BillingProducts = BillingProductsOf(image),
+            IsSharedWithMe = !mine,
+        };
+    }
+
+    private VaultResource Unseen(string snapshotId, Image image) => new()
+    {
+        Type = VaultResourceType.EbsSnapshot,
+        Id = snapshotId,
+        Arn = $"arn:{_account.Partition}:ec2:{_account.Region}::snapshot/{snapshotId}",
+        AccountId = image.OwnerId,
+        Region = _account.Region,
+        State = "not-visible",
+        Encrypted = image.BlockDeviceMappings?.FirstOrDefault(m => m.Ebs?.SnapshotId == snapshotId)?.Ebs?.Encrypted ?? false,
+        KeyManager = KeyManager.Unknown,
+        SizeGiB = image.BlockDeviceMappings?.FirstOrDefault(m => m.Ebs?.SnapshotId == snapshotId)?.Ebs?.VolumeSize,
+        IsSharedWithMe = image.OwnerId != _account.AccountId,
+    };
+
+    private async Task<IReadOnlyList<Snapshot>> TryDescribeSnapshotsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _ec2.DescribeSnapshotsAsync(ids, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonEC2Exception error) when (error.ErrorCode == "InvalidSnapshot.NotFound")
+        {
+            // A shared AMI whose snapshots were not shared with us: describe them one by one to see which are visible.
+            var visible = new List<Snapshot>();
+            foreach (string id in ids)
+            {
+                try
+                {
+                    visible.AddRange(await _ec2.DescribeSnapshotsAsync([id], cancellationToken).ConfigureAwait(false));
+                }
+                catch (AmazonEC2Exception inner) when (inner.ErrorCode == "InvalidSnapshot.NotFound")
+                {
+                }
+            }
+
+            return visible;
+        }
+    }
+
+    private async Task<VaultResource> FromRdsAsync(RdsSnapshotRecord record, CancellationToken cancellationToken)
+    {
+        string owner = ArnParts.AccountOf(record.Arn);
+        bool mine = owner == _account.AccountId;
+        (KeyManager manager, string? keyArn) = await KeyOfAsync(record.Encrypted, record.KmsKeyId, cancellationToken).ConfigureAwait(false);
+        bool shareable = mine && record.SnapshotType == "manual";
+        return new VaultResource
+        {
+            Type = record.IsCluster ? VaultResourceType.AuroraClusterSnapshot : VaultResourceType.RdsSnapshot,
+            Id = record.Identifier,
+            Arn = record.Arn,
+            AccountId = owner,
+            Region = _account.Region,
+            State = record.Status,
+            CreationTime = record.CreateTime,
+            SizeGiB = record.AllocatedStorage,
+            Encrypted = record.Encrypted,
+            KmsKeyArn = keyArn,
+            KeyManager = manager,
+            SharedWith = shareable ? await _rds.GetRestoreAccountsAsync(record.IsCluster, record.Identifier, cancellationToken).ConfigureAwait(false) : [],
+            Tags = record.Tags,
+            SnapshotType = record.SnapshotType,
+            Name = record.SourceIdentifier,
+            Engine = record.Engine,
+            IsSharedWithMe = !mine,
+        };
+    }
+
+    private async Task<(KeyManager Manager, string? KeyArn)> KeyOfAsync(bool encrypted, string? keyId, CancellationToken cancellationToken)
+    {
+        if (!encrypted || keyId is null)
+        {
+            return (KeyManager.None, null);
+        }
+
+        KeyFacts? facts = await _kms.TryDescribeAsync(keyId, cancellationToken).ConfigureAwait(false);
+        return facts is null ? (KeyManager.Unknown, keyId) : (facts.IsAwsManaged ? KeyManager.AwsManaged : KeyManager.Customer, facts.Arn);
+    }
+
+    private static IReadOnlyList<string> BillingProductsOf(Image image)
+    {
+        // A billing product shows as a usage operation other than plain Linux/UNIX (RunInstances) or as a
+        // Marketplace product code; either way the AMI cannot be copied to another account.
+        var products = new List<string>();
+        if (!string.IsNullOrEmpty(image.UsageOperation) && image.UsageOperation != "RunInstances")
+        {
+            products.Add(image.UsageOperation);
+        }
+
+        products.AddRange((image.ProductCodes ?? []).Where(p => p.ProductCodeType == ProductCodeValues.Marketplace).Select(p => p.ProductCodeId));
+        return products;
+    }
+
+    private static IReadOnlyList<Filter> TagFilters(ResourceQuery query) =>
+        query.Tags.Select(t => t.Value is null
+            ? new Filter { Name = "tag-key", Values = [t.Key] }
+            : new Filter { Name = $"tag:{t.Key}", Values = [t.Value] }).ToList();
+
+    private static Dictionary<string, string> TagsOf(List<Amazon.EC2.Model.Tag>? tags) =>
+        (tags ?? []).GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value ?? string.Empty, StringComparer.Ordinal);
+
+    private VaultCopyException NotFound(ResourceReference reference) => new(
+        VaultCopyErrorKind.NotFound, "ResourceNotFound",
+        $"{reference.Text} was not found in account {_account.AccountId} ({_account.Region}), or it is not shared with this account.",
+        "Check the id and the Region; a resource of another account must be shared with this one first (Grant-VaultSnapshotAccess), and RDS resources of another account are addressed by ARN.");
+
+    private VaultCopyException Translate(Exception error, string operation) =>
+        error is QueryServiceException query
+            ? new VaultCopyException(query.ErrorCode == QueryErrorCodes.AccessDenied ? VaultCopyErrorKind.PermissionDenied : VaultCopyErrorKind.ServiceFailure,
+                query.ErrorCode, $"{operation} failed in account {_account.AccountId}: {query.ServiceMessage}", awsErrorCode: query.ErrorCode, innerException: query)
+            : AwsErrorTranslator.Translate(error, operation, $"account {_account.AccountId} ({_account.Region})");
+
+    /// <summary>Turns AWS failures while paging into VaultCopy errors without losing the streaming.</summary>
+    private async IAsyncEnumerable<T> Guard<T>(IAsyncEnumerable<T> source, string operation, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using IAsyncEnumerator<T> pages = source.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            T current;
+            try
+            {
+                if (!await pages.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+
+                current = pages.Current;
+            }
+            catch (Exception error) when (error is not VaultCopyException and not OperationCanceledException)
+            {
+                throw Translate(error, operation);
+            }
+
+            yield return current;
+        }
+    }
+}

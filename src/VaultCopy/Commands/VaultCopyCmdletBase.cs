@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using VaultCopy.Core.Errors;
+
+namespace VaultCopy.Commands;
+
+/// <summary>
+/// The base of every VaultCopy cmdlet: async work off the pipeline thread, every Write* marshalled back onto it,
+/// Ctrl+C cancelling the work promptly, and VaultCopy errors turned into well-formed ErrorRecords.
+/// </summary>
+public abstract class VaultCopyCmdletBase : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private BlockingCollection<Action>? _pipelineQueue;
+
+    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
+    protected CancellationToken CancelToken => _stopping.Token;
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _pipelineQueue?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the thread pool while this (pipeline) thread performs the writes it posts.
+    /// Exceptions surface here, on the pipeline thread, so callers can turn them into errors.
+    /// </summary>
+    protected void RunAsync(Func<CancellationToken, Task> work)
+    {
+        using var queue = new BlockingCollection<Action>();
+        _pipelineQueue = queue;
+        try
+        {
+            Task running = Task.Run(() => work(CancelToken), CancelToken);
+            _ = running.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
+            foreach (Action write in queue.GetConsumingEnumerable())
+            {
+                write();
+            }
+
+            running.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        finally
+        {
+            _pipelineQueue = null;
+        }
+    }
+
+    /// <summary>Runs work that produces one value, with the same marshalling as <see cref="RunAsync"/>.</summary>
+    protected T RunAsync<T>(Func<CancellationToken, Task<T>> work)
+    {
+        T result = default!;
+        RunAsync(async token => { result = await work(token).ConfigureAwait(false); });
+        return result;
+    }
+
+    /// <summary>Writes from any thread: queued onto the pipeline thread while async work runs.</summary>
+    protected void Post(Action write)
+    {
+        BlockingCollection<Action>? queue = _pipelineQueue;
+        if (queue is null)
+        {
+            write();
+        }
+        else
+        {
+            queue.Add(write);
+        }
+    }
+
+    protected void PostObject(object item) => Post(() => WriteObject(item));
+
+    protected void PostVerbose(string message) => Post(() => WriteVerbose(message));
+
+    protected void PostWarning(string message) => Post(() => WriteWarning(message));
+
+    protected void PostProgress(ProgressRecord record) => Post(() => WriteProgress(record));
+
+    protected void PostError(VaultCopyException error, object? target) => Post(() => WriteError(ToErrorRecord(error, target)));
+
+    internal static ErrorRecord ToErrorRecord(VaultCopyException error, object? target)
+    {
+        var record = new ErrorRecord(error, error.ErrorId, CategoryOf(error.Kind), target)
+        {
+            ErrorDetails = new ErrorDetails(error.FullMessage),
+        };
+        if (error.Remediation is not null)
+        {
+            record.ErrorDetails.RecommendedAction = error.Remediation;
+        }
+
+        return record;
+    }
+
+    internal static ErrorCategory CategoryOf(VaultCopyErrorKind kind) => kind switch
+    {
+        VaultCopyErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+        VaultCopyErrorKind.InvalidConfiguration => ErrorCategory.InvalidOperation,
+        VaultCopyErrorKind.AuthenticationFailed => ErrorCategory.AuthenticationError,
+        VaultCopyErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+        VaultCopyErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+        VaultCopyErrorKind.InvalidState => ErrorCategory.InvalidOperation,
+        VaultCopyErrorKind.LimitExceeded => ErrorCategory.LimitsExceeded,
+        VaultCopyErrorKind.Timeout => ErrorCategory.OperationTimeout,
+        _ => ErrorCategory.ResourceUnavailable,
+    };
+}

@@ -1,0 +1,37 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Runs the Pester suite against the built module in this (separate) process and writes a summary for build.ps1.
+#>
+param(
+    [Parameter(Mandatory)] [string] $PesterPath,
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $EmulatorPath,
+    [Parameter(Mandatory)] [string] $ToolPackages,
+    [Parameter(Mandatory)] [string] $ResultsDirectory,
+    [Parameter(Mandatory)] [string] $SummaryPath
+)
+
+$ErrorActionPreference = 'Stop'
+Import-Module $PesterPath -Force
+
+# The test files find what they test through these; see VaultCopy.TestHelper.ps1.
+$env:VAULTCOPY_MODULE_PATH = $ModulePath
+$env:VAULTCOPY_EMULATOR_PATH = $EmulatorPath
+$env:VAULTCOPY_TOOL_PACKAGES = $ToolPackages
+
+$configuration = New-PesterConfiguration
+$configuration.Run.Path = $PSScriptRoot
+$configuration.Run.PassThru = $true
+$configuration.Output.Verbosity = 'Normal'
+$configuration.TestResult.Enabled = $true
+$configuration.TestResult.OutputFormat = 'NUnitXml'
+$configuration.TestResult.OutputPath = Join-Path $ResultsDirectory 'pester-nunit.xml'
+
+$result = Invoke-Pester -Configuration $configuration
+# Failed blocks and containers (a broken BeforeAll, a file that does not parse) are failures too.
+$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+$summary = [ordered]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount + $result.NotRunCount }
+$summary | ConvertTo-Json | Set-Content $SummaryPath
+if ($failed -gt 0 -or $result.TotalCount -eq 0) { exit 1 }
+exit 0
