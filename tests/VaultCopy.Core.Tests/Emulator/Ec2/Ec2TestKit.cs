@@ -105,14 +105,25 @@ public sealed record Ec2Credentials(string AccessKeyId, string SecretAccessKey);
 
 internal static class Ec2Assert
 {
-    /// <summary>Runs the call, expects an EC2 error with <paramref name="code"/> (and HTTP 400 unless told), returns it.</summary>
-    public static async Task<AmazonEC2Exception> Fails(string code, Func<Task> call, HttpStatusCode status = HttpStatusCode.BadRequest)
+    /// <summary>
+    /// Runs the call, expects an EC2 error with <paramref name="code"/> and its HTTP status (AuthFailure 401,
+    /// UnauthorizedOperation 403, DryRunOperation 412, others 400 unless told), and returns it.
+    /// </summary>
+    public static async Task<AmazonEC2Exception> Fails(string code, Func<Task> call, HttpStatusCode? status = null)
     {
         var ex = await Assert.ThrowsAsync<AmazonEC2Exception>(call);
         Assert.Equal(code, ex.ErrorCode);
-        Assert.Equal(status, ex.StatusCode);
+        Assert.Equal(status ?? StatusOf(code), ex.StatusCode);
         return ex;
     }
+
+    private static HttpStatusCode StatusOf(string code) => code switch
+    {
+        "AuthFailure" => HttpStatusCode.Unauthorized,
+        "UnauthorizedOperation" => HttpStatusCode.Forbidden,
+        "DryRunOperation" => HttpStatusCode.PreconditionFailed,
+        _ => HttpStatusCode.BadRequest,
+    };
 }
 
 /// <summary>

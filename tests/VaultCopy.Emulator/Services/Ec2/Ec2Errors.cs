@@ -41,7 +41,7 @@ internal static class Ec2Errors
     /// "AuthFailure: Not authorized for image:ami-26ebbc5c" (DescribeImageAttribute); the snapshot form is UNVERIFIED.
     /// </summary>
     public static AwsServiceException NotAuthorizedFor(string kind, string id) =>
-        new("AuthFailure", $"Not authorized for {kind}:{id}");
+        new("AuthFailure", $"Not authorized for {kind}:{id}", 401);
 
     public static AwsServiceException InvalidParameterValue(string message) => new("InvalidParameterValue", message);
 
@@ -110,9 +110,13 @@ internal static class Ec2Errors
     public static AwsServiceException TooManyImageShares(int limit) =>
         new("ResourceLimitExceeded", $"You have exceeded the maximum number of {limit} accounts, organizations or organizational units an AMI can be shared with.");
 
-    /// <summary>The common text of AMI name errors (RegisterImage/CopyImage Name constraints).</summary>
+    /// <summary>The text of the errors-overview entry for InvalidAMIName.Malformed.</summary>
     public static AwsServiceException ImageNameMalformed() =>
-        new("InvalidAMIName.Malformed", "AMI names must be between 3 and 128 characters long, and may contain letters, numbers, spaces, '(', ')', '[', ']', '.', '/', '-', ''', '@' and '_'");
+        new("InvalidAMIName.Malformed", "AMI names must be between 3 and 128 characters long, and may only contain letters, numbers, and the following special characters: '-', '_', '.', '/', '(', and ')'.");
+
+    /// <summary>errors-overview: InvalidRegion ("For copying a snapshot or image, specify the source Region using its Region code").</summary>
+    public static AwsServiceException InvalidRegion(string region) =>
+        new("InvalidRegion", $"The specified region '{region}' is not valid. Specify the source Region using its Region code, for example us-west-2.");
 
     public static AwsServiceException ImageNameDuplicate(string name, string imageId) =>
         new("InvalidAMIName.Duplicate", $"AMI name {name} is already in use by AMI {imageId}");

@@ -22,6 +22,7 @@ public sealed partial class Ec2Service
         var now = request.Clock.UtcNow;
         string sourceId = p.Required("SourceSnapshotId");
         string sourceRegion = p.Required("SourceRegion");
+        CheckSourceRegion(sourceRegion);
         bool encryptRequested = p.GetBool("Encrypted") == true;
         string? kmsKeyId = p.Get("KmsKeyId");
         if (kmsKeyId is not null && !encryptRequested)
@@ -79,6 +80,7 @@ public sealed partial class Ec2Service
         string sourceId = p.Required("SourceImageId");
         string sourceRegion = p.Required("SourceRegion");
         CheckImageName(name);
+        CheckSourceRegion(sourceRegion);
         string? description = ReadDescription(p.Get("Description"));
         string? token = p.Get("ClientToken");
         if (token is { Length: > 128 })

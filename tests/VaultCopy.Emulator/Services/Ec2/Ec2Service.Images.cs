@@ -272,7 +272,7 @@ public sealed partial class Ec2Service
             ApplyLaunchPermissionChanges(request, image, home, launch);
         }
 
-        return AwsResponse.Ec2(request, new XElement("return", "true"));
+        return AwsResponse.Ec2(request);
     }
 
     // Both request forms (aws-behaviour.md §2.4); every item is validated before anything is applied.
@@ -448,7 +448,7 @@ public sealed partial class Ec2Service
         Authorize(request, ImageArn(request, image), ImageContext(image, request.Caller.AccountId));
         DryRunGate(request);
         image.LaunchPermission.Clear();
-        return AwsResponse.Ec2(request, new XElement("return", "true"));
+        return AwsResponse.Ec2(request);
     }
 
     private static AwsResponse DeregisterImage(AwsRequest request)

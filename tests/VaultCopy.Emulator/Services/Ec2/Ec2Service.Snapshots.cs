@@ -211,7 +211,7 @@ public sealed partial class Ec2Service
             }
         }
 
-        return AwsResponse.Ec2(request, new XElement("return", "true"));
+        return AwsResponse.Ec2(request);
     }
 
     private sealed record PermissionChange(bool Add, string? UserId, string? Group);
@@ -310,7 +310,7 @@ public sealed partial class Ec2Service
         Authorize(request, SnapshotArn(request, snapshot), SnapshotContext(request.World, snapshot, request.Caller.AccountId));
         DryRunGate(request);
         snapshot.CreateVolumePermission.Clear();
-        return AwsResponse.Ec2(request, new XElement("return", "true"));
+        return AwsResponse.Ec2(request);
     }
 
     private static AwsResponse DeleteSnapshot(AwsRequest request)
@@ -325,7 +325,7 @@ public sealed partial class Ec2Service
         }
 
         home.Snapshots.Remove(id);
-        return AwsResponse.Ec2(request, new XElement("return", "true"));
+        return AwsResponse.Ec2(request);
     }
 
     private static string SnapshotArn(AwsRequest request, Ec2Snapshot snapshot) =>

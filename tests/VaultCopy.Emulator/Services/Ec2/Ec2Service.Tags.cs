@@ -94,7 +94,7 @@ public sealed partial class Ec2Service
             }
         }
 
-        return AwsResponse.Ec2(request, new XElement("return", "true"));
+        return AwsResponse.Ec2(request);
     }
 
     private static AwsResponse DeleteTags(AwsRequest request)
@@ -133,7 +133,7 @@ public sealed partial class Ec2Service
             }
         }
 
-        return AwsResponse.Ec2(request, new XElement("return", "true"));
+        return AwsResponse.Ec2(request);
     }
 
     private static AwsResponse DescribeTags(AwsRequest request)

@@ -15,6 +15,15 @@ public sealed partial class Ec2Service : IAwsService
 
     public AwsProtocol Protocol => AwsProtocol.Ec2;
 
+    public IReadOnlyCollection<string> Operations { get; } =
+    [
+        "DescribeSnapshots", "DescribeSnapshotAttribute", "ModifySnapshotAttribute", "ResetSnapshotAttribute", "CopySnapshot",
+        "DeleteSnapshot", "DescribeImages", "DescribeImageAttribute", "ModifyImageAttribute", "ResetImageAttribute", "CopyImage",
+        "DeregisterImage", "RegisterImage", "CreateTags", "DeleteTags", "DescribeTags", "EnableSnapshotBlockPublicAccess",
+        "DisableSnapshotBlockPublicAccess", "GetSnapshotBlockPublicAccessState", "EnableImageBlockPublicAccess",
+        "DisableImageBlockPublicAccess", "GetImageBlockPublicAccessState",
+    ];
+
     public Task<AwsResponse> HandleAsync(AwsRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -376,6 +385,18 @@ public sealed partial class Ec2Service : IAwsService
         }
     }
 
+    /// <summary>SourceRegion must be a Region code (errors-overview: InvalidRegion).</summary>
+    private static void CheckSourceRegion(string region)
+    {
+        if (!RegionPattern().IsMatch(region))
+        {
+            throw Ec2Errors.InvalidRegion(region);
+        }
+    }
+
     [GeneratedRegex(@"^[A-Za-z0-9 ()\[\]./\-'@_]{3,128}$")]
     private static partial Regex ImageNamePattern();
+
+    [GeneratedRegex("^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]$")]
+    private static partial Regex RegionPattern();
 }
