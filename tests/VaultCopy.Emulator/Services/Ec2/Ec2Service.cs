@@ -11,6 +11,9 @@ namespace VaultCopy.Emulator.Services.Ec2;
 /// </summary>
 public sealed partial class Ec2Service : IAwsService
 {
+    /// <summary>Tags per resource (and per account, since each account keeps its own).</summary>
+    private const int MaxTags = 50;
+
     public string SigningName => "ec2";
 
     public AwsProtocol Protocol => AwsProtocol.Ec2;
@@ -320,8 +323,6 @@ public sealed partial class Ec2Service : IAwsService
 
         return result;
     }
-
-    private const int MaxTags = 50;
 
     /// <summary>A Tag.N structure: key 1–128 characters, not aws:-prefixed; value up to 256.</summary>
     private static (string Key, string? Value) ReadTag(QueryParameters tag, bool requireValue)

@@ -40,6 +40,8 @@ public static class Ec2Constants
 /// <summary>Tags are kept per account: the owner's tags, and those another account put on a shared resource.</summary>
 public sealed class Ec2Tags
 {
+    private static readonly Dictionary<string, string> s_empty = new(StringComparer.Ordinal);
+
     private readonly Dictionary<string, Dictionary<string, string>> _byAccount = new(StringComparer.Ordinal);
 
     /// <summary>The tags <paramref name="accountId"/> sees on the resource (empty when it set none).</summary>
@@ -60,8 +62,6 @@ public sealed class Ec2Tags
 
     public IEnumerable<KeyValuePair<string, IReadOnlyDictionary<string, string>>> All =>
         _byAccount.Where(p => p.Value.Count > 0).Select(p => new KeyValuePair<string, IReadOnlyDictionary<string, string>>(p.Key, p.Value));
-
-    private static readonly Dictionary<string, string> s_empty = new(StringComparer.Ordinal);
 }
 
 public sealed class Ec2Volume
