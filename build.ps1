@@ -10,8 +10,11 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Pester', 'Demo', 'Clean')]
     [string] $Task = 'Build',
+
+    # With -Task Pester: run only the tests whose full name matches this wildcard (developer loop).
+    [string] $Filter = '*',
 
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release'
@@ -133,6 +136,7 @@ function New-IsolatedTestEnvironment {
 }
 
 function Invoke-Test {
+    param([switch] $PesterOnly)
     Invoke-Build
     New-Item -ItemType Directory -Force $ResultsDir | Out-Null
     Get-ChildItem $ResultsDir -File -ErrorAction SilentlyContinue | Remove-Item
@@ -146,19 +150,22 @@ function Invoke-Test {
     $xunitOk = $true
     $pesterOk = $true
     try {
-        Write-Host 'Running xunit'
-        $junit = Join-Path $ResultsDir 'xunit-junit.xml'
-        & dotnet test (Join-Path $Root 'tests/VaultCopy.Core.Tests') -c $Configuration --nologo `
-            --logger "junit;LogFilePath=$junit" --logger 'console;verbosity=minimal' --results-directory $ResultsDir
-        $xunitOk = $LASTEXITCODE -eq 0
-        $xunit = if (Test-Path $junit) { Read-JUnitCounts $junit } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+        $xunit = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
+        if (-not $PesterOnly) {
+            Write-Host 'Running xunit'
+            $junit = Join-Path $ResultsDir 'xunit-junit.xml'
+            & dotnet test (Join-Path $Root 'tests/VaultCopy.Core.Tests') -c $Configuration --nologo `
+                --logger "junit;LogFilePath=$junit" --logger 'console;verbosity=minimal' --results-directory $ResultsDir
+            $xunitOk = $LASTEXITCODE -eq 0
+            $xunit = if (Test-Path $junit) { Read-JUnitCounts $junit } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+        }
 
         Write-Host 'Running Pester against the built module'
         $summary = Join-Path $ResultsDir 'pester-summary.json'
         Invoke-PwshScript (Join-Path $Root 'tests/Invoke-PesterRun.ps1') @(
             '-PesterPath', (Get-PesterModulePath), '-ModulePath', (Join-Path (Get-ModuleDirectory) 'VaultCopy.psd1'),
             '-EmulatorPath', (Join-Path $EmulatorDir 'VaultCopy.Emulator.dll'), '-ToolPackages', (Join-Path $ToolsDir 'packages'),
-            '-ResultsDirectory', $ResultsDir, '-SummaryPath', $summary)
+            '-ResultsDirectory', $ResultsDir, '-SummaryPath', $summary, '-Filter', $Filter)
         $pesterOk = $LASTEXITCODE -eq 0
         $pester = if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     }
@@ -216,6 +223,7 @@ function Invoke-Clean {
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
+    'Pester' { Invoke-Test -PesterOnly }
     'Demo' { Invoke-Demo }
     'Clean' { Invoke-Clean }
 }

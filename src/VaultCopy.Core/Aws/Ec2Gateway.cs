@@ -5,7 +5,7 @@ using Amazon.EC2.Model;
 namespace VaultCopy.Core.Aws;
 
 /// <summary>The EC2 calls VaultCopy makes, page by page, with AWSSDK types kept inside the engine.</summary>
-internal sealed class Ec2Gateway : IDisposable
+internal sealed partial class Ec2Gateway : IDisposable
 {
     private const int PageSize = 100;
     private readonly AmazonEC2Client _client;

@@ -13,7 +13,7 @@ internal sealed record SimulatedDecision(string Action, string Resource, string 
 internal sealed record SimulationContext(string Key, string Type, params string[] Values);
 
 /// <summary>The IAM calls VaultCopy makes, over the query-protocol client (IAM is global).</summary>
-internal sealed class IamGateway : IDisposable
+internal sealed partial class IamGateway : IDisposable
 {
     private readonly IQueryProtocolClient _client;
     private readonly IDisposable? _owned;

@@ -8,7 +8,7 @@ namespace VaultCopy.Core.Aws;
 internal sealed record KeyFacts(string Arn, string AccountId, string Region, bool IsAwsManaged, string KeyState, string KeySpec, bool Enabled);
 
 /// <summary>KMS calls, with DescribeKey answers remembered for the gateway's life (an inventory asks many times).</summary>
-internal sealed class KmsGateway : IDisposable
+internal sealed partial class KmsGateway : IDisposable
 {
     private readonly AmazonKeyManagementServiceClient _client;
     private readonly ConcurrentDictionary<string, Task<KeyFacts?>> _described = new(StringComparer.Ordinal);

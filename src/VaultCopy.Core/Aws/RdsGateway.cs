@@ -12,7 +12,7 @@ internal sealed record RdsSnapshotRecord(
     IReadOnlyDictionary<string, string> Tags);
 
 /// <summary>The RDS calls VaultCopy makes, over the query-protocol client.</summary>
-internal sealed class RdsGateway : IDisposable
+internal sealed partial class RdsGateway : IDisposable
 {
     private const string PageSize = "100";
     private readonly IQueryProtocolClient _client;

@@ -26,7 +26,8 @@ public sealed class KmsAliasAndPagingTests(KmsEmulatorFixture emulator) : IClass
         Assert.IsType<AlreadyExistsException>(ex);
         ex = await KmsAssert.Fails("ValidationException", () => owner.CreateAliasAsync(new CreateAliasRequest { AliasName = "second", TargetKeyId = OwnerKeyId }));
         Assert.StartsWith("Alias must start with the prefix \"alias/\".", ex.Message, StringComparison.Ordinal);
-        await KmsAssert.Fails("InvalidArnException", () => owner.CreateAliasAsync(new CreateAliasRequest { AliasName = "alias/third", TargetKeyId = "alias/second" }));
+        ex = await KmsAssert.Fails("NotFoundException", () => owner.CreateAliasAsync(new CreateAliasRequest { AliasName = "alias/third", TargetKeyId = "alias/second" }));
+        Assert.Equal("Invalid keyId 'alias/second'", ex.Message);
         await KmsAssert.Fails("NotFoundException", () => owner.CreateAliasAsync(new CreateAliasRequest { AliasName = "alias/third", TargetKeyId = KeyArn(Vault, VaultKeyId) }));
 
         await owner.DeleteAliasAsync(new DeleteAliasRequest { AliasName = "alias/second" });

@@ -83,9 +83,9 @@ public sealed class KmsAwsManagedKeyTests(KmsEmulatorFixture emulator) : IClassF
             () => owner.TagResourceAsync(new TagResourceRequest { KeyId = key.KeyId, Tags = [new Tag { TagKey = "a", TagValue = "b" }] }));
 
         // The reserved alias prefix can be neither taken nor dropped.
-        await KmsAssert.Fails("NotAuthorizedException",
+        await KmsAssert.Fails("NotAuthorized",
             () => owner.CreateAliasAsync(new CreateAliasRequest { AliasName = "alias/aws/mine", TargetKeyId = OwnerKeyId }));
-        await KmsAssert.Fails("NotAuthorizedException",
+        await KmsAssert.Fails("NotAuthorized",
             () => owner.DeleteAliasAsync(new DeleteAliasRequest { AliasName = "alias/aws/ebs" }));
 
         var after = (await owner.DescribeKeyAsync(new DescribeKeyRequest { KeyId = "alias/aws/ebs" })).KeyMetadata;

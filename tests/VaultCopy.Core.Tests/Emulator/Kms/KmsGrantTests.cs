@@ -146,7 +146,7 @@ public sealed class KmsGrantTests(KmsEmulatorFixture emulator) : IClassFixture<K
         Assert.Equal(4, grants.Count);
         var named = Assert.Single(grants, g => g.GrantId == first.GrantId);
         Assert.Equal("vault-copy", named.Name);
-        Assert.Equal(OwnerKeyId, named.KeyId);
+        Assert.Equal(OwnerKeyArn, named.KeyId);
         Assert.Equal(Root(Owner), named.IssuingAccount);
         Assert.NotNull(named.CreationDate);
     }

@@ -31,10 +31,6 @@ internal static class KmsJson
         }
 
         metadata["Origin"] = key.Origin;
-        if (key.Origin == "EXTERNAL")
-        {
-            metadata["ExpirationModel"] = "KEY_MATERIAL_DOES_NOT_EXPIRE";
-        }
 
         metadata["KeyManager"] = key.KeyManager;
         metadata["CustomerMasterKeySpec"] = key.KeySpec;
@@ -67,11 +63,12 @@ internal static class KmsJson
         return metadata;
     }
 
-    public static JsonObject Grant(KmsGrant grant)
+    /// <summary>A <c>GrantListEntry</c>; its KeyId is the key ARN, as in the model's ListGrants example.</summary>
+    public static JsonObject Grant(KmsKey key, KmsGrant grant)
     {
         var entry = new JsonObject
         {
-            ["KeyId"] = grant.KeyId,
+            ["KeyId"] = key.Arn,
             ["GrantId"] = grant.GrantId,
         };
         if (grant.Name is not null)
@@ -185,8 +182,8 @@ internal static class KmsJson
         return tags;
     }
 
-    /// <summary>A nested structure member, or null.</summary>
-    public static JsonParameters? GetStructure(JsonParameters json, string name)
+    /// <summary>A nested structure member, or null. Its members are read from the element (not as request members).</summary>
+    public static JsonElement? GetStructure(JsonParameters json, string name)
     {
         if (json.GetElement(name) is not { } element)
         {
@@ -194,8 +191,35 @@ internal static class KmsJson
         }
 
         return element.ValueKind == JsonValueKind.Object
-            ? new JsonParameters(element)
+            ? element
             : throw new AwsServiceException("SerializationException", $"Member {name} must be a structure.");
+    }
+
+    public static string? GetStringMember(JsonElement? structure, string structureName, string member)
+    {
+        if (structure is not { } element || !element.TryGetProperty(member, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : throw new AwsServiceException("SerializationException", $"Member {structureName}.{member} must be a string.");
+    }
+
+    public static IReadOnlyDictionary<string, string>? GetMapMember(JsonElement? structure, string structureName, string member)
+    {
+        if (structure is not { } element || !element.TryGetProperty(member, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object || value.EnumerateObject().Any(p => p.Value.ValueKind != JsonValueKind.String))
+        {
+            throw new AwsServiceException("SerializationException", $"Member {structureName}.{member} must be a map of strings.");
+        }
+
+        return value.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
     }
 
     /// <summary>Model-validates the GrantTokens list (0-10 tokens of 1-8192 characters).</summary>

@@ -51,7 +51,7 @@ public sealed partial class KmsService
         errors.ThrowIfAny();
 
         CheckAliasName(aliasName);
-        var key = KmsStore.Resolve(call, targetKeyId, KeyReference.KeyOnly, crossAccount: false);
+        var key = KmsStore.Resolve(call, targetKeyId, KeyReference.KeyOnly, crossAccount: false, invalidArnModelled: false);
         string aliasArn = KmsStore.AliasArn(call.Caller.Partition, call.Region, call.Caller.AccountId, aliasName);
 
         // kms:CreateAlias is needed on the alias (IAM policy) and on the key (key policy) (CreateAlias documentation).
@@ -115,7 +115,7 @@ public sealed partial class KmsService
     }
 
     // alias/ is required (ValidationException, aws-controllers-k8s/community#1878); alias/aws/ is reserved for AWS
-    // managed keys and refused with NotAuthorizedException (see README: UNVERIFIED against real KMS).
+    // managed keys and refused with NotAuthorized, the KMS common error for a forbidden action (README: UNVERIFIED).
     private static void CheckAliasName(string aliasName)
     {
         if (!aliasName.StartsWith("alias/", StringComparison.Ordinal))
@@ -125,7 +125,7 @@ public sealed partial class KmsService
 
         if (aliasName.StartsWith(KmsStore.AwsAliasPrefix, StringComparison.Ordinal))
         {
-            throw new AwsServiceException("NotAuthorizedException", null);
+            throw new AwsServiceException("NotAuthorized", "You do not have permission to perform this action.");
         }
 
         if (aliasName.Length == "alias/".Length || aliasName.Contains(':', StringComparison.Ordinal))

@@ -26,7 +26,7 @@ public sealed partial class KmsService
         CheckPlaintextSize(plaintext!, "plaintext");
         CheckGrantTokens(tokens);
 
-        var key = KmsStore.Resolve(call, keyId, KeyReference.KeyOrAlias, crossAccount: true);
+        var key = KmsStore.Resolve(call, keyId, KeyReference.KeyOrAlias, crossAccount: true, invalidArnModelled: false);
         KmsAuthorizer.Authorize(call, key, "kms:Encrypt", Algorithm(algorithm), context);
         CheckUsable(key);
         CheckSymmetric(key, "Encrypt", algorithm);
@@ -62,7 +62,7 @@ public sealed partial class KmsService
 
         CheckGrantTokens(tokens);
         string action = withPlaintext ? "kms:GenerateDataKey" : "kms:GenerateDataKeyWithoutPlaintext";
-        var key = KmsStore.Resolve(call, keyId, KeyReference.KeyOrAlias, crossAccount: true);
+        var key = KmsStore.Resolve(call, keyId, KeyReference.KeyOrAlias, crossAccount: true, invalidArnModelled: false);
         KmsAuthorizer.Authorize(call, key, action, null, context);
         CheckUsable(key);
         CheckSymmetric(key, withPlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext", null);
@@ -103,7 +103,7 @@ public sealed partial class KmsService
                 throw KmsErrors.Validation("CiphertextBlob is required unless DryRun is true and DryRunModifiers contains IGNORE_CIPHERTEXT with a KeyId.");
             }
 
-            var named = KmsStore.Resolve(call, keyId, KeyReference.KeyOrAlias, crossAccount: true);
+            var named = KmsStore.Resolve(call, keyId, KeyReference.KeyOrAlias, crossAccount: true, invalidArnModelled: false);
             KmsAuthorizer.Authorize(call, named, "kms:Decrypt", Algorithm(algorithm), context);
             CheckUsable(named);
             throw KmsErrors.DryRun();
@@ -149,9 +149,9 @@ public sealed partial class KmsService
         }
 
         var source = blob is null
-            ? KmsStore.Resolve(call, sourceKeyId!, KeyReference.KeyOrAlias, crossAccount: true)
+            ? KmsStore.Resolve(call, sourceKeyId!, KeyReference.KeyOrAlias, crossAccount: true, invalidArnModelled: false)
             : SourceKey(call, blob, sourceKeyId);
-        var destination = KmsStore.Resolve(call, destinationKeyId, KeyReference.KeyOrAlias, crossAccount: true);
+        var destination = KmsStore.Resolve(call, destinationKeyId, KeyReference.KeyOrAlias, crossAccount: true, invalidArnModelled: false);
         var sameKey = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
         {
             ["kms:ReEncryptOnSameKey"] = [AwsFormat.Bool(source.Arn == destination.Arn)],
@@ -190,7 +190,7 @@ public sealed partial class KmsService
         }
 
         var key = KmsStore.FindByArn(call.World, arn) ?? throw KmsErrors.KeyNotFound(arn);
-        if (keyId is not null && KmsStore.Resolve(call, keyId, KeyReference.KeyOrAlias, crossAccount: true).Arn != key.Arn)
+        if (keyId is not null && KmsStore.Resolve(call, keyId, KeyReference.KeyOrAlias, crossAccount: true, invalidArnModelled: false).Arn != key.Arn)
         {
             throw KmsErrors.IncorrectKey();
         }

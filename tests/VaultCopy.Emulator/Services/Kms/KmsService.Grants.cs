@@ -39,9 +39,9 @@ public sealed partial class KmsService
         var tokens = ReadGrantTokens(json, errors);
         bool dryRun = json.GetBool("DryRun") ?? false;
         var constraints = KmsJson.GetStructure(json, "Constraints");
-        var subset = constraints?.GetStringMap("EncryptionContextSubset");
-        var equals = constraints?.GetStringMap("EncryptionContextEquals");
-        string? sourceArn = constraints?.GetString("SourceArn");
+        var subset = KmsJson.GetMapMember(constraints, "Constraints", "EncryptionContextSubset");
+        var equals = KmsJson.GetMapMember(constraints, "Constraints", "EncryptionContextEquals");
+        string? sourceArn = KmsJson.GetStringMember(constraints, "Constraints", "SourceArn");
         errors.CheckString("Constraints.SourceArn", sourceArn, min: 20, max: 512, pattern: "^arn:aws[a-z0-9-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{12}:.+$");
         errors.ThrowIfAny();
 
@@ -183,7 +183,7 @@ public sealed partial class KmsService
                 && (granteeService is null || g.GranteeServicePrincipal == granteeService))
             .ToList();
         var (page, next) = KmsJson.Page(grants, marker, limit);
-        var body = new JsonObject { ["Grants"] = new JsonArray(page.Select(g => (JsonNode?)KmsJson.Grant(g)).ToArray()) };
+        var body = new JsonObject { ["Grants"] = new JsonArray(page.Select(g => (JsonNode?)KmsJson.Grant(key, g)).ToArray()) };
         return AwsResponse.Json(KmsJson.WithPaging(body, next));
     }
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using VaultCopy.Emulator.Model;
 using VaultCopy.Emulator.Protocol;
@@ -28,6 +27,14 @@ public sealed partial class KmsService : IAwsService
     public string SigningName => "kms";
 
     public AwsProtocol Protocol => AwsProtocol.Json;
+
+    public IReadOnlyCollection<string> Operations { get; } =
+    [
+        "CreateKey", "DescribeKey", "ListKeys", "ListAliases", "CreateAlias", "DeleteAlias", "GetKeyPolicy", "PutKeyPolicy",
+        "ListKeyPolicies", "CreateGrant", "ListGrants", "RevokeGrant", "RetireGrant", "Encrypt", "Decrypt", "GenerateDataKey",
+        "GenerateDataKeyWithoutPlaintext", "ReEncrypt", "EnableKey", "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion",
+        "TagResource", "ListResourceTags",
+    ];
 
     public Task<AwsResponse> HandleAsync(AwsRequest request, CancellationToken cancellationToken)
     {
@@ -385,15 +392,16 @@ public sealed partial class KmsService : IAwsService
     {
         var errors = new ValidationErrors(ValidationCode);
         string keyId = RequiredKeyId(json, errors, "KeyId");
-        int limit = KmsJson.Limit(json, errors, defaultLimit: 100, documentedMax: 1000);
-        string? marker = ReadMarker(json, errors);
+
+        // One policy always fits one page, so no NextMarker is ever issued; the model gives ListKeyPolicies no
+        // InvalidMarkerException, so Limit and Marker are only checked against their model constraints.
+        _ = KmsJson.Limit(json, errors, defaultLimit: 100, documentedMax: 1000);
+        _ = ReadMarker(json, errors);
         errors.ThrowIfAny();
 
         var key = KmsStore.Resolve(call, keyId, KeyReference.KeyOnly, crossAccount: false);
         KmsAuthorizer.Authorize(call, key, "kms:ListKeyPolicies");
-        var (page, next) = KmsJson.Page(["default"], marker, limit);
-        return AwsResponse.Json(KmsJson.WithPaging(
-            new JsonObject { ["PolicyNames"] = new JsonArray(page.Select(p => (JsonNode?)p).ToArray()) }, next));
+        return AwsResponse.Json(KmsJson.WithPaging(new JsonObject { ["PolicyNames"] = new JsonArray("default") }, null));
     }
 
     // The new policy must still let the caller call PutKeyPolicy, judged with the caller's IAM policies too
@@ -515,6 +523,4 @@ public sealed partial class KmsService : IAwsService
     private static string Base64(byte[] bytes) => Convert.ToBase64String(bytes);
 
     private static byte[] RandomBytes(int count) => RandomNumberGenerator.GetBytes(count);
-
-    private static string Utf8(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 }

@@ -84,8 +84,23 @@ internal static partial class KmsStore
     /// unknown keys and aliases (and for other accounts' keys when <paramref name="crossAccount"/> is false, or other
     /// Regions), InvalidArnException for an alias where only keys are accepted or a malformed ARN.
     /// <paramref name="createAwsManaged"/> lets a predefined AWS alias of the caller's account create its key (DescribeKey).
+    /// Operations whose model lists no InvalidArnException (CreateAlias, the cryptographic ones) get NotFoundException
+    /// "Invalid keyId" instead (<paramref name="invalidArnModelled"/> false).
     /// </summary>
-    public static KmsKey Resolve(KmsCall call, string keyId, KeyReference reference, bool crossAccount, bool createAwsManaged = false)
+    public static KmsKey Resolve(
+        KmsCall call, string keyId, KeyReference reference, bool crossAccount, bool createAwsManaged = false, bool invalidArnModelled = true)
+    {
+        try
+        {
+            return ResolveCore(call, keyId, reference, crossAccount, createAwsManaged);
+        }
+        catch (AwsServiceException ex) when (!invalidArnModelled && ex.Code == "InvalidArnException")
+        {
+            throw KmsErrors.InvalidKeyId(keyId);
+        }
+    }
+
+    private static KmsKey ResolveCore(KmsCall call, string keyId, KeyReference reference, bool crossAccount, bool createAwsManaged)
     {
         var caller = call.Caller;
         string partition = caller.Partition;

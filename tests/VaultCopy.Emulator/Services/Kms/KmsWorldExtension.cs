@@ -96,7 +96,7 @@ public sealed class KmsWorldExtension : IWorldExtension
                 ["aliases"] = new JsonArray(state.AliasesOf(key.KeyId).Select(a => (JsonNode?)a.Name).ToArray()),
                 ["tags"] = KmsJson.Tags(key.Tags),
                 ["policy"] = PolicyNode(key.Policy),
-                ["grants"] = new JsonArray(key.Grants.Select(g => (JsonNode?)KmsJson.Grant(g)).ToArray()),
+                ["grants"] = new JsonArray(key.Grants.Select(g => (JsonNode?)KmsJson.Grant(key, g)).ToArray()),
             };
             keys.Add(node);
         }

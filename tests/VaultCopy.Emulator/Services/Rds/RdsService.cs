@@ -14,6 +14,13 @@ public sealed partial class RdsService : IAwsService
 
     public AwsProtocol Protocol => AwsProtocol.Query;
 
+    public IReadOnlyCollection<string> Operations { get; } =
+    [
+        "DescribeDBSnapshots", "DescribeDBClusterSnapshots", "DescribeDBSnapshotAttributes", "DescribeDBClusterSnapshotAttributes",
+        "ModifyDBSnapshotAttribute", "ModifyDBClusterSnapshotAttribute", "CopyDBSnapshot", "CopyDBClusterSnapshot",
+        "DeleteDBSnapshot", "DeleteDBClusterSnapshot", "AddTagsToResource", "ListTagsForResource", "RemoveTagsFromResource",
+    ];
+
     public Task<AwsResponse> HandleAsync(AwsRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
