@@ -251,12 +251,9 @@ public static class KeyPolicyEditor
             && first.StartsWith("ec2.", StringComparison.Ordinal))
         {
             string region = first["ec2.".Length..].Split('.')[0];
-            foreach (string partition in new[] { "aws", "aws-us-gov" })
+            if (AwsIdentifiers.IsRegion(region) && StatementShape.ConditionsEqual(condition, ViaServiceCondition("aws", region)))
             {
-                if (AwsIdentifiers.IsRegion(region) && StatementShape.ConditionsEqual(condition, ViaServiceCondition(partition, region)))
-                {
-                    return region;
-                }
+                return region;
             }
         }
 
