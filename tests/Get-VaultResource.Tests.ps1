@@ -57,7 +57,7 @@ Describe 'Get-VaultResource' {
         $snapshot.Arn | Should -Be 'arn:aws:ec2:eu-west-1::snapshot/snap-0a1b2c3d4e5f60001'
         $snapshot.State | Should -Be 'completed'
         $snapshot.SizeGiB | Should -Be 20
-        $snapshot.CreationTime | Should -Be ([datetime]::new(2026, 11, 1, 2, 0, 0, 'Utc'))
+        $snapshot.CreationTime | Should -Be ([datetime]::new(2026, 11, 1, 2, 0, 0, [DateTimeKind]::Utc))
         $snapshot.Tags['Backup'] | Should -Be 'daily'
         $snapshot.SharedWith | Should -BeNullOrEmpty
     }
@@ -69,7 +69,7 @@ Describe 'Get-VaultResource' {
             Should -Be @('snap-0a1b2c3d4e5f60001', 'snap-0a1b2c3d4e5f60002')
         @(Get-VaultResource -Account $Origin -Tag @{ app = $null } -Type RdsSnapshot, AuroraClusterSnapshot).Id | Sort-Object |
             Should -Be @('origin-ledger-manual-cmk', 'origin-orders-manual-cmk')
-        @(Get-VaultResource -Account $Origin -Type EbsSnapshot -CreatedAfter ([datetime]::new(2026, 11, 1, 2, 30, 0, 'Utc'))).Id | Sort-Object |
+        @(Get-VaultResource -Account $Origin -Type EbsSnapshot -CreatedAfter ([datetime]::new(2026, 11, 1, 2, 30, 0, [DateTimeKind]::Utc))).Id | Sort-Object |
             Should -Be @('snap-0a1b2c3d4e5f60004', 'snap-0a1b2c3d4e5f60005')
     }
 
