@@ -161,6 +161,8 @@ function Invoke-Test {
         }
 
         Write-Host 'Running Pester against the built module'
+        # Through the environment: pwsh on Unix would expand a wildcard argument to a native command as a file glob.
+        $env:VAULTCOPY_PESTER_FILTER = $Filter
         $summary = Join-Path $ResultsDir 'pester-summary.json'
         Invoke-PwshScript (Join-Path $Root 'tests/Invoke-PesterRun.ps1') @(
             '-PesterPath', (Get-PesterModulePath), '-ModulePath', (Join-Path (Get-ModuleDirectory) 'VaultCopy.psd1'),
