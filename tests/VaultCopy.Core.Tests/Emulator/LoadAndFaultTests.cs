@@ -94,7 +94,8 @@ public class LoadAndFaultTests(EmulatorFixture emulator) : IClassFixture<Emulato
         Assert.Equal(0, (int)rules.Single()!["remaining"]!);
         var durations = (await emulator.GetJsonAsync("calls"))["recent"]!.AsArray().Select(c => (double)c!["durationMs"]!).ToList();
         Assert.Equal(3, durations.Count);
-        Assert.True(durations[0] >= 400);
+        // Timers may fire a tick early against the stopwatch; the client above saw the full 400 ms.
+        Assert.True(durations[0] >= 390, $"the delayed call took {durations[0]} ms on the server");
         Assert.All(durations.Skip(1), d => Assert.True(d < 400, $"an unmatched call took {d} ms"));
     }
 
