@@ -34,12 +34,23 @@ public static class KeyPolicyAnalyzer
         IReadOnlyCollection<string> actions, IReadOnlyDictionary<string, string> knownContext, string? keyArn = null)
     {
         ArgumentNullException.ThrowIfNull(keyPolicyJson);
+        return Assess(KeyPolicyDocument.Parse(keyPolicyJson), keyOwnerAccountId, callerAccountId, callerPrincipalArn, actions, knownContext, keyArn);
+    }
+
+    /// <summary>
+    /// <see cref="Assess(string, string, string, string?, IReadOnlyCollection{string}, IReadOnlyDictionary{string, string}, string?)"/>
+    /// on a policy already read, for a preflight that asks about several callers.
+    /// </summary>
+    public static KeyAccessAssessment Assess(
+        KeyPolicyDocument document, string keyOwnerAccountId, string callerAccountId, string? callerPrincipalArn,
+        IReadOnlyCollection<string> actions, IReadOnlyDictionary<string, string> knownContext, string? keyArn = null)
+    {
+        ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(actions);
         ArgumentNullException.ThrowIfNull(knownContext);
         RequireAccountId(keyOwnerAccountId, nameof(keyOwnerAccountId));
         RequireAccountId(callerAccountId, nameof(callerAccountId));
 
-        KeyPolicyDocument document = KeyPolicyDocument.Parse(keyPolicyJson);
         var context = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (KeyValuePair<string, string> entry in knownContext)
         {
