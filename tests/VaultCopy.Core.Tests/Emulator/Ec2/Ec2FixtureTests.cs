@@ -1,6 +1,10 @@
 using Amazon.EC2;
 using Amazon.EC2.Model;
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
 using Amazon.Runtime;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
 using VaultCopy.Emulator.Fixtures;
 using VaultCopy.Emulator.Hosting;
 using VaultCopy.Emulator.Model;
@@ -45,6 +49,70 @@ public sealed class Ec2FixtureTests
             UserIds = [Demo.VaultAccount],
         });
     }
+
+    [Fact]
+    public async Task Demo_vault_copy_through_the_vault_role_session()
+    {
+        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions());
+        string url = server.BaseUri.ToString();
+        var originCredentials = new BasicAWSCredentials(Demo.OriginAdminKey, Demo.OriginAdminSecret);
+        using var origin = new AmazonEC2Client(originCredentials, new AmazonEC2Config { ServiceURL = url, AuthenticationRegion = Demo.Region, MaxErrorRetry = 0 });
+        using var originKms = new AmazonKeyManagementServiceClient(originCredentials,
+            new AmazonKeyManagementServiceConfig { ServiceURL = url, AuthenticationRegion = Demo.Region, MaxErrorRetry = 0 });
+        using var sts = new AmazonSecurityTokenServiceClient(originCredentials,
+            new AmazonSecurityTokenServiceConfig { ServiceURL = url, AuthenticationRegion = Demo.Region, MaxErrorRetry = 0 });
+        var session = (await sts.AssumeRoleAsync(new AssumeRoleRequest
+        {
+            RoleArn = Demo.VaultRoleArn,
+            RoleSessionName = "vault-copy",
+            ExternalId = Demo.ExternalId,
+        })).Credentials;
+        using var vault = new AmazonEC2Client(
+            new SessionAWSCredentials(session.AccessKeyId, session.SecretAccessKey, session.SessionToken),
+            new AmazonEC2Config { ServiceURL = url, AuthenticationRegion = Demo.Region, MaxErrorRetry = 0 });
+
+        // Sharing the snapshot is not enough while the origin key's policy does not name the vault.
+        await origin.ModifySnapshotAttributeAsync(new ModifySnapshotAttributeRequest
+        {
+            SnapshotId = "snap-0a1b2c3d4e5f60001",
+            OperationType = OperationType.Add,
+            UserIds = [Demo.VaultAccount],
+        });
+        var refused = await vault.CopySnapshotAsync(new CopySnapshotRequest
+        {
+            SourceRegion = Demo.Region,
+            SourceSnapshotId = "snap-0a1b2c3d4e5f60001",
+            Encrypted = true,
+            KmsKeyId = "alias/vault-backup",
+        });
+
+        await originKms.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = "a1b2c3d4-0000-4000-8000-111111111111", Policy = OriginKeySharedWithVault });
+        var copied = await vault.CopySnapshotAsync(new CopySnapshotRequest
+        {
+            SourceRegion = Demo.Region,
+            SourceSnapshotId = "snap-0a1b2c3d4e5f60001",
+            Encrypted = true,
+            KmsKeyId = "alias/vault-backup",
+        });
+
+        // Within the session's hour: a 20 GiB copy takes about four minutes.
+        server.Clock.Advance(TimeSpan.FromMinutes(30));
+        var result = (await vault.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [refused.SnapshotId, copied.SnapshotId] }))
+            .Snapshots.ToDictionary(s => s.SnapshotId);
+        Assert.Equal(SnapshotState.Error, result[refused.SnapshotId].State);
+        Assert.Equal(SnapshotState.Completed, result[copied.SnapshotId].State);
+        Assert.StartsWith("arn:aws:kms:eu-west-1:222222222222:key/", result[copied.SnapshotId].KmsKeyId, StringComparison.Ordinal);
+    }
+
+    private const string OriginKeySharedWithVault = """
+        {"Version":"2012-10-17","Statement":[
+          {"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"kms:*","Resource":"*"},
+          {"Sid":"Allow use of the key","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},
+           "Action":["kms:Encrypt","kms:Decrypt","kms:ReEncrypt*","kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*"},
+          {"Sid":"Allow attachment of persistent resources","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},
+           "Action":["kms:CreateGrant","kms:ListGrants","kms:RevokeGrant"],"Resource":"*","Condition":{"Bool":{"kms:GrantIsForAWSResource":"true"}}}
+        ]}
+        """;
 
     [Theory]
     [InlineData("""{ "snapshots": [ { "id": "snap-1", "volumeSize": 8 } ] }""", ".ec2.snapshots[0].id", "not an id")]

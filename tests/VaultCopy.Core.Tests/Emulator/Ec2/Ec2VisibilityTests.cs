@@ -107,6 +107,8 @@ public sealed class Ec2VisibilityTests(Ec2EmulatorFixture fixture) : Ec2TestBase
 
         var publicOnes = await Other.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { RestorableByUserIds = ["all"] });
         Assert.Equal([PublicSnapshot], publicOnes.Snapshots.Select(s => s.SnapshotId));
+
+        await Ec2Assert.Fails("InvalidUserID.Malformed", () => Other.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { OwnerIds = ["me"] }));
     }
 
     [Fact]

@@ -54,8 +54,8 @@ public sealed partial class Ec2Service
             CheckImageId(id);
         }
 
-        CheckOwners(owners);
-        CheckOwners(executableBy?.Where(e => e != Ec2Constants.GroupAll).ToList());
+        CheckUserIds(owners, s_ownerKeywords);
+        CheckUserIds(executableBy, "self", Ec2Constants.GroupAll);
         Authorize(request, "*");
         DryRunGate(request);
 
@@ -100,12 +100,13 @@ public sealed partial class Ec2Service
             AwsFormat.Optional("nextToken", next));
     }
 
-    // Owner / ExecutableBy values: account ids and the documented keywords; anything else is a malformed user id.
-    private static void CheckOwners(IReadOnlyList<string>? values)
+    // Owner / ExecutableBy / RestorableBy values: account ids and the documented keywords; anything else is a
+    // malformed user id.
+    private static void CheckUserIds(IReadOnlyList<string>? values, params string[] keywords)
     {
         foreach (string value in values ?? [])
         {
-            if (!Ec2Ids.IsAccountId(value) && !s_ownerKeywords.Contains(value, StringComparer.Ordinal))
+            if (!Ec2Ids.IsAccountId(value) && !keywords.Contains(value, StringComparer.Ordinal))
             {
                 throw new AwsServiceException("InvalidUserID.Malformed", $"Invalid user id: \"{value}\"");
             }

@@ -36,6 +36,8 @@ public sealed partial class Ec2Service
             CheckSnapshotId(id);
         }
 
+        CheckUserIds(owners, "self", "amazon");
+        CheckUserIds(restorableBy, "self", Ec2Constants.GroupAll);
         Authorize(request, "*");
         DryRunGate(request);
 
