@@ -81,7 +81,9 @@ public abstract class SnapshotAccessCmdletBase : CrossAccountCmdletBase
 
         try
         {
-            WriteObject(RunAsync(token => _manager!.ApplyAsync(plan, token)));
+            VaultShare share = RunAsync(token => _manager!.ApplyAsync(plan, token));
+            WriteVerbose($"{plan.Target}: {plan.Action}: done.");
+            WriteObject(share);
         }
         catch (VaultCopyException error)
         {
