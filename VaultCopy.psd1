@@ -13,8 +13,13 @@
     CmdletsToExport      = @(
         'Connect-VaultAccount'
         'Get-VaultResource'
+        'Grant-VaultSnapshotAccess'
+        'Revoke-VaultSnapshotAccess'
     )
-    AliasesToExport      = @()
+    AliasesToExport      = @(
+        'Share-VaultSnapshot'
+        'Unshare-VaultSnapshot'
+    )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     PrivateData          = @{
