@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Connect-VaultAccount'
         'Get-VaultResource'
+        'Test-VaultCopyPrereq'
     )
     AliasesToExport      = @()
     FunctionsToExport    = @()
