@@ -32,13 +32,7 @@ internal static partial class AwsIdentifiers
     public static bool IsUniqueId(string value) => UniqueIdPattern().IsMatch(value);
 
     /// <summary>A key ARN, never an alias: CreateGrant across accounts needs the key ARN.</summary>
-    public static bool TryParseKeyArn(string value, out string partition, out string accountId)
-    {
-        Match match = KeyArnPattern().Match(value);
-        partition = match.Success ? match.Groups["partition"].Value : string.Empty;
-        accountId = match.Success ? match.Groups["account"].Value : string.Empty;
-        return match.Success;
-    }
+    public static bool IsKeyArn(string value) => KeyArnPattern().IsMatch(value);
 
     [GeneratedRegex("^[0-9]{12}$")]
     private static partial Regex AccountIdPattern();
@@ -55,6 +49,6 @@ internal static partial class AwsIdentifiers
     [GeneratedRegex("^A(RO|ID)A[A-Z0-9]{12,124}$")]
     private static partial Regex UniqueIdPattern();
 
-    [GeneratedRegex("^arn:(?<partition>aws(-[a-z]+)*):kms:[a-z]{2}(-[a-z]+)+-[0-9]+:(?<account>[0-9]{12}):key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$")]
+    [GeneratedRegex("^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$")]
     private static partial Regex KeyArnPattern();
 }

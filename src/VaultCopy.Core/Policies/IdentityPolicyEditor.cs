@@ -291,7 +291,7 @@ public static partial class IdentityPolicyEditor
         }
 
         List<string>? existing = PolicyJson.AsStringList(existingStatement["Resource"]);
-        if (existing is null || existing.Count == 0 || !existing.TrueForAll(r => AwsIdentifiers.TryParseKeyArn(r, out _, out _)))
+        if (existing is null || existing.Count == 0 || !existing.TrueForAll(r => AwsIdentifiers.IsKeyArn(r)))
         {
             throw Modified(sid, "its Resource is no longer a list of KMS key ARNs");
         }
@@ -313,7 +313,7 @@ public static partial class IdentityPolicyEditor
         var result = new List<string>();
         foreach (string arn in keyArns)
         {
-            if (arn is null || !AwsIdentifiers.TryParseKeyArn(arn, out _, out _))
+            if (arn is null || !AwsIdentifiers.IsKeyArn(arn))
             {
                 throw new PolicyEditRefusedException(
                     PolicyRefusalReason.InvalidKeyArn,

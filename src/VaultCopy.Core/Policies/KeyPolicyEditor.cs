@@ -20,6 +20,8 @@ public static class KeyPolicyEditor
     public const string UseKeySidPrefix = "VaultCopyUseKey-";
     public const string AttachPersistentResourcesSidPrefix = "VaultCopyAttachPersistentResources-";
 
+    private const string NotOurPrincipal = "its Principal no longer names only roles, users or the root of that account under \"AWS\"";
+
     private static readonly string[] s_useActions =
         ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
@@ -46,7 +48,7 @@ public static class KeyPolicyEditor
         RequireAccountId(account, "trusted account");
         if (!AwsIdentifiers.IsPartition(grant.Partition))
         {
-            throw new PolicyEditRefusedException(PolicyRefusalReason.InvalidArgument, $"'{grant.Partition}' is not an AWS partition (aws, aws-cn, aws-us-gov…).");
+            throw new PolicyEditRefusedException(PolicyRefusalReason.InvalidArgument, $"'{grant.Partition}' is not an AWS partition (aws, aws-cn, aws-us-gov, ...).");
         }
 
         if (grant.KeyOwnerAccountId is not null)
@@ -136,7 +138,7 @@ public static class KeyPolicyEditor
             }
 
             List<string> existing = ReadOwnPrincipals(statement, account)
-                ?? throw Modified(sid, "its Principal is no longer {\"AWS\": …} naming only roles, users or the root of that account");
+                ?? throw Modified(sid, NotOurPrincipal);
             var remaining = existing.Where(p => !principals.Contains(p, StringComparer.Ordinal)).ToList();
             if (remaining.Count == existing.Count)
             {
@@ -179,7 +181,7 @@ public static class KeyPolicyEditor
         JsonObject statement = statements[index].Node;
         CheckOwnShape(statement, sid, actions, condition, viaServiceRegion);
         List<string> existing = ReadOwnPrincipals(statement, account)
-            ?? throw Modified(sid, "its Principal is no longer {\"AWS\": …} naming only roles, users or the root of that account");
+            ?? throw Modified(sid, NotOurPrincipal);
         var merged = existing.ToList();
         foreach (string principal in principals)
         {
@@ -251,12 +253,9 @@ public static class KeyPolicyEditor
             && first.StartsWith("ec2.", StringComparison.Ordinal))
         {
             string region = first["ec2.".Length..].Split('.')[0];
-            foreach (string partition in new[] { "aws", "aws-us-gov" })
+            if (AwsIdentifiers.IsRegion(region) && StatementShape.ConditionsEqual(condition, ViaServiceCondition("aws", region)))
             {
-                if (AwsIdentifiers.IsRegion(region) && StatementShape.ConditionsEqual(condition, ViaServiceCondition(partition, region)))
-                {
-                    return region;
-                }
+                return region;
             }
         }
 

@@ -273,8 +273,6 @@ internal static class PolicyJson
         return ScalarText(node) is string single ? [single] : null;
     }
 
-    public static bool JsonEquals(JsonNode? a, JsonNode? b) => ToCompact(a) == ToCompact(b) || JsonNode.DeepEquals(a, b);
-
     private static string? ScalarText(JsonNode? node)
     {
         if (node is not JsonValue value)

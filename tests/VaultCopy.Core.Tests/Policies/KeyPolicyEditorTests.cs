@@ -131,9 +131,9 @@ public class KeyPolicyEditorTests
     [InlineData("\"Effect\":\"Allow\"", "\"Effect\":\"Deny\"", "its Effect is not \"Allow\"")]
     [InlineData("\"Resource\":\"*\"}", "\"Resource\":\"*\",\"NotAction\":\"kms:Sign\"}", "it has elements VaultCopy does not write")]
     [InlineData("\"Resource\":\"*\"}", "\"Resource\":\"arn:aws:kms:eu-west-1:111122223333:key/x\"}", "its Resource is not \"*\"")]
-    [InlineData("{\"AWS\":\"arn:aws:iam::444455556666:role/VaultCopyVault\"}", "{\"AWS\":[\"arn:aws:iam::444455556666:role/VaultCopyVault\",\"*\"]}", "its Principal is no longer")]
-    [InlineData("{\"AWS\":\"arn:aws:iam::444455556666:role/VaultCopyVault\"}", "{\"AWS\":\"arn:aws:iam::777788889999:root\"}", "its Principal is no longer")]
-    [InlineData("{\"AWS\":\"arn:aws:iam::444455556666:role/VaultCopyVault\"}", "{\"AWS\":\"arn:aws:iam::444455556666:role/VaultCopyVault\",\"Service\":\"ec2.amazonaws.com\"}", "its Principal is no longer")]
+    [InlineData("{\"AWS\":\"arn:aws:iam::444455556666:role/VaultCopyVault\"}", "{\"AWS\":[\"arn:aws:iam::444455556666:role/VaultCopyVault\",\"*\"]}", "its Principal no longer names only")]
+    [InlineData("{\"AWS\":\"arn:aws:iam::444455556666:role/VaultCopyVault\"}", "{\"AWS\":\"arn:aws:iam::777788889999:root\"}", "its Principal no longer names only")]
+    [InlineData("{\"AWS\":\"arn:aws:iam::444455556666:role/VaultCopyVault\"}", "{\"AWS\":\"arn:aws:iam::444455556666:role/VaultCopyVault\",\"Service\":\"ec2.amazonaws.com\"}", "its Principal no longer names only")]
     [InlineData("\"Resource\":\"*\"}", "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"ec2.eu-west-1.amazonaws.com\"}}}", "its Condition is not the one VaultCopy writes")]
     public void A_vaultcopy_statement_edited_by_hand_is_not_merged_into(string original, string edited, string message)
     {
