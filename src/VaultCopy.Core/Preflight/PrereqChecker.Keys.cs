@@ -131,7 +131,7 @@ public sealed partial class PrereqChecker
             {
                 null => Fail(check, PrereqSide.Destination, keyId,
                     $"{keyId} does not exist in {where}, or {_destination.PrincipalArn} may not describe it.",
-                    $"Check the key id or alias in the vault (aws kms list-aliases --region {_destination.Region}); {rerun}"),
+                    $"Check the key id or alias in the vault (aws kms list-aliases --region {_destination.Region}). If it exists, let the vault principal use it: Grant-VaultKeyAccess -Source {SourceVariable} -Destination {DestinationVariable} -KeyId <origin key> -DestinationKeyId {keyId}"),
                 { IsAwsManaged: true } => Fail(check, PrereqSide.Destination, facts.Arn,
                     $"{facts.Arn} is an AWS managed key: the vault copies must be under a customer managed key that the vault controls.", rerun),
                 { AccountId: var owner } when owner != _destination.AccountId => Fail(check, PrereqSide.Destination, facts.Arn,

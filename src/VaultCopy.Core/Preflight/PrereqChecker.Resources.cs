@@ -84,7 +84,7 @@ public sealed partial class PrereqChecker
         {
             results.Add(resource.BillingProducts.Count > 0
                 ? Fail(PrereqChecks.BillingProduct, PrereqSide.Source, id,
-                    $"{id} carries the billing product {string.Join(", ", resource.BillingProducts)}: EC2 refuses to copy such an AMI into another account.",
+                    $"{id} carries a billing product ({string.Join(", ", resource.BillingProducts)}): EC2 refuses to copy such an AMI into another account.",
                     "Launch an instance from the AMI, create a new AMI from that instance, and copy the new AMI instead.")
                 : Pass(PrereqChecks.BillingProduct, PrereqSide.Source, id, $"{id} has no billing product code."));
             foreach (VaultResource snapshot in resource.BackingSnapshots)
