@@ -63,6 +63,17 @@ public class KeyPolicyEditorTests
     }
 
     [Fact]
+    public void A_policy_stored_indented_that_already_has_the_grant_comes_back_as_it_was()
+    {
+        var grant = new KeyAccessGrant(Trusted) { Principals = [TrustedRole], ViaServiceRegion = "eu-west-1" };
+        string stored = KeyPolicyDocument.Parse(KeyPolicyEditor.Grant(ConsoleDefault, grant).After).ToIndentedJson().ReplaceLineEndings("\r\n");
+        GrantResult again = KeyPolicyEditor.Grant(stored, grant);
+        Assert.False(again.Changed);
+        Assert.Same(stored, again.After);
+        Assert.Equal(string.Empty, again.Diff);
+    }
+
+    [Fact]
     public void The_unique_id_of_a_deleted_role_is_kept_beside_new_principals()
     {
         string policy = KeyPolicyEditor.Grant(ApiDefault, new KeyAccessGrant(Trusted) { Principals = [TrustedRole] }).After
