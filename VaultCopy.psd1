@@ -13,9 +13,14 @@
     CmdletsToExport      = @(
         'Connect-VaultAccount'
         'Get-VaultResource'
+        'Grant-VaultSnapshotAccess'
+        'Revoke-VaultSnapshotAccess'
         'Test-VaultCopyPrereq'
     )
-    AliasesToExport      = @()
+    AliasesToExport      = @(
+        'Share-VaultSnapshot'
+        'Unshare-VaultSnapshot'
+    )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     PrivateData          = @{
