@@ -15,6 +15,7 @@
         'Get-VaultResource'
         'Grant-VaultSnapshotAccess'
         'Revoke-VaultSnapshotAccess'
+        'Test-VaultCopyPrereq'
     )
     AliasesToExport      = @(
         'Share-VaultSnapshot'
