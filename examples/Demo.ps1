@@ -42,6 +42,17 @@ try {
 
     if ($origin.AccountId -eq $vault.AccountId) { throw 'The origin and the vault must be different accounts.' }
     Write-Host "Origin $($origin.AccountId) and vault $($vault.AccountId) are connected; the vault session expires at $($vault.CredentialExpiration.ToString('u'))."
+
+    Write-Step 'The backups in the origin'
+    $backups = @(Get-VaultResource -Account $origin)
+    $backups | Format-Table Type, Id, State, SizeGiB, Encrypted, KeyManager -AutoSize | Out-Host
+
+    Write-Step 'Preflight: what would stop a vault copy, and what fixes it'
+    $preflight = @($backups | Test-VaultCopyPrereq -Source $origin -Destination $vault -DestinationKeyId alias/vault-backup)
+    $preflight | Where-Object Status -eq Fail | Format-List Check, Target, Message, Remediation | Out-Host
+    $failed = @($preflight | Where-Object Status -eq Fail).Count
+    Write-Host "$failed of $($preflight.Count) checks fail before any data moves."
+    if ($failed -eq 0) { throw 'The untouched demo world should fail the preflight.' }
 }
 finally {
     Remove-Item $profileFile -ErrorAction SilentlyContinue
