@@ -13,6 +13,8 @@
     CmdletsToExport      = @(
         'Connect-VaultAccount'
         'Get-VaultResource'
+        'Grant-VaultKeyAccess'
+        'Revoke-VaultKeyAccess'
     )
     AliasesToExport      = @()
     FunctionsToExport    = @()
