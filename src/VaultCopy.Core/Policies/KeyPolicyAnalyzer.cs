@@ -34,12 +34,23 @@ public static class KeyPolicyAnalyzer
         IReadOnlyCollection<string> actions, IReadOnlyDictionary<string, string> knownContext, string? keyArn = null)
     {
         ArgumentNullException.ThrowIfNull(keyPolicyJson);
+        return Assess(KeyPolicyDocument.Parse(keyPolicyJson), keyOwnerAccountId, callerAccountId, callerPrincipalArn, actions, knownContext, keyArn);
+    }
+
+    /// <summary>
+    /// <see cref="Assess(string, string, string, string?, IReadOnlyCollection{string}, IReadOnlyDictionary{string, string}, string?)"/>
+    /// on a policy already read, for a preflight that asks about several callers.
+    /// </summary>
+    public static KeyAccessAssessment Assess(
+        KeyPolicyDocument document, string keyOwnerAccountId, string callerAccountId, string? callerPrincipalArn,
+        IReadOnlyCollection<string> actions, IReadOnlyDictionary<string, string> knownContext, string? keyArn = null)
+    {
+        ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(actions);
         ArgumentNullException.ThrowIfNull(knownContext);
         RequireAccountId(keyOwnerAccountId, nameof(keyOwnerAccountId));
         RequireAccountId(callerAccountId, nameof(callerAccountId));
 
-        KeyPolicyDocument document = KeyPolicyDocument.Parse(keyPolicyJson);
         var context = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (KeyValuePair<string, string> entry in knownContext)
         {
@@ -52,9 +63,13 @@ public static class KeyPolicyAnalyzer
 
         var caller = new Caller(callerAccountId, callerPrincipalArn);
         var results = new List<KeyActionAssessment>();
-        foreach (string action in actions.Distinct(StringComparer.OrdinalIgnoreCase))
+        foreach (string action in actions)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(action, nameof(actions));
+        }
+
+        foreach (string action in actions.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
             results.Add(AssessAction(document, action, keyOwnerAccountId, caller, context, keyArn));
         }
 
@@ -68,7 +83,8 @@ public static class KeyPolicyAnalyzer
         var allowUnknown = new List<(string Label, Via Via)>();
         var denyYes = new List<string>();
         var denyUnknown = new List<string>();
-        var unknownKeys = new List<string>();
+        var allowUnknownKeys = new List<string>();
+        var denyUnknownKeys = new List<string>();
         for (int i = 0; i < document.Statements.Count; i++)
         {
             KeyPolicyStatement statement = document.Statements[i];
@@ -88,14 +104,14 @@ public static class KeyPolicyAnalyzer
                     break;
                 case (PolicyMatch.Unknown, true):
                     denyUnknown.Add(label);
-                    unknownKeys.AddRange(keys);
+                    denyUnknownKeys.AddRange(keys);
                     break;
                 case (PolicyMatch.Yes, false):
                     allowYes.Add((label, via));
                     break;
                 case (PolicyMatch.Unknown, false):
                     allowUnknown.Add((label, via));
-                    unknownKeys.AddRange(keys);
+                    allowUnknownKeys.AddRange(keys);
                     break;
             }
         }
@@ -119,8 +135,8 @@ public static class KeyPolicyAnalyzer
             {
                 return new KeyActionAssessment(
                     action, KeyAccessDecision.AllowedWithUnknownConditions, false, accountOnly, crossAccount || accountOnly,
-                    allowYes.Select(a => a.Label).ToList(), denyUnknown, Distinct(unknownKeys),
-                    $"{allowedBy}{iamNote}, but statement {Quote(denyUnknown)} may deny it ({Unknowns(unknownKeys)}).");
+                    allowYes.Select(a => a.Label).ToList(), denyUnknown, Distinct(denyUnknownKeys),
+                    $"{allowedBy}{iamNote}, but statement {Quote(denyUnknown)} may deny it ({Unknowns(denyUnknownKeys)}).");
             }
 
             return new KeyActionAssessment(
@@ -131,6 +147,7 @@ public static class KeyPolicyAnalyzer
         if (allowUnknown.Count > 0)
         {
             bool accountOnly = allowUnknown.TrueForAll(a => a.Via == Via.Account);
+            List<string> unknownKeys = [.. allowUnknownKeys, .. denyUnknownKeys];
             return new KeyActionAssessment(
                 action, KeyAccessDecision.AllowedWithUnknownConditions, false, accountOnly, crossAccount || accountOnly,
                 allowUnknown.Select(a => a.Label).ToList(), denyUnknown, Distinct(unknownKeys),

@@ -20,6 +20,8 @@ public static class KeyPolicyEditor
     public const string UseKeySidPrefix = "VaultCopyUseKey-";
     public const string AttachPersistentResourcesSidPrefix = "VaultCopyAttachPersistentResources-";
 
+    private const string NotOurPrincipal = "its Principal no longer names only roles, users or the root of that account under \"AWS\"";
+
     private static readonly string[] s_useActions =
         ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
@@ -46,7 +48,7 @@ public static class KeyPolicyEditor
         RequireAccountId(account, "trusted account");
         if (!AwsIdentifiers.IsPartition(grant.Partition))
         {
-            throw new PolicyEditRefusedException(PolicyRefusalReason.InvalidArgument, $"'{grant.Partition}' is not an AWS partition (aws, aws-cn, aws-us-gov…).");
+            throw new PolicyEditRefusedException(PolicyRefusalReason.InvalidArgument, $"'{grant.Partition}' is not an AWS partition (aws, aws-cn, aws-us-gov, ...).");
         }
 
         if (grant.SameAccountKeyUsers && grant.KeyOwnerAccountId != account)
@@ -150,7 +152,7 @@ public static class KeyPolicyEditor
             }
 
             List<string> existing = ReadOwnPrincipals(statement, account)
-                ?? throw Modified(sid, "its Principal is no longer {\"AWS\": …} naming only roles, users or the root of that account");
+                ?? throw Modified(sid, NotOurPrincipal);
             var remaining = existing.Where(p => !principals.Contains(p, StringComparer.Ordinal)).ToList();
             if (remaining.Count == existing.Count)
             {
@@ -193,7 +195,7 @@ public static class KeyPolicyEditor
         JsonObject statement = statements[index].Node;
         CheckOwnShape(statement, sid, actions, condition, viaServiceRegion);
         List<string> existing = ReadOwnPrincipals(statement, account)
-            ?? throw Modified(sid, "its Principal is no longer {\"AWS\": …} naming only roles, users or the root of that account");
+            ?? throw Modified(sid, NotOurPrincipal);
         var merged = existing.ToList();
         foreach (string principal in principals)
         {

@@ -134,6 +134,27 @@ public class KeyPolicyAnalyzerTests
     }
 
     [Fact]
+    public void Unknowns_of_an_allow_that_does_not_matter_are_not_reported()
+    {
+        string policy = """
+            {"Statement": [
+              {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"},
+              {"Sid": "Tagged", "Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "storage"}}},
+              {"Sid": "OnlyFromVpc", "Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringNotEquals": {"aws:SourceVpc": "vpc-1"}}}
+            ]}
+            """;
+        KeyActionAssessment result = KeyPolicyAnalyzer.Assess(policy, Owner, Owner, OwnerAdmin, ["kms:Decrypt"], Context("")).Actions[0];
+        Assert.Equal(AllowedWithUnknownConditions, result.Decision);
+        Assert.Equal(["Root"], result.AllowingStatements);
+        Assert.Equal(["OnlyFromVpc"], result.DenyingStatements);
+        Assert.Equal(["aws:SourceVpc"], result.Unknowns);
+
+        result = KeyPolicyAnalyzer.Assess(policy, Owner, Trusted, TrustedRole, ["kms:Decrypt"], Context("aws:SourceVpc=vpc-1")).Actions[0];
+        Assert.Equal(["Tagged"], result.AllowingStatements);
+        Assert.Equal(["aws:PrincipalTag/team"], result.Unknowns);
+    }
+
+    [Fact]
     public void Statements_without_a_sid_are_labelled_by_position()
     {
         KeyActionAssessment result = KeyPolicyAnalyzer.Assess(IdFirstNoSids, Owner, Owner, OwnerAdmin, ["kms:CreateKey"], Context("")).Actions[0];

@@ -252,10 +252,12 @@ public class KeyPolicyEditorPropertyTests
                 continue;
             }
 
+            KeyPolicyDocument wasDocument = KeyPolicyDocument.Parse(before);
+            KeyPolicyDocument nowDocument = KeyPolicyDocument.Parse(result.After);
             foreach ((string account, string? arn) in callers)
             {
-                KeyAccessAssessment was = KeyPolicyAnalyzer.Assess(before, PolicyCorpus.Owner, account, arn, actions, context);
-                KeyAccessAssessment now = KeyPolicyAnalyzer.Assess(result.After, PolicyCorpus.Owner, account, arn, actions, context);
+                KeyAccessAssessment was = KeyPolicyAnalyzer.Assess(wasDocument, PolicyCorpus.Owner, account, arn, actions, context);
+                KeyAccessAssessment now = KeyPolicyAnalyzer.Assess(nowDocument, PolicyCorpus.Owner, account, arn, actions, context);
                 Assert.Equal(was.Actions.Select(a => a.Decision), now.Actions.Select(a => a.Decision));
             }
         }

@@ -63,6 +63,17 @@ public class KeyPolicyEditorTests
     }
 
     [Fact]
+    public void A_policy_stored_indented_that_already_has_the_grant_comes_back_as_it_was()
+    {
+        var grant = new KeyAccessGrant(Trusted) { Principals = [TrustedRole], ViaServiceRegion = "eu-west-1" };
+        string stored = KeyPolicyDocument.Parse(KeyPolicyEditor.Grant(ConsoleDefault, grant).After).ToIndentedJson().ReplaceLineEndings("\r\n");
+        GrantResult again = KeyPolicyEditor.Grant(stored, grant);
+        Assert.False(again.Changed);
+        Assert.Same(stored, again.After);
+        Assert.Equal(string.Empty, again.Diff);
+    }
+
+    [Fact]
     public void The_unique_id_of_a_deleted_role_is_kept_beside_new_principals()
     {
         string policy = KeyPolicyEditor.Grant(ApiDefault, new KeyAccessGrant(Trusted) { Principals = [TrustedRole] }).After
@@ -131,9 +142,9 @@ public class KeyPolicyEditorTests
     [InlineData("\"Effect\":\"Allow\"", "\"Effect\":\"Deny\"", "its Effect is not \"Allow\"")]
     [InlineData("\"Resource\":\"*\"}", "\"Resource\":\"*\",\"NotAction\":\"kms:Sign\"}", "it has elements VaultCopy does not write")]
     [InlineData("\"Resource\":\"*\"}", "\"Resource\":\"arn:aws:kms:eu-west-1:111122223333:key/x\"}", "its Resource is not \"*\"")]
-    [InlineData("{\"AWS\":\"arn:aws:iam::444455556666:role/VaultCopyVault\"}", "{\"AWS\":[\"arn:aws:iam::444455556666:role/VaultCopyVault\",\"*\"]}", "its Principal is no longer")]
-    [InlineData("{\"AWS\":\"arn:aws:iam::444455556666:role/VaultCopyVault\"}", "{\"AWS\":\"arn:aws:iam::777788889999:root\"}", "its Principal is no longer")]
-    [InlineData("{\"AWS\":\"arn:aws:iam::444455556666:role/VaultCopyVault\"}", "{\"AWS\":\"arn:aws:iam::444455556666:role/VaultCopyVault\",\"Service\":\"ec2.amazonaws.com\"}", "its Principal is no longer")]
+    [InlineData("{\"AWS\":\"arn:aws:iam::444455556666:role/VaultCopyVault\"}", "{\"AWS\":[\"arn:aws:iam::444455556666:role/VaultCopyVault\",\"*\"]}", "its Principal no longer names only")]
+    [InlineData("{\"AWS\":\"arn:aws:iam::444455556666:role/VaultCopyVault\"}", "{\"AWS\":\"arn:aws:iam::777788889999:root\"}", "its Principal no longer names only")]
+    [InlineData("{\"AWS\":\"arn:aws:iam::444455556666:role/VaultCopyVault\"}", "{\"AWS\":\"arn:aws:iam::444455556666:role/VaultCopyVault\",\"Service\":\"ec2.amazonaws.com\"}", "its Principal no longer names only")]
     [InlineData("\"Resource\":\"*\"}", "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"ec2.eu-west-1.amazonaws.com\"}}}", "its Condition is not the one VaultCopy writes")]
     public void A_vaultcopy_statement_edited_by_hand_is_not_merged_into(string original, string edited, string message)
     {

@@ -179,13 +179,14 @@ internal static class PolicyCorpus
 
     /// <summary>
     /// Every corpus policy in several spellings: as written, compact, indented, CRLF, and seeded random whitespace.
-    /// The 32 KB policy gets two spellings only: its size, not its whitespace, is what it is there for.
+    /// The 32 KB policy gets one spelling only: its size, not its whitespace, is what it is there for, and it is
+    /// what makes the suite slow.
     /// </summary>
     public static IEnumerable<object[]> Cases()
     {
         foreach ((string name, _) in Policies)
         {
-            foreach (string variant in name == nameof(NearLimit) ? ["compact", "random whitespace 1"] : Variants)
+            foreach (string variant in name == nameof(NearLimit) ? ["random whitespace 1"] : Variants)
             {
                 yield return [name, variant];
             }
