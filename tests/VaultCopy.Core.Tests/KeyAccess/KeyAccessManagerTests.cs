@@ -16,6 +16,7 @@ namespace VaultCopy.Core.Tests.KeyAccess;
 /// <summary>KeyAccessManager end to end on the in-process emulator: what it writes, what it refuses, and what AWS then allows.</summary>
 public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : IClassFixture<KeyAccessEmulatorFixture>, IAsyncLifetime
 {
+    private const string AppDataSnapshotId = "snap-0a1b2c3d4e5f60001";
     private const string OrdersSnapshotArn = "arn:aws:rds:eu-west-1:111111111111:snapshot:origin-orders-manual-cmk";
     private int _copies;
 
@@ -57,6 +58,30 @@ public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : I
         JsonObject state = await emulator.GetJsonAsync("state");
         Assert.DoesNotContain("VaultCopyKeyAccess", Role(state, "VaultCopyNarrow")["inlinePolicies"]!.ToJsonString(), StringComparison.Ordinal);
         await CopyFailsAsync(role);
+    }
+
+    [Fact]
+    public async Task After_a_grant_an_EBS_snapshot_copy_by_the_vault_role_completes_where_it_failed_before()
+    {
+        VaultAccount origin = await emulator.OriginAsync();
+        VaultAccount vault = await emulator.VaultAsync(origin, NarrowRoleArn);
+        AWSCredentials role = await emulator.RoleSessionAsync(NarrowRoleArn);
+        using (var originEc2 = emulator.Ec2(Demo.OriginAdmin))
+        {
+            await originEc2.ModifySnapshotAttributeAsync(new Amazon.EC2.Model.ModifySnapshotAttributeRequest
+            {
+                SnapshotId = AppDataSnapshotId,
+                Attribute = "createVolumePermission",
+                OperationType = "add",
+                UserIds = [Demo.VaultAccount],
+            });
+        }
+
+        Assert.Equal("error", await CopyAppDataSnapshotAsync(role));
+        using var manager = new KeyAccessManager(origin, vault);
+        await RunAsync(manager, KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = "alias/origin-backup", DestinationKeyId = "alias/vault-backup" });
+
+        Assert.Equal("completed", await CopyAppDataSnapshotAsync(role));
     }
 
     [Fact]
@@ -411,6 +436,28 @@ public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : I
         ("TargetDBSnapshotIdentifier", $"vault-orders-{++_copies}"),
         ("KmsKeyId", VaultKeyArn),
     ];
+
+    /// <summary>Copies the shared app-data snapshot under the vault key as the role and lets it run to its end.</summary>
+    private async Task<string> CopyAppDataSnapshotAsync(AWSCredentials role)
+    {
+        using var ec2 = emulator.Ec2(role);
+        // A faster world instead of a long wait: a longer clock jump would also expire the role session.
+        using (var settings = await emulator.PostJsonAsync("settings", new { timeScale = 3600 }))
+        {
+            settings.EnsureSuccessStatusCode();
+        }
+
+        var copy = await ec2.CopySnapshotAsync(new Amazon.EC2.Model.CopySnapshotRequest
+        {
+            SourceRegion = Demo.Region,
+            SourceSnapshotId = AppDataSnapshotId,
+            Encrypted = true,
+            KmsKeyId = VaultKeyArn,
+        });
+        await emulator.AdvanceClockAsync(TimeSpan.FromSeconds(30));
+        var described = await ec2.DescribeSnapshotsAsync(new Amazon.EC2.Model.DescribeSnapshotsRequest { SnapshotIds = [copy.SnapshotId] });
+        return described.Snapshots.Single().State.Value;
+    }
 
     private static string WithStatement(string policy, string statement)
     {
