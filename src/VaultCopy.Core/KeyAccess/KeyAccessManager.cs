@@ -270,7 +270,17 @@ public sealed class KeyAccessManager : IDisposable
         string action;
         if (operation == KeyAccessOperation.Grant)
         {
-            int others = await OtherInlinePolicyCharactersAsync(iam, principal, policyName, cancellationToken).ConfigureAwait(false);
+            int others;
+            try
+            {
+                others = await OtherInlinePolicyCharactersAsync(iam, principal, policyName, cancellationToken).ConfigureAwait(false);
+            }
+            catch (QueryServiceException error)
+            {
+                // Listing is also where a -Principal that does not exist shows (GetRolePolicy cannot tell it from no policy).
+                throw TranslateIamError(error, $"iam:List{principal.Kind}Policies", principalArn);
+            }
+
             var access = new IdentityKeyAccess([sourceKey.Arn])
             {
                 PrincipalKind = principal.Kind == "User" ? IamPrincipalKind.User : IamPrincipalKind.Role,

@@ -360,6 +360,47 @@ public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : I
     }
 
     [Fact]
+    public async Task A_principal_that_does_not_exist_is_refused_before_writing()
+    {
+        VaultAccount origin = await emulator.OriginAsync();
+        VaultAccount vault = await emulator.VaultAsync(origin, Demo.VaultRoleArn);
+        using var manager = new KeyAccessManager(origin, vault);
+
+        var error = await Assert.ThrowsAsync<VaultCopyException>(() => manager.PlanAsync(
+            KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = OriginKeyArn, Principals = ["arn:aws:iam::222222222222:role/NoSuchRole"] }));
+
+        Assert.Equal(VaultCopyErrorKind.NotFound, error.Kind);
+        Assert.Equal("PrincipalNotFound", error.ErrorId);
+        Assert.Contains("-Principal", error.Remediation, StringComparison.Ordinal);
+        AssertNoWrites();
+    }
+
+    [Fact]
+    public async Task KMS_refusing_the_principals_is_reported_plainly_and_nothing_changes()
+    {
+        VaultAccount origin = await emulator.OriginAsync();
+        VaultAccount vault = await emulator.VaultAsync(origin, Demo.VaultRoleArn);
+        string original = await KeyPolicyAsync(Demo.OriginAdmin, OriginKeyArn);
+        emulator.Server.Settings.AddFault(new FaultRule
+        {
+            Service = "kms",
+            Action = "PutKeyPolicy",
+            Code = "MalformedPolicyDocumentException",
+            Message = "Policy contains a statement with one or more invalid principals.",
+            Count = 1,
+        });
+        using var manager = new KeyAccessManager(origin, vault);
+        KeyAccessPlan plan = await manager.PlanAsync(KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = OriginKeyArn });
+
+        var error = await Assert.ThrowsAsync<VaultCopyException>(() => manager.ApplyAsync(plan.Edits[0]));
+
+        Assert.Equal(VaultCopyErrorKind.InvalidArgument, error.Kind);
+        Assert.Equal("KeyPolicyRejected", error.ErrorId);
+        Assert.Contains("invalid principals", error.Message, StringComparison.Ordinal);
+        Assert.Equal(original, await KeyPolicyAsync(Demo.OriginAdmin, OriginKeyArn));
+    }
+
+    [Fact]
     public async Task Revoking_one_principal_keeps_the_others()
     {
         VaultAccount origin = await emulator.OriginAsync();
