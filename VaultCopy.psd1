@@ -14,9 +14,14 @@
         'Connect-VaultAccount'
         'Get-VaultResource'
         'Grant-VaultKeyAccess'
+        'Grant-VaultSnapshotAccess'
         'Revoke-VaultKeyAccess'
+        'Revoke-VaultSnapshotAccess'
     )
-    AliasesToExport      = @()
+    AliasesToExport      = @(
+        'Share-VaultSnapshot'
+        'Unshare-VaultSnapshot'
+    )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     PrivateData          = @{
