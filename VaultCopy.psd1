@@ -13,7 +13,9 @@
     CmdletsToExport      = @(
         'Connect-VaultAccount'
         'Get-VaultResource'
+        'Grant-VaultKeyAccess'
         'Grant-VaultSnapshotAccess'
+        'Revoke-VaultKeyAccess'
         'Revoke-VaultSnapshotAccess'
         'Test-VaultCopyPrereq'
     )
