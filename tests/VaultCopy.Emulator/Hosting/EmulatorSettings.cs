@@ -17,6 +17,9 @@ public sealed class EmulatorSettings
     /// <summary>RDS snapshot quotas (defaults are AWS's).</summary>
     public Services.Rds.RdsQuotaSettings Rds { get; } = new();
 
+    /// <summary>EC2 snapshot/AMI quotas (defaults are AWS's).</summary>
+    public Services.Ec2.Ec2QuotaSettings Ec2 { get; } = new();
+
     public IReadOnlyList<FaultRule> Faults
     {
         get
@@ -65,6 +68,7 @@ public sealed class EmulatorSettings
     {
         TimeScale = 1;
         Rds.Reset();
+        Ec2.Reset();
         ClearFaults();
     }
 }

@@ -68,4 +68,6 @@ public sealed class AccountRegion
     public Services.Kms.KmsRegionState Kms { get; } = new();
 
     public Services.Rds.RdsRegionState Rds { get; } = new();
+
+    public Services.Ec2.Ec2RegionState Ec2 { get; } = new();
 }

@@ -14,12 +14,14 @@ public static class ServiceRegistry
         new IamService(),
         new KmsService(),
         new RdsService(),
+        new Ec2.Ec2Service(),
     ];
 
     public static IReadOnlyList<IWorldExtension> Extensions { get; } =
     [
         new KmsWorldExtension(),
         new RdsWorldExtension(),
+        new Ec2.Ec2WorldExtension(),
     ];
 
     /// <summary>KMS as EC2 and RDS use it on a caller's behalf; set by the KMS plug-in, null until it is registered.</summary>
