@@ -14,8 +14,13 @@
         'Connect-VaultAccount'
         'Convert-VaultSnapshotKey'
         'Get-VaultResource'
+        'Grant-VaultSnapshotAccess'
+        'Revoke-VaultSnapshotAccess'
     )
-    AliasesToExport      = @()
+    AliasesToExport      = @(
+        'Share-VaultSnapshot'
+        'Unshare-VaultSnapshot'
+    )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     PrivateData          = @{

@@ -161,11 +161,13 @@ function Invoke-Test {
         }
 
         Write-Host 'Running Pester against the built module'
+        # Through the environment: pwsh on Unix would expand a wildcard argument to a native command as a file glob.
+        $env:VAULTCOPY_PESTER_FILTER = $Filter
         $summary = Join-Path $ResultsDir 'pester-summary.json'
         Invoke-PwshScript (Join-Path $Root 'tests/Invoke-PesterRun.ps1') @(
             '-PesterPath', (Get-PesterModulePath), '-ModulePath', (Join-Path (Get-ModuleDirectory) 'VaultCopy.psd1'),
             '-EmulatorPath', (Join-Path $EmulatorDir 'VaultCopy.Emulator.dll'), '-ToolPackages', (Join-Path $ToolsDir 'packages'),
-            '-ResultsDirectory', $ResultsDir, '-SummaryPath', $summary, '-Filter', $Filter)
+            '-ResultsDirectory', $ResultsDir, '-SummaryPath', $summary)
         $pesterOk = $LASTEXITCODE -eq 0
         $pester = if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     }

@@ -10,7 +10,7 @@ param(
     [Parameter(Mandatory)] [string] $ToolPackages,
     [Parameter(Mandatory)] [string] $ResultsDirectory,
     [Parameter(Mandatory)] [string] $SummaryPath,
-    [string] $Filter = '*'
+    [string] $Filter = $(if ($env:VAULTCOPY_PESTER_FILTER) { $env:VAULTCOPY_PESTER_FILTER } else { '*' })
 )
 
 $ErrorActionPreference = 'Stop'

@@ -50,12 +50,17 @@ catch (IOException ex)
 }
 
 string url = server.BaseUri.ToString().TrimEnd('/');
-Console.Out.WriteLine($"Emulator listening on {url}");
-Console.Out.Flush();
 if (urlFile is not null)
 {
-    await File.WriteAllTextAsync(urlFile, url);
+    // Written whole (temp file, then rename) and before the announcement, so whoever reads either never sees
+    // a partial URL or a missing file.
+    string partial = urlFile + ".partial";
+    await File.WriteAllTextAsync(partial, url);
+    File.Move(partial, urlFile, overwrite: true);
 }
+
+Console.Out.WriteLine($"Emulator listening on {url}");
+Console.Out.Flush();
 
 var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 Console.CancelKeyPress += (_, e) =>

@@ -37,9 +37,20 @@ public abstract class VaultCopyCmdletBase : PSCmdlet, IDisposable
         {
             Task running = Task.Run(() => work(CancelToken), CancelToken);
             _ = running.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
-            foreach (Action write in queue.GetConsumingEnumerable())
+            try
             {
-                write();
+                foreach (Action write in queue.GetConsumingEnumerable())
+                {
+                    write();
+                }
+            }
+            catch
+            {
+                // A write failed or the pipeline stopped downstream (Select-Object -First): stop the work too,
+                // so it does not go on calling AWS for results nobody will read.
+                _stopping.Cancel();
+                WaitQuietly(running);
+                throw;
             }
 
             running.GetAwaiter().GetResult();
@@ -51,6 +62,18 @@ public abstract class VaultCopyCmdletBase : PSCmdlet, IDisposable
         finally
         {
             _pipelineQueue = null;
+        }
+    }
+
+    private static void WaitQuietly(Task task)
+    {
+        try
+        {
+            task.Wait(TimeSpan.FromSeconds(30));
+        }
+        catch (AggregateException)
+        {
+            // The work's own failure is secondary to the one being rethrown.
         }
     }
 

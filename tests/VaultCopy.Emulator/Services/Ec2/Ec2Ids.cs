@@ -21,6 +21,9 @@ public static partial class Ec2Ids
 
     public static bool IsAccountId(string? id) => id is not null && AccountPattern().IsMatch(id);
 
+    /// <summary>AMI names: 3–128 of letters, digits, spaces and ()[]./-'@_ (RegisterImage/CopyImage Name documentation).</summary>
+    public static bool IsImageName(string? name) => name is not null && ImageNamePattern().IsMatch(name);
+
     /// <summary>EC2 snapshot ARNs have an empty account field (Service Authorization Reference, Amazon EC2 resource types).</summary>
     public static string SnapshotArn(string partition, string region, string snapshotId) =>
         $"arn:{partition}:ec2:{region}::snapshot/{snapshotId}";
@@ -50,4 +53,7 @@ public static partial class Ec2Ids
 
     [GeneratedRegex("^[0-9]{12}$")]
     private static partial Regex AccountPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9 ()\[\]./\-'@_]{3,128}$")]
+    private static partial Regex ImageNamePattern();
 }

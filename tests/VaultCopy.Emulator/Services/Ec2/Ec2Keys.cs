@@ -102,7 +102,10 @@ public static class Ec2Keys
         && string.Equals(key.Region, region, StringComparison.Ordinal)
         && kms.CheckUse(world, caller, key, ViaService(region), KeyUsePurpose.EncryptTarget) is null;
 
-    // Resolution only needs the account whose aliases apply; the owner's root stands for "the owner" here.
-    private static Caller OwnerAsCaller(Account owner) =>
+    /// <summary>
+    /// The owner as KMS resolution sees it (a fixture names keys as the owner would): resolution only needs the
+    /// account whose aliases apply, so its root stands for it. Never used to authorize anything.
+    /// </summary>
+    internal static Caller OwnerAsCaller(Account owner) =>
         Caller.ForRoot(owner, new AccessKey { AccessKeyId = "AKIAEC2FIXTUREOWNER0", SecretAccessKey = string.Empty });
 }

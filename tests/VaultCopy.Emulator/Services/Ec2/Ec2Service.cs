@@ -357,10 +357,9 @@ public sealed partial class Ec2Service : IAwsService
 
     // ---- shared parameter checks --------------------------------------------------------------------------------
 
-    /// <summary>RegisterImage/CopyImage Name: 3–128 of letters, digits, spaces and ()[]./-'@_ (RegisterImage docs).</summary>
     private static void CheckImageName(string name)
     {
-        if (!ImageNamePattern().IsMatch(name))
+        if (!Ec2Ids.IsImageName(name))
         {
             throw Ec2Errors.ImageNameMalformed();
         }
@@ -394,9 +393,6 @@ public sealed partial class Ec2Service : IAwsService
             throw Ec2Errors.InvalidRegion(region);
         }
     }
-
-    [GeneratedRegex(@"^[A-Za-z0-9 ()\[\]./\-'@_]{3,128}$")]
-    private static partial Regex ImageNamePattern();
 
     [GeneratedRegex("^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]$")]
     private static partial Regex RegionPattern();

@@ -110,8 +110,7 @@ public sealed partial class Ec2WorldExtension : IWorldExtension
 
         foreach (var (region, path) in load.DefaultKeys)
         {
-            var owner = Caller.ForRoot(region.Account, new AccessKey { AccessKeyId = "AKIAEC2FIXTUREOWNER0", SecretAccessKey = string.Empty });
-            if (kms.Resolve(world, owner, region.Ec2.DefaultKmsKeyId!, region.Name) is null)
+            if (kms.Resolve(world, Ec2Keys.OwnerAsCaller(region.Account), region.Ec2.DefaultKmsKeyId!, region.Name) is null)
             {
                 context.Error(path, $"no KMS key '{region.Ec2.DefaultKmsKeyId}' in account {region.Account.Id}, Region {region.Name}");
             }
@@ -346,7 +345,7 @@ public sealed partial class Ec2WorldExtension : IWorldExtension
             return;
         }
 
-        if (!ImageNamePattern().IsMatch(name))
+        if (!Ec2Ids.IsImageName(name))
         {
             reader.Error(path + ".name", $"'{name}' is not an AMI name (3-128 of letters, digits, spaces and ()[]./-'@_)");
         }
@@ -515,9 +514,6 @@ public sealed partial class Ec2WorldExtension : IWorldExtension
 
     [GeneratedRegex("^[0-9]{1,3}%$")]
     private static partial Regex ProgressPattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9 ()\[\]./\-'@_]{3,128}$")]
-    private static partial Regex ImageNamePattern();
 
     [GeneratedRegex("^bp-[0-9a-f]{8}$")]
     private static partial Regex BillingProductPattern();

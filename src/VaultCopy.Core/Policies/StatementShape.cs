@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+
+namespace VaultCopy.Core.Policies;
+
+/// <summary>
+/// Checks that a statement carrying a VaultCopy Sid still has the shape VaultCopy writes. Merging principals or
+/// resources into a statement someone widened by hand would pass that widening on to the new names, so the editors
+/// only touch statements that pass.
+/// </summary>
+internal static class StatementShape
+{
+    public static bool HasOnlyProperties(JsonObject statement, IReadOnlyCollection<string> allowed) =>
+        statement.All(p => allowed.Contains(p.Key));
+
+    /// <summary>The index of the one statement with this Sid, -1 when none; two make the edit ambiguous.</summary>
+    public static int FindSingle(List<KeyPolicyStatement> statements, string sid, string documentName)
+    {
+        int found = -1;
+        for (int i = 0; i < statements.Count; i++)
+        {
+            if (statements[i].Sid != sid)
+            {
+                continue;
+            }
+
+            if (found >= 0)
+            {
+                throw new PolicyEditRefusedException(
+                    PolicyRefusalReason.DuplicateVaultCopySid,
+                    $"The {documentName} has more than one statement with Sid {sid}, so which one VaultCopy manages is ambiguous. Nothing was changed; merge or remove the duplicates by hand.");
+            }
+
+            found = i;
+        }
+
+        return found;
+    }
+
+    public static bool IsAllow(JsonObject statement) => PolicyJson.AsString(statement["Effect"]) == "Allow";
+
+    /// <summary>Actions are case-insensitive in IAM and their order carries no meaning.</summary>
+    public static bool ActionsEqual(JsonNode? node, IReadOnlyCollection<string> expected)
+    {
+        List<string>? actual = PolicyJson.AsStringList(node);
+        return actual is not null && actual.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(expected);
+    }
+
+    public static bool IsAnyResource(JsonNode? node) => PolicyJson.AsStringList(node) is ["*"];
+
+    /// <summary>
+    /// The same conditions: operators exactly, keys case-insensitively, values as sets (Bool values
+    /// case-insensitively, so <c>true</c> and <c>"true"</c> agree).
+    /// </summary>
+    public static bool ConditionsEqual(JsonNode? actual, JsonObject? expected)
+    {
+        if (actual is null || expected is null)
+        {
+            return actual is null && expected is null;
+        }
+
+        string? a = Canonical(actual);
+        return a is not null && a == Canonical(expected);
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="statement"/> with one property's value replaced, every other property in its place
+    /// and spelt as before.
+    /// </summary>
+    public static JsonObject WithProperty(JsonObject statement, string name, JsonNode value)
+    {
+        var copy = new JsonObject();
+        foreach (KeyValuePair<string, JsonNode?> property in statement)
+        {
+            copy[property.Key] = property.Key == name ? value : property.Value?.DeepClone();
+        }
+
+        return copy;
+    }
+
+    private static string? Canonical(JsonNode condition)
+    {
+        if (condition is not JsonObject operators)
+        {
+            return null;
+        }
+
+        var parts = new List<string>();
+        foreach (KeyValuePair<string, JsonNode?> op in operators)
+        {
+            if (op.Value is not JsonObject keys)
+            {
+                return null;
+            }
+
+            foreach (KeyValuePair<string, JsonNode?> key in keys)
+            {
+                List<string>? values = PolicyJson.AsConditionValues(key.Value);
+                if (values is null)
+                {
+                    return null;
+                }
+
+                IEnumerable<string> normalised = op.Key.StartsWith("Bool", StringComparison.Ordinal)
+                    ? values.Select(v => v.ToLowerInvariant())
+                    : values;
+                parts.Add($"{op.Key}\u0001{key.Key.ToLowerInvariant()}\u0001{string.Join("\u0002", normalised.Distinct().Order(StringComparer.Ordinal))}");
+            }
+        }
+
+        parts.Sort(StringComparer.Ordinal);
+        return string.Join("\u0003", parts);
+    }
+}
