@@ -109,6 +109,28 @@ Describe 'Convert-VaultSnapshotKey' {
         Get-WorldState | Should -Be $before
     }
 
+    It 'says with -WhatIf which copies and deletions it would make; without -Force a runbook keeps the original and says why' {
+        # A separate non-interactive pwsh, as an SSM runbook runs: -WhatIf text goes to its host, and a prompt is impossible.
+        $key = Get-DemoAccessKey 'origin-admin'
+        $run = Invoke-IsolatedPwsh -Script @"
+Import-Module '$ModulePath'
+`$origin = Connect-VaultAccount -AccessKey '$($key.accessKeyId)' -SecretKey '$($key.secretAccessKey)' -Region eu-west-1 -EndpointUrl '$Url'
+Convert-VaultSnapshotKey -Account `$origin -Id snap-0a1b2c3d4e5f60002 -KmsKeyId alias/origin-backup -RemoveSource -WhatIf
+`$copy = Convert-VaultSnapshotKey -Account `$origin -Id snap-0a1b2c3d4e5f60002 -KmsKeyId alias/origin-backup -RemoveSource -PollIntervalSeconds 1 -ErrorVariable refused -ErrorAction SilentlyContinue
+"COPY `$(`$copy.Id) `$(`$copy.KeyManager)"
+"REFUSED `$(`$refused[0].FullyQualifiedErrorId) `$(`$refused[0].TargetObject.Id)"
+"ORIGINAL `$((Get-VaultResource -Account `$origin -Id snap-0a1b2c3d4e5f60002).Id)"
+"@
+
+        $run.ExitCode | Should -Be 0
+        $run.Output | Should -Contain 'What if: Performing the operation "Delete the original once its copy is verified" on target "EbsSnapshot snap-0a1b2c3d4e5f60002".'
+        ($run.Output -match '^What if: Performing the operation "Copy re-encrypted under KMS key alias/origin-backup') | Should -HaveCount 1
+        ($run.Output -match '^COPY snap-[0-9a-f]{17} Customer$') | Should -HaveCount 1
+        $run.Output | Should -Contain 'REFUSED RemovalNeedsConfirmation,VaultCopy.Commands.ConvertVaultSnapshotKeyCommand snap-0a1b2c3d4e5f60002'
+        $run.Output | Should -Contain 'ORIGINAL snap-0a1b2c3d4e5f60002'
+        Get-CopyCalls | Should -Be 1
+    }
+
     It 'refuses an AWS managed key as -KmsKeyId before copying anything' {
         $before = Get-WorldState
         $err = Get-ErrorFrom { Convert-VaultSnapshotKey -Account $Origin -Id $DefaultKeyIds -KmsKeyId alias/aws/ebs }
