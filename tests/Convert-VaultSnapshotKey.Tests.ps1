@@ -207,6 +207,41 @@ Convert-VaultSnapshotKey -Account `$origin -Id snap-0a1b2c3d4e5f60002 -KmsKeyId 
         Get-VaultResource -Account $Origin -Id snap-0a1b2c3d4e5f60005 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
+    It 'reports a copy that fails part-way as a non-terminating error on its job, and keeps the original' {
+        Invoke-EmulatorControl -Url $Url -Path copyfailures -Method POST -Body @{ service = 'ec2'; action = 'CopySnapshot'; failAtPercent = 40 } | Out-Null
+        Invoke-EmulatorControl -Url $Url -Path copyfailures -Method POST -Body @{ service = 'rds'; action = 'CopyDBSnapshot'; failAtPercent = 40 } | Out-Null
+        $ids = 'snap-0a1b2c3d4e5f60002', 'origin-legacy-manual-awsrds', 'origin-legacy-ledger-manual-awsrds'
+
+        $out = Convert-VaultSnapshotKey -Account $Origin -Id $ids -KmsKeyId alias/origin-backup -RemoveSource -Force -PollIntervalSeconds 1 `
+            -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        # The cluster snapshot was not armed to fail: it alone is converted (and its original removed).
+        $out.Tags['vaultcopy:source-id'] | Should -Be 'origin-legacy-ledger-manual-awsrds'
+        $failures | Should -HaveCount 2
+        $failures.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'ConversionFailed,*' }
+        $failures.TargetObject.SourceId | Sort-Object | Should -Be ('origin-legacy-manual-awsrds', 'snap-0a1b2c3d4e5f60002')
+        $failures.TargetObject.ServiceState | Sort-Object | Should -Be ('error', 'failed')
+        ($failures | Where-Object { $_.TargetObject.Type -eq 'EbsSnapshot' }).ErrorDetails.Message | Should -Match 'failed: EBS said "The snapshot copy failed because of an internal error'
+        ($failures | Where-Object { $_.TargetObject.Type -eq 'RdsSnapshot' }).ErrorDetails.Message | Should -Match "ended in state 'failed'"
+        ('snap-0a1b2c3d4e5f60002', 'origin-legacy-manual-awsrds' | Get-VaultResource -Account $Origin) | Should -HaveCount 2
+        Get-VaultResource -Account $Origin -Id origin-legacy-ledger-manual-awsrds -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'queues copies while the destination''s copy quota is full and starts them as slots free' {
+        # EC2 allows one snapshot copy in flight; the others wait instead of failing.
+        Invoke-EmulatorControl -Url $Url -Path settings -Method POST -Body @{ ec2 = @{ concurrentSnapshotCopies = 1 } } | Out-Null
+        $ids = 'snap-0a1b2c3d4e5f60002', 'snap-0a1b2c3d4e5f60003', 'snap-0a1b2c3d4e5f60005'
+
+        $copies = Convert-VaultSnapshotKey -Account $Origin -Id $ids -KmsKeyId alias/origin-backup -Wait -PollIntervalSeconds 1
+
+        $copies | Should -HaveCount 3
+        $copies.KeyManager | Sort-Object -Unique | Should -Be 'Customer'
+        $calls = Invoke-EmulatorControl -Url $Url -Path calls
+        $calls.operations.'ec2:CopySnapshot' - $calls.errors.'ec2:CopySnapshot' | Should -Be 3
+        $calls.errors.'ec2:CopySnapshot' | Should -BeGreaterOrEqual 1
+        ($calls.recent | Where-Object { $_.action -eq 'CopySnapshot' -and $_.errorCode }).errorCode | Sort-Object -Unique | Should -Be 'ResourceLimitExceeded'
+    }
+
     It 'refuses resources of another account per item' {
         $vault = Connect-DemoVault -Origin $Origin
         $err = Get-ErrorFrom {
