@@ -17,6 +17,7 @@ $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
 
 function Write-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
+function Show([object[]] $Objects, [string[]] $Property) { $Objects | Format-Table -Property $Property -AutoSize -Wrap | Out-String -Width 200 | Write-Host }
 
 # A throwaway shared-credentials file holding the demo world's fake origin key, as an admin would keep a profile.
 $world = Get-Content -Raw $DemoWorld | ConvertFrom-Json
@@ -38,21 +39,45 @@ try {
         -ExternalId 'vaultcopy-demo' -RoleSessionName 'vaultcopy-demo'
 
     Write-Step 'Both identities'
-    $origin, $vault | Format-List AccountId, Partition, Region, Arn, CredentialSource | Out-Host
+    $origin, $vault | Format-List AccountId, Partition, Region, Arn, CredentialSource | Out-String -Width 160 | Write-Host
 
     if ($origin.AccountId -eq $vault.AccountId) { throw 'The origin and the vault must be different accounts.' }
     Write-Host "Origin $($origin.AccountId) and vault $($vault.AccountId) are connected; the vault session expires at $($vault.CredentialExpiration.ToString('u'))."
 
     Write-Step 'The backups in the origin'
     $backups = @(Get-VaultResource -Account $origin)
-    $backups | Format-Table Type, Id, State, SizeGiB, Encrypted, KeyManager -AutoSize | Out-Host
+    Show $backups Type, Id, State, SizeGiB, Encrypted, KeyManager, SnapshotType
 
     Write-Step 'Preflight: what would stop a vault copy, and what fixes it'
     $preflight = @($backups | Test-VaultCopyPrereq -Source $origin -Destination $vault -DestinationKeyId alias/vault-backup)
-    $preflight | Where-Object Status -eq Fail | Format-List Check, Target, Message, Remediation | Out-Host
+    $preflight | Where-Object Status -eq Fail | Format-List Check, Target, Message, Remediation | Out-String -Width 160 | Write-Host
     $failed = @($preflight | Where-Object Status -eq Fail).Count
     Write-Host "$failed of $($preflight.Count) checks fail before any data moves."
     if ($failed -eq 0) { throw 'The untouched demo world should fail the preflight.' }
+
+    # Emulator only: a copy of a 20 GiB snapshot takes minutes in AWS; here time runs 600 times faster.
+    Invoke-RestMethod -Method Post -Uri "$EndpointUrl/_emulator/settings" -ContentType 'application/json' -Body '{"timeScale": 600}' | Out-Null
+
+    Write-Step 'Let the vault use the origin key (key policy) and make the vault role a user of the vault key'
+    Grant-VaultKeyAccess -Source $origin -Destination $vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -WhatIf
+    $grants = @(Grant-VaultKeyAccess -Source $origin -Destination $vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -Force)
+    Show $grants Kind, Target, Changed, Applied
+    $grants | Where-Object Changed | ForEach-Object { Write-Host "--- $($_.Target)"; Write-Host $_.Diff }
+    $again = @(Grant-VaultKeyAccess -Source $origin -Destination $vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -Force)
+    Write-Host "A second grant changes $(@($again | Where-Object Changed).Count) documents."
+
+    Write-Step 'Re-encrypt what sits on the AWS managed keys (and the automated RDS snapshot) under the origin key'
+    # An AMI's backing snapshots travel with the AMI, never on their own.
+    $backingIds = @($backups.BackingSnapshots.Id)
+    $blocked = $backups | Where-Object { ($_.KeyManager -eq 'AwsManaged' -or $_.SnapshotType -eq 'automated') -and $_.Id -notin $backingIds }
+    $converted = @($blocked | Convert-VaultSnapshotKey -Account $origin -KmsKeyId alias/origin-backup -Wait -PollIntervalSeconds 1)
+    Show $converted Type, Id, State, KeyManager
+
+    Write-Step 'Share every customer-key backup with the vault (never publicly)'
+    $now = @(Get-VaultResource -Account $origin)
+    $shareable = @($now | Where-Object { $_.KeyManager -in 'Customer', 'None' -and $_.SnapshotType -ne 'automated' -and $_.Id -notin @($now.BackingSnapshots.Id) })
+    $shares = @($shareable | Grant-VaultSnapshotAccess -Source $origin -Destination $vault)
+    Show $shares Type, Id, AccountId, New, Added
 }
 finally {
     Remove-Item $profileFile -ErrorAction SilentlyContinue
