@@ -12,6 +12,7 @@
     FormatsToProcess     = @('VaultCopy.Format.ps1xml')
     CmdletsToExport      = @(
         'Connect-VaultAccount'
+        'Convert-VaultSnapshotKey'
         'Get-VaultResource'
         'Grant-VaultSnapshotAccess'
         'Revoke-VaultSnapshotAccess'

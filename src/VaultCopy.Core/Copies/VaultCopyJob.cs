@@ -83,7 +83,48 @@ public sealed class VaultCopyJob
 
     public bool IsFinished => State is CopyJobState.Completed or CopyJobState.Failed;
 
+    /// <summary>
+    /// A queued job copying <paramref name="source"/> into <paramref name="targetAccountId"/>/<paramref name="targetRegion"/>
+    /// under <paramref name="targetKeyArn"/>. RDS copies get their deterministic identifier now; EC2 ids come from AWS.
+    /// </summary>
+    public static VaultCopyJob Create(string purpose, VaultResource source, string targetAccountId, string targetRegion, string? targetKeyArn)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        ArgumentNullException.ThrowIfNull(source);
+        bool rds = source.Type is VaultResourceType.RdsSnapshot or VaultResourceType.AuroraClusterSnapshot;
+        return new VaultCopyJob
+        {
+            JobId = Guid.NewGuid(),
+            Purpose = purpose,
+            Type = source.Type,
+            SourceId = source.Id,
+            SourceArn = source.Arn,
+            SourceAccountId = source.AccountId,
+            SourceRegion = source.Region,
+            SourceKeyArn = source.KmsKeyArn,
+            SizeGiB = source.SizeGiB,
+            TargetId = rds ? CopyNaming.RdsIdentifier(purpose, source) : null,
+            TargetAccountId = targetAccountId,
+            TargetRegion = targetRegion,
+            TargetKeyArn = targetKeyArn,
+        };
+    }
+
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
+
+    /// <summary>The source as naming and lineage tags need it (they are computed from the job, not from a fresh read).</summary>
+    internal VaultResource SourceResource() => new()
+    {
+        Type = Type,
+        Id = SourceId,
+        Arn = SourceArn,
+        AccountId = SourceAccountId,
+        Region = SourceRegion,
+        State = "available",
+        KmsKeyArn = SourceKeyArn,
+        Encrypted = SourceKeyArn is not null,
+        SizeGiB = SizeGiB,
+    };
 
     public static VaultCopyJob FromJson(string json) =>
         JsonSerializer.Deserialize<VaultCopyJob>(json, s_json) ?? throw new JsonException("The JSON holds no copy job.");

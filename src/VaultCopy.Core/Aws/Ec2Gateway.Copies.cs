@@ -1,0 +1,154 @@
+using Amazon.EC2;
+using Amazon.EC2.Model;
+
+namespace VaultCopy.Core.Aws;
+
+/// <summary>The EC2 calls of the copy machinery: CopySnapshot/CopyImage, batch describes, in-flight counts, deletes.</summary>
+internal sealed partial class Ec2Gateway
+{
+    /// <summary>The volume id every snapshot copy reports (it means nothing): it tells copies from other pending snapshots.</summary>
+    public const string CopyVolumeId = "vol-ffffffff";
+
+    /// <summary>CopySnapshot, always encrypted: under <paramref name="kmsKeyArn"/> (or the account's default EBS key when null).</summary>
+    public async Task<string> CopySnapshotAsync(
+        string sourceSnapshotId, string sourceRegion, string? kmsKeyArn, string description, IReadOnlyDictionary<string, string> tags,
+        CancellationToken cancellationToken)
+    {
+        CopySnapshotResponse response = await _client.CopySnapshotAsync(new CopySnapshotRequest
+        {
+            SourceSnapshotId = sourceSnapshotId,
+            SourceRegion = sourceRegion,
+            Encrypted = true,
+            KmsKeyId = kmsKeyArn,
+            Description = description,
+            TagSpecifications = [TagSpecificationFor(ResourceType.Snapshot, tags)],
+        }, cancellationToken).ConfigureAwait(false);
+        return response.SnapshotId;
+    }
+
+    /// <summary>CopyImage, encrypted: every backing snapshot is re-encrypted under <paramref name="kmsKeyArn"/>; the
+    /// token makes a repeated call return the first copy.</summary>
+    public async Task<string> CopyImageAsync(
+        string name, string sourceImageId, string sourceRegion, string? kmsKeyArn, string clientToken, string description,
+        IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        CopyImageResponse response = await _client.CopyImageAsync(new CopyImageRequest
+        {
+            Name = name,
+            SourceImageId = sourceImageId,
+            SourceRegion = sourceRegion,
+            Encrypted = true,
+            KmsKeyId = kmsKeyArn,
+            ClientToken = clientToken,
+            Description = description,
+            TagSpecifications = [TagSpecificationFor(ResourceType.Image, tags), TagSpecificationFor(ResourceType.Snapshot, tags)],
+        }, cancellationToken).ConfigureAwait(false);
+        return response.ImageId;
+    }
+
+    /// <summary>Our own snapshots carrying every one of <paramref name="tags"/>.</summary>
+    public async Task<IReadOnlyList<Snapshot>> FindOwnSnapshotsAsync(IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        var found = new List<Snapshot>();
+        await foreach (IReadOnlyList<Snapshot> page in DescribeSnapshotPagesAsync(["self"], null, TagFilters(tags), cancellationToken).ConfigureAwait(false))
+        {
+            found.AddRange(page);
+        }
+
+        return found;
+    }
+
+    /// <summary>Our own AMIs carrying every one of <paramref name="tags"/>.</summary>
+    public async Task<IReadOnlyList<Image>> FindOwnImagesAsync(IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        var found = new List<Image>();
+        await foreach (IReadOnlyList<Image> page in DescribeImagePagesAsync(["self"], null, TagFilters(tags), cancellationToken).ConfigureAwait(false))
+        {
+            found.AddRange(page);
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// The snapshots among <paramref name="snapshotIds"/> that still exist, in one call. DescribeSnapshots with ids
+    /// fails whole when one is gone, so that case is asked again by filter, which just leaves the missing out.
+    /// </summary>
+    public async Task<IReadOnlyList<Snapshot>> DescribeExistingSnapshotsAsync(IReadOnlyList<string> snapshotIds, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DescribeSnapshotsAsync(snapshotIds, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonEC2Exception error) when (error.ErrorCode == "InvalidSnapshot.NotFound")
+        {
+            DescribeSnapshotsResponse response = await _client.DescribeSnapshotsAsync(new DescribeSnapshotsRequest
+            {
+                OwnerIds = ["self"],
+                Filters = [new Filter { Name = "snapshot-id", Values = snapshotIds.ToList() }],
+            }, cancellationToken).ConfigureAwait(false);
+            return response.Snapshots ?? [];
+        }
+    }
+
+    /// <summary>The images among <paramref name="imageIds"/> that still exist, in one call (see <see cref="DescribeExistingSnapshotsAsync"/>).</summary>
+    public async Task<IReadOnlyList<Image>> DescribeExistingImagesAsync(IReadOnlyList<string> imageIds, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DescribeImagesAsync(imageIds, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonEC2Exception error) when (error.ErrorCode is "InvalidAMIID.NotFound" or "InvalidAMIID.Unavailable")
+        {
+            DescribeImagesResponse response = await _client.DescribeImagesAsync(new DescribeImagesRequest
+            {
+                Owners = ["self"],
+                Filters = [new Filter { Name = "image-id", Values = imageIds.ToList() }],
+            }, cancellationToken).ConfigureAwait(false);
+            return response.Images ?? [];
+        }
+    }
+
+    /// <summary>Snapshot copies of ours still pending in this Region (they hold a slot of the concurrent-copy quota).</summary>
+    public Task<int> CountPendingSnapshotCopiesAsync(CancellationToken cancellationToken) =>
+        CountSnapshotsAsync([new Filter { Name = "status", Values = ["pending"] }, new Filter { Name = "volume-id", Values = [CopyVolumeId] }], cancellationToken);
+
+    /// <summary>AMIs of ours still pending in this Region.</summary>
+    public async Task<int> CountPendingImagesAsync(CancellationToken cancellationToken)
+    {
+        int count = 0;
+        await foreach (IReadOnlyList<Image> page in DescribeImagePagesAsync(["self"], null, [new Filter { Name = "state", Values = ["pending"] }], cancellationToken).ConfigureAwait(false))
+        {
+            count += page.Count;
+        }
+
+        return count;
+    }
+
+    public async Task DeleteSnapshotAsync(string snapshotId, CancellationToken cancellationToken) =>
+        await _client.DeleteSnapshotAsync(new DeleteSnapshotRequest { SnapshotId = snapshotId }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Deregisters the AMI and deletes its snapshots (those no other AMI uses).</summary>
+    public async Task DeregisterImageWithSnapshotsAsync(string imageId, CancellationToken cancellationToken) =>
+        await _client.DeregisterImageAsync(new DeregisterImageRequest { ImageId = imageId, DeleteAssociatedSnapshots = true }, cancellationToken).ConfigureAwait(false);
+
+    private async Task<int> CountSnapshotsAsync(IReadOnlyList<Filter> filters, CancellationToken cancellationToken)
+    {
+        int count = 0;
+        await foreach (IReadOnlyList<Snapshot> page in DescribeSnapshotPagesAsync(["self"], null, filters, cancellationToken).ConfigureAwait(false))
+        {
+            count += page.Count;
+        }
+
+        return count;
+    }
+
+    private static List<Filter> TagFilters(IReadOnlyDictionary<string, string> tags) =>
+        tags.Select(t => new Filter { Name = $"tag:{t.Key}", Values = [t.Value] }).ToList();
+
+    private static TagSpecification TagSpecificationFor(ResourceType type, IReadOnlyDictionary<string, string> tags) => new()
+    {
+        ResourceType = type,
+        Tags = tags.Select(t => new Tag(t.Key, t.Value)).ToList(),
+    };
+}

@@ -1,0 +1,252 @@
+using Amazon.EC2;
+using VaultCopy.Core.Accounts;
+using VaultCopy.Core.Aws;
+using VaultCopy.Core.Aws.Query;
+using VaultCopy.Core.Copies;
+using VaultCopy.Core.Errors;
+using VaultCopy.Core.Resources;
+
+namespace VaultCopy.Core.Conversion;
+
+/// <summary>A customer managed key of the account, checked to be usable as the target of a conversion.</summary>
+public sealed class ConversionKey
+{
+    internal ConversionKey(string requestedAs, string arn, string accountId, string region)
+    {
+        RequestedAs = requestedAs;
+        Arn = arn;
+        AccountId = accountId;
+        Region = region;
+    }
+
+    /// <summary>The id, alias or ARN as the user gave it.</summary>
+    public string RequestedAs { get; }
+
+    public string Arn { get; }
+
+    public string AccountId { get; }
+
+    public string Region { get; }
+
+    public override string ToString() => RequestedAs == Arn ? Arn : $"{RequestedAs} ({Arn})";
+}
+
+/// <summary>What to do with one resource: convert it (Job), leave it (SkipReason), or refuse it (Refusal).</summary>
+public sealed class ConversionPlan
+{
+    public required VaultResource Source { get; init; }
+
+    public VaultCopyJob? Job { get; init; }
+
+    /// <summary>Why nothing needs doing (already on a customer managed key).</summary>
+    public string? SkipReason { get; init; }
+
+    public VaultCopyException? Refusal { get; init; }
+}
+
+/// <summary>How removing an original went.</summary>
+public sealed record SourceRemoval(bool Removed, string Message);
+
+/// <summary>
+/// Re-encrypts resources under a customer managed key of their own account, so that they can be shared: EBS
+/// snapshots (CopySnapshot), AMIs (CopyImage: every backing snapshot), RDS DB snapshots (CopyDBSnapshot; an
+/// automated snapshot becomes a manual one) and Aurora cluster snapshots (CopyDBClusterSnapshot). Unencrypted
+/// resources are encrypted the same way. Copies carry the lineage tags with purpose "convert", so a second run
+/// finds them instead of copying again.
+/// </summary>
+public sealed class SnapshotKeyConverter : IDisposable
+{
+    /// <summary>The lineage purpose of a conversion copy.</summary>
+    public const string Purpose = "convert";
+
+    private readonly VaultAccount _account;
+    private readonly KmsGateway _kms;
+    private readonly Ec2Gateway _ec2;
+    private readonly RdsGateway _rds;
+
+    public SnapshotKeyConverter(VaultAccount account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        _account = account;
+        _kms = new KmsGateway(account.Session);
+        _ec2 = new Ec2Gateway(account.Session);
+        _rds = new RdsGateway(account.Session);
+        Engine = new CopyEngine(account);
+        Inventory = new ResourceInventory(account);
+    }
+
+    /// <summary>Makes and follows the copies (inside the account, in its Region).</summary>
+    public CopyEngine Engine { get; }
+
+    /// <summary>Reads resources of the account.</summary>
+    public ResourceInventory Inventory { get; }
+
+    /// <summary>
+    /// The key to convert to: it must exist, be a customer managed key of this account in its Region, enabled and
+    /// symmetric. An AWS managed key (alias/aws/ebs, alias/aws/rds) is refused: nothing on it can ever be shared.
+    /// </summary>
+    public async Task<ConversionKey> ResolveKeyAsync(string kmsKeyId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kmsKeyId);
+        KeyFacts? key;
+        try
+        {
+            key = await _kms.TryDescribeAsync(kmsKeyId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            throw AwsErrorTranslator.Translate(error, $"Describing KMS key {kmsKeyId}", Where);
+        }
+
+        string customerKeyHint = $"Pass the id, ARN or alias (alias/name) of a customer managed key of account {_account.AccountId} in {_account.Region}.";
+        if (key is null)
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KmsKeyNotFound",
+                $"KMS key '{kmsKeyId}' was not found in account {_account.AccountId} ({_account.Region}), or this principal may not describe it.", customerKeyHint);
+        }
+
+        if (key.IsAwsManaged)
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "AwsManagedKeyRefused",
+                $"'{kmsKeyId}' is the AWS managed key {key.Arn}. Resources under an AWS managed key can never be shared with another account, and making them shareable is what the conversion is for.",
+                customerKeyHint);
+        }
+
+        if (key.AccountId != _account.AccountId)
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KeyOfAnotherAccount",
+                $"KMS key {key.Arn} belongs to account {key.AccountId}; the conversion re-encrypts under a key of account {_account.AccountId} itself, which keeps control of its copies.",
+                customerKeyHint);
+        }
+
+        if (key.Region != _account.Region)
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KeyInOtherRegion",
+                $"KMS key {key.Arn} is in {key.Region}, but the resources are converted in {_account.Region}; KMS keys are Regional.", customerKeyHint);
+        }
+
+        if (!key.Enabled || key.KeyState != "Enabled")
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidState, "KmsKeyNotEnabled",
+                $"KMS key {key.Arn} is {key.KeyState}; EBS and RDS cannot encrypt under it.", $"Enable the key (Enable-KMSKey -KeyId {key.Arn}) or pass another one.");
+        }
+
+        if (key.KeySpec != "SYMMETRIC_DEFAULT")
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KmsKeyNotSymmetric",
+                $"KMS key {key.Arn} is a {key.KeySpec} key; EBS and RDS encrypt only under symmetric keys (SYMMETRIC_DEFAULT).", customerKeyHint);
+        }
+
+        return new ConversionKey(kmsKeyId, key.Arn, key.AccountId, key.Region);
+    }
+
+    /// <summary>Decides, without calling AWS, what to do with <paramref name="source"/>.</summary>
+    public ConversionPlan Plan(VaultResource source, ConversionKey key)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(key);
+        if (source.AccountId != _account.AccountId || source.IsSharedWithMe)
+        {
+            return Refuse(source, VaultCopyErrorKind.InvalidArgument, "NotOwnResource",
+                $"{source.Id} belongs to account {source.AccountId}; Convert-VaultSnapshotKey re-encrypts resources of account {_account.AccountId} only.",
+                $"Connect to account {source.AccountId} (Connect-VaultAccount) and convert it there.");
+        }
+
+        if (source.Region != _account.Region)
+        {
+            return Refuse(source, VaultCopyErrorKind.InvalidArgument, "ResourceInOtherRegion",
+                $"{source.Id} is in {source.Region}, but the account is connected in {_account.Region}.",
+                $"Connect with -Region {source.Region} and a key of that Region.");
+        }
+
+        if (source.State is not ("completed" or "available"))
+        {
+            return Refuse(source, VaultCopyErrorKind.InvalidState, "ResourceNotReady",
+                $"{source.Id} is {source.State}; only completed snapshots and available AMIs and RDS snapshots can be copied.",
+                "Wait until it is ready (Get-VaultResource shows its state), then convert it.");
+        }
+
+        IReadOnlyList<VaultResource> parts = source.Type == VaultResourceType.Ami ? source.BackingSnapshots : [source];
+        if (parts.Count > 0 && parts.All(p => p.KeyManager == KeyManager.Customer))
+        {
+            string keys = string.Join(", ", parts.Select(p => p.KmsKeyArn).Distinct(StringComparer.Ordinal));
+            return new ConversionPlan
+            {
+                Source = source,
+                SkipReason = $"{source.Id} is already encrypted under the customer managed key {keys}: it can be shared as it is (once the vault may use that key: Grant-VaultKeyAccess), so it was not converted.",
+            };
+        }
+
+        if (parts.Any(p => p.KeyManager == KeyManager.Unknown))
+        {
+            return Refuse(source, VaultCopyErrorKind.PermissionDenied, "SourceKeyUnknown",
+                $"The key of {source.Id} could not be described in account {_account.AccountId}, so VaultCopy cannot tell how it is encrypted.",
+                "Allow kms:DescribeKey on that key to this principal, then convert it.");
+        }
+
+        return new ConversionPlan { Source = source, Job = VaultCopyJob.Create(Purpose, source, _account.AccountId, _account.Region, key.Arn) };
+    }
+
+    /// <summary>
+    /// Deletes the original of a conversion — only once its copy completed and was verified. An AMI is deregistered
+    /// with its snapshots. Automated RDS snapshots are kept: RDS deletes them itself when their retention ends.
+    /// </summary>
+    public async Task<SourceRemoval> RemoveSourceAsync(VaultCopyJob job, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.State != CopyJobState.Completed || job.Verified != true)
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidState, "SourceKeptUnverified",
+                $"{job.SourceId} was not removed: its copy {job.TargetId ?? "(none)"} is {job.State}{(job.Verified == false ? $" and not verified ({job.VerificationMessage})" : string.Empty)}.",
+                "Look at the copy (Get-VaultResource), then remove the original yourself once you are satisfied.");
+        }
+
+        try
+        {
+            switch (job.Type)
+            {
+                case VaultResourceType.EbsSnapshot:
+                    await _ec2.DeleteSnapshotAsync(job.SourceId, cancellationToken).ConfigureAwait(false);
+                    return new SourceRemoval(true, $"Deleted snapshot {job.SourceId}; its copy is {job.TargetId}.");
+                case VaultResourceType.Ami:
+                    await _ec2.DeregisterImageWithSnapshotsAsync(job.SourceId, cancellationToken).ConfigureAwait(false);
+                    return new SourceRemoval(true, $"Deregistered AMI {job.SourceId} and deleted its snapshots; its copy is {job.TargetId}.");
+                case VaultResourceType.RdsSnapshot when job.SourceId.StartsWith("rds:", StringComparison.OrdinalIgnoreCase):
+                    return new SourceRemoval(false, $"{job.SourceId} is an automated snapshot: RDS deletes it itself when its retention period ends, so it was kept. Its manual copy is {job.TargetId}.");
+                default:
+                    bool cluster = job.Type == VaultResourceType.AuroraClusterSnapshot;
+                    await _rds.DeleteSnapshotAsync(cluster, job.SourceId, cancellationToken).ConfigureAwait(false);
+                    return new SourceRemoval(true, $"Deleted {(cluster ? "cluster snapshot" : "DB snapshot")} {job.SourceId}; its copy is {job.TargetId}.");
+            }
+        }
+        catch (AmazonEC2Exception error) when (error.ErrorCode == "InvalidSnapshot.InUse")
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidState, "SourceInUse",
+                $"{job.SourceId} was not removed: {error.Message}", "Convert the AMI that uses it (with -RemoveSource), which removes its snapshots with it.", error.ErrorCode, error);
+        }
+        catch (QueryServiceException error)
+        {
+            throw new VaultCopyException(
+                error.ErrorCode == QueryErrorCodes.AccessDenied ? VaultCopyErrorKind.PermissionDenied : VaultCopyErrorKind.InvalidState,
+                "SourceRemovalFailed", $"{job.SourceId} was not removed: {error.ErrorCode}: {error.ServiceMessage}", null, error.ErrorCode, error);
+        }
+        catch (Exception error) when (error is not OperationCanceledException and not VaultCopyException)
+        {
+            throw AwsErrorTranslator.Translate(error, $"Removing {job.SourceId}", Where);
+        }
+    }
+
+    public void Dispose()
+    {
+        Engine.Dispose();
+        Inventory.Dispose();
+        _kms.Dispose();
+        _ec2.Dispose();
+        _rds.Dispose();
+    }
+
+    private string Where => $"account {_account.AccountId} ({_account.Region})";
+
+    private static ConversionPlan Refuse(VaultResource source, VaultCopyErrorKind kind, string id, string message, string fix) =>
+        new() { Source = source, Refusal = new VaultCopyException(kind, id, message, fix) };
+}

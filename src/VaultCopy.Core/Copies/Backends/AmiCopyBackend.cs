@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using Amazon.EC2.Model;
+using VaultCopy.Core.Aws;
+using VaultCopy.Core.Resources;
+
+namespace VaultCopy.Core.Copies.Backends;
+
+/// <summary>
+/// AMIs: CopyImage with a deterministic name and ClientToken, encrypted so that every backing snapshot is
+/// re-encrypted under the destination key; the image and its new snapshots carry the lineage tags.
+/// </summary>
+internal sealed class AmiCopyBackend : ICopyBackend
+{
+    private readonly Ec2Gateway _ec2;
+    private readonly string _partition;
+    private readonly string _region;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, (CopyObservation Copy, IReadOnlyList<string> SnapshotIds)> _observed = new(StringComparer.Ordinal);
+
+    public AmiCopyBackend(Ec2Gateway ec2, string partition, string region, TimeProvider? time = null)
+    {
+        _ec2 = ec2;
+        _partition = partition;
+        _region = region;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public VaultResourceType Type => VaultResourceType.Ami;
+
+    public async Task<bool> AdoptExistingAsync(VaultCopyJob job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            IReadOnlyList<Image> found = await _ec2.FindOwnImagesAsync(EbsSnapshotCopyBackend.LineageQuery(job), cancellationToken).ConfigureAwait(false);
+            foreach (Image image in found.Where(i => i.State?.Value is "available" or "pending").OrderBy(i => i.State?.Value == "available" ? 0 : 1))
+            {
+                // The destination key is not in the AMI's description: its snapshots tell (those already created).
+                IReadOnlyList<string> snapshotIds = SnapshotIdsOf(image);
+                IReadOnlyList<Snapshot> snapshots = snapshotIds.Count == 0 || job.TargetKeyArn is null
+                    ? [] : await _ec2.DescribeExistingSnapshotsAsync(snapshotIds, cancellationToken).ConfigureAwait(false);
+                if (snapshots.Any(s => s.KmsKeyId != job.TargetKeyArn))
+                {
+                    continue;
+                }
+
+                job.Reused = true;
+                job.TargetId = image.ImageId;
+                job.TargetArn = Arn(image.ImageId);
+                job.StartTime = DateTime.TryParse(image.CreationDate, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AdjustToUniversal, out DateTime created) ? created : null;
+                Apply(job, image);
+                return true;
+            }
+
+            return false;
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            throw Ec2CopyErrors.Translate(error, job, $"Looking for an earlier copy of {job.SourceId}");
+        }
+    }
+
+    public async Task<int> CountInFlightAsync(CancellationToken cancellationToken) =>
+        await _ec2.CountPendingImagesAsync(cancellationToken).ConfigureAwait(false);
+
+    public async Task StartAsync(VaultCopyJob job, CancellationToken cancellationToken)
+    {
+        DateTime now = _time.GetUtcNow().UtcDateTime;
+        VaultResource source = job.SourceResource();
+        string id;
+        try
+        {
+            id = await _ec2.CopyImageAsync(
+                CopyNaming.ImageName(job.Purpose, source), job.SourceId, job.SourceRegion, job.TargetKeyArn,
+                CopyNaming.ClientToken(job.Purpose, source, _region, job.TargetKeyArn),
+                $"VaultCopy {job.Purpose} copy of {job.SourceId} from {job.SourceRegion}",
+                CopyNaming.LineageTags(job.Purpose, source, now), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            throw Ec2CopyErrors.Translate(error, job, $"Copying {job.SourceId}");
+        }
+
+        job.TargetId = id;
+        job.TargetArn = Arn(id);
+        job.StartTime = now;
+        job.State = CopyJobState.InProgress;
+        job.ServiceState = "pending";
+        job.Progress = 0;
+    }
+
+    public async Task RefreshAsync(IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Image> images;
+        try
+        {
+            images = await _ec2.DescribeExistingImagesAsync(jobs.Select(j => j.TargetId!).ToList(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            throw Ec2CopyErrors.Translate(error, jobs[0], "Looking at the AMI copies");
+        }
+
+        foreach (VaultCopyJob job in jobs)
+        {
+            Image? image = images.FirstOrDefault(i => i.ImageId == job.TargetId);
+            if (image is null)
+            {
+                CopyStates.ApplyMissing(job, _time.GetUtcNow().UtcDateTime);
+            }
+            else
+            {
+                Apply(job, image);
+            }
+        }
+    }
+
+    /// <summary>Reads the copy's backing snapshots (one call) and checks each one's key and the total size.</summary>
+    public async Task VerifyAsync(VaultCopyJob job, CancellationToken cancellationToken)
+    {
+        if (!_observed.ContainsKey(job.TargetId!))
+        {
+            await RefreshAsync([job], cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!_observed.TryGetValue(job.TargetId!, out var observed))
+        {
+            return;
+        }
+
+        IReadOnlyList<Snapshot> snapshots;
+        try
+        {
+            snapshots = observed.SnapshotIds.Count == 0 ? [] : await _ec2.DescribeExistingSnapshotsAsync(observed.SnapshotIds, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            throw Ec2CopyErrors.Translate(error, job, $"Verifying {job.TargetId}");
+        }
+
+        var backing = observed.SnapshotIds
+            .Select(id => snapshots.FirstOrDefault(s => s.SnapshotId == id) is { } s
+                ? new ObservedSnapshot(id, s.Encrypted ?? false, s.KmsKeyId, s.VolumeSize)
+                : new ObservedSnapshot(id, false, null, null))
+            .ToList();
+        CopyVerifier.Verify(job, observed.Copy with { BackingSnapshots = backing });
+        if (job.Verified == true)
+        {
+            job.TargetKeyArn ??= backing[0].KeyArn;
+        }
+    }
+
+    private static IReadOnlyList<string> SnapshotIdsOf(Image image) =>
+        (image.BlockDeviceMappings ?? []).Where(m => m.Ebs?.SnapshotId is not null).Select(m => m.Ebs.SnapshotId).ToList();
+
+    private void Apply(VaultCopyJob job, Image image)
+    {
+        var mappings = (image.BlockDeviceMappings ?? []).Where(m => m.Ebs is not null).ToList();
+        int? size = mappings.Count > 0 && mappings.All(m => m.Ebs.VolumeSize is not null) ? mappings.Sum(m => m.Ebs.VolumeSize!.Value) : null;
+
+        // DescribeImages reports no copy progress: 0 % until the AMI is available.
+        var copy = new CopyObservation(image.ImageId, image.State?.Value ?? "unknown", 0,
+            mappings.Count > 0 && mappings.All(m => m.Ebs.Encrypted == true), null, size);
+        _observed[image.ImageId] = (copy, SnapshotIdsOf(image));
+        CopyStates.ApplyImage(job, copy, image.StateReason?.Message, _time.GetUtcNow().UtcDateTime);
+    }
+
+    private string Arn(string imageId) => $"arn:{_partition}:ec2:{_region}::image/{imageId}";
+}

@@ -1,0 +1,29 @@
+namespace VaultCopy.Core.Copies;
+
+/// <summary>How a batch of copies is driven: quotas, how often to look, how long to wait at most.</summary>
+public sealed class CopyRunOptions
+{
+    public CopyQuotas Quotas { get; init; } = CopyQuotas.Default;
+
+    /// <summary>Time between two looks at the copies in flight (AWS's waiters use 15 s).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Give up waiting after this long; null waits until every copy has finished. The copies themselves go on.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>
+    /// True: return when every copy has finished (and was verified). False: return as soon as every copy has
+    /// started — which still means waiting while the quotas are full.
+    /// </summary>
+    public bool UntilFinished { get; init; } = true;
+}
+
+/// <summary>How a run ended.</summary>
+public enum CopyRunOutcome
+{
+    /// <summary>Every job reached the point asked for (started, or finished).</summary>
+    Done,
+
+    /// <summary>The timeout passed first; unfinished jobs are still running (or queued) as their state says.</summary>
+    TimedOut,
+}

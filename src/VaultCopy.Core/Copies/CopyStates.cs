@@ -1,0 +1,94 @@
+using System.Globalization;
+
+namespace VaultCopy.Core.Copies;
+
+/// <summary>Maps the services' state words onto a job, and their failure texts onto plain words.</summary>
+internal static class CopyStates
+{
+    private const string KeyNotAccessibleText = "Given key ID is not accessible";
+
+    /// <summary>EBS: pending | completed | error | recoverable | recovering.</summary>
+    public static void ApplySnapshot(VaultCopyJob job, CopyObservation copy, string? stateMessage, DateTime now)
+    {
+        Apply(job, copy, now, copy.ServiceState switch
+        {
+            "completed" => CopyJobState.Completed,
+            "error" => CopyJobState.Failed,
+            _ => CopyJobState.InProgress,
+        }, () => Failure(job, "EBS", stateMessage));
+    }
+
+    /// <summary>AMI: pending | available | failed | error | invalid | deregistered | transient | disabled.</summary>
+    public static void ApplyImage(VaultCopyJob job, CopyObservation copy, string? stateReason, DateTime now)
+    {
+        Apply(job, copy, now, copy.ServiceState switch
+        {
+            "available" => CopyJobState.Completed,
+            "pending" or "transient" => CopyJobState.InProgress,
+            _ => CopyJobState.Failed,
+        }, () => Failure(job, "EC2", stateReason));
+    }
+
+    /// <summary>RDS: creating | copying | pending | available | failed | deleting | deleted …</summary>
+    public static void ApplyRds(VaultCopyJob job, CopyObservation copy, DateTime now)
+    {
+        Apply(job, copy, now, copy.ServiceState switch
+        {
+            "available" => CopyJobState.Completed,
+            "creating" or "copying" or "pending" => CopyJobState.InProgress,
+            _ => CopyJobState.Failed,
+        }, () => $"The copy {copy.TargetId} ended in state '{copy.ServiceState}'. Delete it and copy again.");
+    }
+
+    /// <summary>The copy is gone: deleted (or deregistered) while it ran.</summary>
+    public static void ApplyMissing(VaultCopyJob job, DateTime now)
+    {
+        job.State = CopyJobState.Failed;
+        job.ServiceState = "missing";
+        job.FailureReason = $"The copy {job.TargetId} no longer exists in account {job.TargetAccountId} ({job.TargetRegion}); it was deleted while copying. Copy again.";
+        job.EndTime ??= now;
+    }
+
+    public static int ParsePercent(string? progress) =>
+        int.TryParse((progress ?? string.Empty).TrimEnd('%'), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? Math.Clamp(value, 0, 100) : 0;
+
+    /// <summary>The plain-words failure of a copy whose key could not be used, as EBS/EC2 report it only later.</summary>
+    public static string KeyNotAccessible(VaultCopyJob job, string service, string serviceText) =>
+        $"Account {job.TargetAccountId} could not use a KMS key the copy needs — the destination key {job.TargetKeyArn ?? "(the account's default EBS key)"}"
+        + (job.SourceKeyArn is null ? string.Empty : $" or the source key {job.SourceKeyArn}")
+        + $" — so the copy {job.TargetId} failed ({service} said: \"{serviceText}\"). "
+        + "Run Grant-VaultKeyAccess for that key (Test-VaultCopyPrereq shows which one), then copy again.";
+
+    private static void Apply(VaultCopyJob job, CopyObservation copy, DateTime now, CopyJobState state, Func<string> failure)
+    {
+        job.ServiceState = copy.ServiceState;
+        job.State = state;
+        job.Progress = state == CopyJobState.Completed ? 100 : copy.Progress;
+        if (copy.KeyArn is not null)
+        {
+            job.TargetKeyArn ??= copy.KeyArn;
+        }
+
+        if (state == CopyJobState.Failed)
+        {
+            job.FailureReason ??= failure();
+        }
+
+        if (job.IsFinished)
+        {
+            job.EndTime ??= now;
+        }
+    }
+
+    private static string Failure(VaultCopyJob job, string service, string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return $"The copy {job.TargetId} failed and {service} gave no reason. Delete it and copy again.";
+        }
+
+        return text.Contains(KeyNotAccessibleText, StringComparison.OrdinalIgnoreCase)
+            ? KeyNotAccessible(job, service, text)
+            : $"The copy {job.TargetId} failed: {service} said \"{text}\". Delete it and copy again.";
+    }
+}

@@ -1,0 +1,379 @@
+using System.Management.Automation;
+using VaultCopy.Core.Accounts;
+using VaultCopy.Core.Conversion;
+using VaultCopy.Core.Copies;
+using VaultCopy.Core.Errors;
+using VaultCopy.Core.Resources;
+
+namespace VaultCopy.Commands;
+
+/// <summary>
+/// <para type="synopsis">Re-encrypts backups under a customer managed key of their own account, so that they can be shared.</para>
+/// <para type="description">Copies EBS snapshots, AMIs (every backing snapshot), RDS DB snapshots (automated ones
+/// become manual) and Aurora cluster snapshots inside the account, encrypted under -KmsKeyId, tagged with their
+/// lineage. A second run finds the copies it made instead of copying again. Without -Wait it returns the copy jobs
+/// as soon as they started; with -Wait it follows them, verifies each copy and returns the new resources.</para>
+/// </summary>
+[Cmdlet(VerbsData.Convert, "VaultSnapshotKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = InputObjectSet)]
+[OutputType(typeof(VaultCopyJob), typeof(VaultResource))]
+public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
+{
+    private const string InputObjectSet = "InputObject";
+    private const string IdSet = "Id";
+    private const int OverallActivityId = 1;
+
+    private readonly List<VaultResource> _resources = [];
+    private readonly List<string> _ids = [];
+    private bool _yesToAll;
+    private bool _noToAll;
+
+    /// <summary>The account that owns the resources (and the key), from Connect-VaultAccount.</summary>
+    [Parameter(Mandatory = true)]
+    [Alias("Source")]
+    [ValidateNotNull]
+    public VaultAccount Account { get; set; } = null!;
+
+    /// <summary>Resources from Get-VaultResource.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public VaultResource[] InputObject { get; set; } = [];
+
+    /// <summary>Ids or ARNs: snap-…, ami-…, an RDS snapshot identifier (rds:… for automated ones), or an ARN.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = IdSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Arn", "DBSnapshotArn", "DBClusterSnapshotArn", "SnapshotId", "ImageId", "DBSnapshotIdentifier", "DBClusterSnapshotIdentifier")]
+    [ValidateNotNullOrEmpty]
+    public string[] Id { get; set; } = [];
+
+    /// <summary>The customer managed key to re-encrypt under: key id, key ARN, alias name or alias ARN.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string KmsKeyId { get; set; } = null!;
+
+    /// <summary>Wait for the copies, verify them and return the new resources.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>Delete each original once its copy is verified (implies -Wait).</summary>
+    [Parameter]
+    public SwitchParameter RemoveSource { get; set; }
+
+    /// <summary>Delete originals (-RemoveSource) without asking.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Stop waiting after this many seconds (0: no limit). The copies go on; run the command again to pick them up.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int TimeoutSeconds { get; set; }
+
+    /// <summary>Seconds between two looks at the copies in flight.</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int PollIntervalSeconds { get; set; } = 15;
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == IdSet)
+        {
+            _ids.AddRange(Id);
+        }
+        else
+        {
+            _resources.AddRange(InputObject);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        using var converter = new SnapshotKeyConverter(Account);
+        ConversionKey key;
+        try
+        {
+            // An unusable key makes the whole command unusable: nothing is read or copied.
+            key = RunAsync(token => converter.ResolveKeyAsync(KmsKeyId, token));
+        }
+        catch (VaultCopyException error)
+        {
+            ThrowTerminatingError(ToErrorRecord(error, KmsKeyId));
+            return;
+        }
+
+        try
+        {
+            RunAsync(token => ConvertAsync(converter, key, token));
+        }
+        catch (VaultCopyException error)
+        {
+            ThrowTerminatingError(ToErrorRecord(error, Account));
+        }
+    }
+
+    private async Task ConvertAsync(SnapshotKeyConverter converter, ConversionKey key, CancellationToken token)
+    {
+        List<VaultResource> sources = [.. _resources];
+        foreach (string id in _ids.Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                sources.Add(await converter.Inventory.GetAsync(id, token).ConfigureAwait(false));
+            }
+            catch (VaultCopyException error)
+            {
+                PostError(error, id);
+            }
+        }
+
+        var work = new List<(VaultCopyJob Job, VaultResource Source)>();
+        foreach (VaultResource source in sources.DistinctBy(s => s.Arn, StringComparer.Ordinal))
+        {
+            ConversionPlan plan = converter.Plan(source, key);
+            if (plan.Refusal is not null)
+            {
+                PostError(plan.Refusal, source);
+            }
+            else if (plan.SkipReason is not null)
+            {
+                PostWarning(plan.SkipReason);
+            }
+            else
+            {
+                work.Add((plan.Job!, source));
+            }
+        }
+
+        if (work.Count == 0)
+        {
+            return;
+        }
+
+        await converter.Engine.AdoptExistingAsync(work.Select(w => w.Job).ToList(), token).ConfigureAwait(false);
+        bool wait = Wait.IsPresent || RemoveSource.IsPresent;
+        var approved = new List<(VaultCopyJob Job, VaultResource Source)>();
+        foreach ((VaultCopyJob job, VaultResource source) in work)
+        {
+            if (job.State == CopyJobState.Failed)
+            {
+                PostError(JobFailure(job), job);
+            }
+            else if (job.Reused)
+            {
+                PostVerbose($"{source.Id} was already converted: {job.TargetId} ({job.ServiceState}) is used instead of copying again.");
+                approved.Add((job, source));
+            }
+            else if (await OnPipelineThread(() => ApproveCopy(source, key)).ConfigureAwait(false))
+            {
+                approved.Add((job, source));
+            }
+        }
+
+        if (approved.Count == 0)
+        {
+            return;
+        }
+
+        var jobs = approved.Select(a => a.Job).ToList();
+        var options = new CopyRunOptions
+        {
+            UntilFinished = wait,
+            PollInterval = TimeSpan.FromSeconds(PollIntervalSeconds),
+            Timeout = TimeoutSeconds > 0 ? TimeSpan.FromSeconds(TimeoutSeconds) : null,
+        };
+        var progress = new ProgressWriter(this, jobs);
+        try
+        {
+            await converter.Engine.RunAsync(jobs, options, progress, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            progress.Complete();
+        }
+
+        foreach ((VaultCopyJob job, VaultResource source) in approved)
+        {
+            await FinishAsync(converter, job, source, wait, token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task FinishAsync(SnapshotKeyConverter converter, VaultCopyJob job, VaultResource source, bool wait, CancellationToken token)
+    {
+        if (job.State == CopyJobState.Failed)
+        {
+            PostError(JobFailure(job), job);
+            return;
+        }
+
+        if (!wait)
+        {
+            PostObject(job);
+            return;
+        }
+
+        if (!job.IsFinished)
+        {
+            PostError(new VaultCopyException(
+                VaultCopyErrorKind.Timeout, "ConversionTimedOut",
+                $"Stopped waiting for the copy of {job.SourceId} after {TimeoutSeconds} s: {job.TargetId ?? "it"} is {job.State} ({job.Progress}%) and goes on in AWS.",
+                "Run the same Convert-VaultSnapshotKey again later: it picks up the copy instead of starting another."), job);
+            return;
+        }
+
+        if (job.Verified != true)
+        {
+            PostError(new VaultCopyException(
+                VaultCopyErrorKind.InvalidState, "ConversionNotVerified",
+                $"The copy {job.TargetId} of {job.SourceId} completed but could not be verified. {job.VerificationMessage}",
+                "Look at the copy (Get-VaultResource); the original was kept."), job);
+            return;
+        }
+
+        PostVerbose($"{job.SourceId} -> {job.TargetId}: {job.VerificationMessage}");
+        if (RemoveSource && await OnPipelineThread(() => ApproveRemoval(source, job)).ConfigureAwait(false))
+        {
+            try
+            {
+                SourceRemoval removal = await converter.RemoveSourceAsync(job, token).ConfigureAwait(false);
+                if (removal.Removed)
+                {
+                    PostVerbose(removal.Message);
+                }
+                else
+                {
+                    PostWarning(removal.Message);
+                }
+            }
+            catch (VaultCopyException error)
+            {
+                PostError(error, source);
+            }
+        }
+
+        try
+        {
+            PostObject(await converter.Inventory.GetAsync(job.TargetArn ?? job.TargetId!, token).ConfigureAwait(false));
+        }
+        catch (VaultCopyException error)
+        {
+            PostError(error, job);
+        }
+    }
+
+    private bool ApproveCopy(VaultResource source, ConversionKey key)
+    {
+        string target = $"{source.Type} {source.Id} ({(source.Encrypted ? $"{source.KeyManager} key {source.KmsKeyArn}" : "unencrypted")})";
+        string action = $"Copy re-encrypted under KMS key {key}";
+        bool approved = ShouldProcess(
+            $"Performing the operation \"{action}\" on target \"{target}\".", $"Are you sure you want to perform this action?\n{action} on target \"{target}\".",
+            "Confirm", out ShouldProcessReason reason);
+        if (!approved && reason == ShouldProcessReason.WhatIf && RemoveSource)
+        {
+            // -WhatIf shows the deletion that -RemoveSource would do once the copy is verified.
+            ShouldProcess(Describe(source), "Delete the original once its copy is verified");
+        }
+
+        return approved;
+    }
+
+    /// <summary>Deleting is high impact: ShouldProcess (honours -WhatIf and -Confirm), then a prompt unless -Force.</summary>
+    private bool ApproveRemoval(VaultResource source, VaultCopyJob job)
+    {
+        string target = Describe(source);
+        string action = $"Delete the original (its verified copy is {job.TargetId})";
+        if (!ShouldProcess(target, action))
+        {
+            return false;
+        }
+
+        if (Force)
+        {
+            return true;
+        }
+
+        try
+        {
+            return ShouldContinue($"Delete {target}? Its copy {job.TargetId} is verified.", "Remove the original", ref _yesToAll, ref _noToAll);
+        }
+        catch (Exception error) when (error is PSInvalidOperationException or System.Management.Automation.Host.HostException or NotImplementedException)
+        {
+            WriteError(ToErrorRecord(new VaultCopyException(
+                VaultCopyErrorKind.InvalidArgument, "RemovalNeedsConfirmation",
+                $"{source.Id} was kept: deleting it needs a confirmation, and this session cannot ask for one ({error.Message}).",
+                "Add -Force to delete originals without asking (runbooks)."), source));
+            return false;
+        }
+    }
+
+    private static string Describe(VaultResource source) => $"{source.Type} {source.Id}";
+
+    private static VaultCopyException JobFailure(VaultCopyJob job) => new(
+        VaultCopyErrorKind.InvalidState, "ConversionFailed",
+        job.FailureReason ?? $"The copy of {job.SourceId} failed.");
+
+    private Task<T> OnPipelineThread<T>(Func<T> ask)
+    {
+        var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            try
+            {
+                answer.SetResult(ask());
+            }
+            catch (Exception error)
+            {
+                answer.SetException(error);
+            }
+        });
+        return answer.Task;
+    }
+
+    /// <summary>One progress record per copy under one overall record; reported on the scheduler's thread, written on the pipeline's.</summary>
+    private sealed class ProgressWriter : IProgress<CopyProgress>
+    {
+        private readonly ConvertVaultSnapshotKeyCommand _command;
+        private readonly Dictionary<Guid, int> _activityIds;
+        private readonly HashSet<Guid> _completed = [];
+
+        public ProgressWriter(ConvertVaultSnapshotKeyCommand command, IReadOnlyList<VaultCopyJob> jobs)
+        {
+            _command = command;
+            _activityIds = jobs.Select((job, index) => (job.JobId, index)).ToDictionary(x => x.JobId, x => OverallActivityId + 1 + x.index);
+        }
+
+        public void Report(CopyProgress value)
+        {
+            _command.PostProgress(new ProgressRecord(OverallActivityId, "Convert-VaultSnapshotKey", value.ToString())
+            {
+                PercentComplete = value.PercentComplete,
+            });
+            foreach (VaultCopyJob job in value.Jobs)
+            {
+                if (_completed.Contains(job.JobId))
+                {
+                    continue;
+                }
+
+                var record = new ProgressRecord(_activityIds[job.JobId], $"{job.Type} {job.SourceId}", $"{job.State}: {job.TargetId ?? "waiting for a free copy slot"} {job.ServiceState}".TrimEnd())
+                {
+                    ParentActivityId = OverallActivityId,
+                    PercentComplete = job.IsFinished ? 100 : job.Progress,
+                };
+                if (job.IsFinished)
+                {
+                    record.RecordType = ProgressRecordType.Completed;
+                    _completed.Add(job.JobId);
+                }
+
+                _command.PostProgress(record);
+            }
+        }
+
+        public void Complete()
+        {
+            foreach ((Guid jobId, int activityId) in _activityIds.Where(a => !_completed.Contains(a.Key)))
+            {
+                _command.PostProgress(new ProgressRecord(activityId, "Convert-VaultSnapshotKey", "Done") { ParentActivityId = OverallActivityId, RecordType = ProgressRecordType.Completed });
+            }
+
+            _command.PostProgress(new ProgressRecord(OverallActivityId, "Convert-VaultSnapshotKey", "Done") { RecordType = ProgressRecordType.Completed });
+        }
+    }
+}

@@ -1,0 +1,207 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'VaultCopy.TestHelper.ps1')
+    . (Join-Path $PSScriptRoot 'SignedAwsQuery.TestHelper.ps1')
+    Import-Module $ModulePath -Force
+    $script:Emulator = Start-TestEmulator
+    $script:Url = $Emulator.Url
+    $script:OriginKeyArn = 'arn:aws:kms:eu-west-1:111111111111:key/a1b2c3d4-0000-4000-8000-111111111111'
+
+    # The demo world's resources on the AWS managed default keys (aws/ebs, aws/rds), one per type, and the automated
+    # RDS snapshot: none of them can be shared as they are.
+    $script:DefaultKeyIds = @(
+        'snap-0a1b2c3d4e5f60002'
+        'ami-0a1b2c3d4e5f60002'
+        'origin-legacy-manual-awsrds'
+        'rds:origin-legacy-2026-01-15-03-05'
+        'origin-legacy-ledger-manual-awsrds'
+    )
+
+    function script:Get-CopyCalls {
+        $operations = (Invoke-EmulatorControl -Url $Url -Path calls).operations
+        $total = 0
+        foreach ($name in 'ec2:CopySnapshot', 'ec2:CopyImage', 'rds:CopyDBSnapshot', 'rds:CopyDBClusterSnapshot') {
+            if ($operations.PSObject.Properties[$name]) { $total += $operations.$name }
+        }
+        $total
+    }
+
+    function script:Get-WorldState { (Invoke-EmulatorControl -Url $Url -Path state).accounts | ConvertTo-Json -Depth 30 -Compress }
+
+    function script:Get-ErrorFrom {
+        param([scriptblock] $Action)
+        try { & $Action; $null } catch { $_ }
+    }
+}
+
+AfterAll {
+    Stop-TestEmulator $Emulator
+}
+
+Describe 'Convert-VaultSnapshotKey' {
+    BeforeEach {
+        Reset-TestEmulator $Url
+        # 600x: a 100 GiB RDS copy takes about 1.2 s, a 20 GiB EBS copy 0.4 s.
+        Invoke-EmulatorControl -Url $Url -Path settings -Method POST -Body @{ timeScale = 600 } | Out-Null
+        $script:Origin = Connect-DemoOrigin -Url $Url
+    }
+
+    It 'converts default-key resources of all four types, and the copies can be shared where the originals cannot' {
+        $copies = Convert-VaultSnapshotKey -Account $Origin -Id $DefaultKeyIds -KmsKeyId alias/origin-backup -Wait -PollIntervalSeconds 1
+
+        $copies | Should -HaveCount 5
+        foreach ($copy in $copies) {
+            $copy.PSObject.TypeNames[0] | Should -Be 'VaultCopy.Core.Resources.VaultResource'
+            $copy.KeyManager | Should -Be 'Customer'
+            $copy.KmsKeyArn | Should -Be $OriginKeyArn
+            $copy.AccountId | Should -Be '111111111111'
+            $copy.Tags['vaultcopy:purpose'] | Should -Be 'convert'
+            $copy.Tags['vaultcopy:source-id'] | Should -BeIn $DefaultKeyIds
+            $copy.Tags['vaultcopy:source-key'] | Should -Match '^arn:aws:kms:eu-west-1:111111111111:key/'
+            $copy.Id | Should -Not -BeIn $DefaultKeyIds
+        }
+        ($copies | Where-Object Type -eq Ami).BackingSnapshots.KeyManager | Should -Be 'Customer'
+        ($copies | Where-Object { $_.Tags['vaultcopy:source-id'] -like 'rds:*' }).SnapshotType | Should -Be 'manual'
+
+        # What Get-VaultResource says of them, read afresh.
+        $reread = $copies | Get-VaultResource -Account $Origin
+        $reread.KeyManager | Sort-Object -Unique | Should -Be 'Customer'
+
+        foreach ($copy in $copies) {
+            $share = Grant-RawShare -Url $Url -Resource $copy
+            $share.StatusCode | Should -Be 200 -Because "the copy $($copy.Id) is on a customer managed key ($($share.ErrorCode) $($share.Message))"
+        }
+        foreach ($original in $DefaultKeyIds | Get-VaultResource -Account $Origin) {
+            $share = Grant-RawShare -Url $Url -Resource $original
+            $share.StatusCode | Should -Be 400 -Because "$($original.Id) is on an AWS managed key or automated"
+            $share.ErrorCode | Should -BeIn 'OperationNotPermitted', 'InvalidParameter', 'InvalidDBSnapshotState', 'InvalidDBClusterSnapshotStateFault', 'InvalidParameterValue'
+        }
+    }
+
+    It 'returns the started jobs without -Wait, and a second run finds them instead of copying again' {
+        $first = Convert-VaultSnapshotKey -Account $Origin -Id $DefaultKeyIds -KmsKeyId alias/origin-backup
+        $first | Should -HaveCount 5
+        $first[0].PSObject.TypeNames[0] | Should -Be 'VaultCopy.Core.Copies.VaultCopyJob'
+        $first.State | Sort-Object -Unique | Should -Be 'InProgress'
+        $first.Reused | Sort-Object -Unique | Should -Be $false
+        $first.TargetKeyArn | Sort-Object -Unique | Should -Be $OriginKeyArn
+        Get-CopyCalls | Should -Be 5
+
+        $second = Convert-VaultSnapshotKey -Account $Origin -Id $DefaultKeyIds -KmsKeyId alias/origin-backup
+        $second.Reused | Sort-Object -Unique | Should -Be $true
+        ($second.TargetId | Sort-Object) | Should -Be ($first.TargetId | Sort-Object)
+        Get-CopyCalls | Should -Be 5
+
+        $done = Convert-VaultSnapshotKey -Account $Origin -Id $DefaultKeyIds -KmsKeyId alias/origin-backup -Wait -PollIntervalSeconds 1
+        ($done.Id | Sort-Object) | Should -Be ($first.TargetId | Sort-Object)
+        Get-CopyCalls | Should -Be 5
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $before = Get-WorldState
+        Invoke-EmulatorControl -Url $Url -Path 'calls/reset' -Method POST | Out-Null
+
+        $out = $DefaultKeyIds | Get-VaultResource -Account $Origin | Convert-VaultSnapshotKey -Account $Origin -KmsKeyId alias/origin-backup -Wait -RemoveSource -WhatIf
+
+        $out | Should -BeNullOrEmpty
+        Get-CopyCalls | Should -Be 0
+        $operations = (Invoke-EmulatorControl -Url $Url -Path calls).operations.PSObject.Properties.Name
+        $operations | Where-Object { $_ -match ':(Copy|Delete|Deregister|Create|Modify)' } | Should -BeNullOrEmpty
+        Get-WorldState | Should -Be $before
+    }
+
+    It 'refuses an AWS managed key as -KmsKeyId before copying anything' {
+        $before = Get-WorldState
+        $err = Get-ErrorFrom { Convert-VaultSnapshotKey -Account $Origin -Id $DefaultKeyIds -KmsKeyId alias/aws/ebs }
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'AwsManagedKeyRefused,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.TargetObject | Should -Be 'alias/aws/ebs'
+        $err.ErrorDetails.Message | Should -Match 'AWS managed key'
+        $err.ErrorDetails.Message | Should -Match 'customer managed key of account 111111111111'
+        Get-CopyCalls | Should -Be 0
+        Get-WorldState | Should -Be $before
+    }
+
+    It 'refuses a key that does not exist, or belongs to another account, before copying anything' {
+        $missing = Get-ErrorFrom { Convert-VaultSnapshotKey -Account $Origin -Id snap-0a1b2c3d4e5f60002 -KmsKeyId alias/no-such-key }
+        $missing.FullyQualifiedErrorId | Should -BeLike 'KmsKeyNotFound,*'
+        $missing.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $missing.TargetObject | Should -Be 'alias/no-such-key'
+
+        $foreign = Get-ErrorFrom { Convert-VaultSnapshotKey -Account $Origin -Id snap-0a1b2c3d4e5f60002 -KmsKeyId 'arn:aws:kms:eu-west-1:222222222222:key/a1b2c3d4-0000-4000-8000-222222222222' }
+        $foreign.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Get-CopyCalls | Should -Be 0
+    }
+
+    It 'leaves a resource already on a customer managed key alone with a warning, and reports unknown ids per item' {
+        $out = Convert-VaultSnapshotKey -Account $Origin -Id snap-0a1b2c3d4e5f60001, snap-0a1b2c3d4e5f6ffff -KmsKeyId alias/origin-backup -Wait `
+            -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable errors -ErrorAction SilentlyContinue
+
+        $out | Should -BeNullOrEmpty
+        $warnings | Should -HaveCount 1
+        "$($warnings[0])" | Should -Match 'snap-0a1b2c3d4e5f60001 is already encrypted under the customer managed key'
+        $errors | Should -HaveCount 1
+        $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $errors[0].TargetObject | Should -Be 'snap-0a1b2c3d4e5f6ffff'
+        Get-CopyCalls | Should -Be 0
+    }
+
+    It 'encrypts an unencrypted snapshot the same way' {
+        $copy = Get-VaultResource -Account $Origin -Id snap-0a1b2c3d4e5f60003 | Convert-VaultSnapshotKey -Account $Origin -KmsKeyId alias/origin-backup -Wait -PollIntervalSeconds 1
+
+        $copy.Encrypted | Should -BeTrue
+        $copy.KmsKeyArn | Should -Be $OriginKeyArn
+        $copy.SizeGiB | Should -Be 8
+        $copy.Tags['vaultcopy:source-key'] | Should -Be 'none'
+    }
+
+    It 'removes originals only once their copies are verified' {
+        Invoke-EmulatorControl -Url $Url -Path settings -Method POST -Body @{ timeScale = 1 } | Out-Null
+        $ids = 'snap-0a1b2c3d4e5f60002', 'origin-legacy-manual-awsrds', 'rds:origin-legacy-2026-01-15-03-05', 'ami-0a1b2c3d4e5f60002'
+
+        # At real speed the copies cannot finish within a second: nothing may be deleted.
+        $out = Convert-VaultSnapshotKey -Account $Origin -Id $ids -KmsKeyId alias/origin-backup -RemoveSource -Force -TimeoutSeconds 1 -PollIntervalSeconds 1 `
+            -ErrorVariable timedOut -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $timedOut | Should -HaveCount 4
+        $timedOut.CategoryInfo.Category | Sort-Object -Unique | Should -Be 'OperationTimeout'
+        $timedOut[0].TargetObject.PSObject.TypeNames[0] | Should -Be 'VaultCopy.Core.Copies.VaultCopyJob'
+        ($ids | Get-VaultResource -Account $Origin) | Should -HaveCount 4
+
+        # Once they are done, the same command picks them up, verifies them and deletes the originals.
+        Invoke-EmulatorControl -Url $Url -Path clock -Method POST -Body @{ advanceSeconds = 3600 } | Out-Null
+        $copies = Convert-VaultSnapshotKey -Account $Origin -Id $ids -KmsKeyId alias/origin-backup -RemoveSource -Force -PollIntervalSeconds 1 `
+            -WarningVariable warnings -WarningAction SilentlyContinue
+
+        $copies | Should -HaveCount 4
+        $copies.KeyManager | Sort-Object -Unique | Should -Be 'Customer'
+        Get-CopyCalls | Should -Be 4
+        $left = $ids | Get-VaultResource -Account $Origin -ErrorAction SilentlyContinue -ErrorVariable gone
+        # The automated snapshot is kept: RDS deletes it when its retention ends.
+        $left.Id | Should -Be 'rds:origin-legacy-2026-01-15-03-05'
+        "$warnings" | Should -Match 'automated snapshot'
+        $gone.CategoryInfo.Category | Sort-Object -Unique | Should -Be 'ObjectNotFound'
+        # The AMI went with its snapshot.
+        Get-VaultResource -Account $Origin -Id snap-0a1b2c3d4e5f60005 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'refuses resources of another account per item' {
+        $vault = Connect-DemoVault -Origin $Origin
+        $err = Get-ErrorFrom {
+            Get-VaultResource -Account $Origin -Id snap-0a1b2c3d4e5f60002 | Convert-VaultSnapshotKey -Account $vault -KmsKeyId alias/vault-backup -ErrorAction Stop
+        }
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'NotOwnResource,*'
+        $err.TargetObject.Id | Should -Be 'snap-0a1b2c3d4e5f60002'
+        $err.ErrorDetails.Message | Should -Match 'Connect-VaultAccount'
+        Get-CopyCalls | Should -Be 0
+    }
+
+    It 'shows copy jobs in a table with their progress and verification' {
+        $jobs = Convert-VaultSnapshotKey -Account $Origin -Id snap-0a1b2c3d4e5f60002 -KmsKeyId alias/origin-backup
+        $table = $jobs | Format-Table | Out-String -Width 250
+
+        $table | Should -Match 'SourceId\s+TargetId\s+State\s+Progress\s+Verified'
+        $table | Should -Match 'snap-0a1b2c3d4e5f60002\s+snap-[0-9a-f]{17}\s+InProgress'
+    }
+}
