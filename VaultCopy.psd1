@@ -14,7 +14,9 @@
         'Connect-VaultAccount'
         'Convert-VaultSnapshotKey'
         'Get-VaultResource'
+        'Grant-VaultKeyAccess'
         'Grant-VaultSnapshotAccess'
+        'Revoke-VaultKeyAccess'
         'Revoke-VaultSnapshotAccess'
     )
     AliasesToExport      = @(

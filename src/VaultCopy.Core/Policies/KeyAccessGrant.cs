@@ -28,6 +28,14 @@ public sealed class KeyAccessGrant
 
     /// <summary>The key's own account, when known: granting to it is refused, it needs no cross-account grant.</summary>
     public string? KeyOwnerAccountId { get; init; }
+
+    /// <summary>
+    /// Same-account key users: <see cref="TrustedAccountId"/> owns the key (it must equal
+    /// <see cref="KeyOwnerAccountId"/>) and the named <see cref="Principals"/> of it become key users, as the vault
+    /// role of its own vault key. Principals are required and never the account root, whose statement is the key
+    /// administrators' business.
+    /// </summary>
+    public bool SameAccountKeyUsers { get; init; }
 }
 
 /// <summary>What Revoke-VaultKeyAccess takes back.</summary>

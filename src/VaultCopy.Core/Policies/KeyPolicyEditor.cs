@@ -51,10 +51,17 @@ public static class KeyPolicyEditor
             throw new PolicyEditRefusedException(PolicyRefusalReason.InvalidArgument, $"'{grant.Partition}' is not an AWS partition (aws, aws-cn, aws-us-gov, ...).");
         }
 
+        if (grant.SameAccountKeyUsers && grant.KeyOwnerAccountId != account)
+        {
+            throw new PolicyEditRefusedException(
+                PolicyRefusalReason.InvalidArgument,
+                $"A same-account key user grant needs the key's own account: the key belongs to {grant.KeyOwnerAccountId ?? "an unknown account"}, the principals to {account}.");
+        }
+
         if (grant.KeyOwnerAccountId is not null)
         {
             RequireAccountId(grant.KeyOwnerAccountId, "key owner account");
-            if (grant.KeyOwnerAccountId == account)
+            if (grant.KeyOwnerAccountId == account && !grant.SameAccountKeyUsers)
             {
                 throw new PolicyEditRefusedException(
                     PolicyRefusalReason.GrantToKeyOwner,
@@ -64,6 +71,13 @@ public static class KeyPolicyEditor
 
         JsonObject? useCondition = ViaServiceCondition(grant.Partition, grant.ViaServiceRegion);
         List<string> principals = ValidatePrincipals(grant.Principals, account, grant.Partition);
+        if (grant.SameAccountKeyUsers && (principals.Count == 0 || principals.Contains(AwsIdentifiers.RootArn(grant.Partition, account))))
+        {
+            throw new PolicyEditRefusedException(
+                PolicyRefusalReason.InvalidArgument,
+                $"A same-account key user grant names roles or users of account {account}, never the account root: the key policy's account statement already governs the root.");
+        }
+
         if (principals.Count == 0)
         {
             principals.Add(AwsIdentifiers.RootArn(grant.Partition, account));
