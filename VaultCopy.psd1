@@ -18,6 +18,7 @@
         'Grant-VaultSnapshotAccess'
         'Revoke-VaultKeyAccess'
         'Revoke-VaultSnapshotAccess'
+        'Test-VaultCopyPrereq'
     )
     AliasesToExport      = @(
         'Share-VaultSnapshot'

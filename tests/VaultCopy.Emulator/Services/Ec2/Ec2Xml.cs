@@ -54,8 +54,8 @@ internal static class Ec2Xml
             new XElement("enaSupport", AwsFormat.Bool(image.EnaSupport)),
             AwsFormat.Optional("bootMode", image.BootMode),
             AwsFormat.Optional("imdsSupport", image.ImdsSupport),
-            new XElement("platformDetails", "Linux/UNIX"),
-            new XElement("usageOperation", "RunInstances"),
+            new XElement("platformDetails", BillingInfo(image).PlatformDetails),
+            new XElement("usageOperation", BillingInfo(image).UsageOperation),
             status.ReasonCode is null && status.ReasonMessage is null
                 ? null
                 : new XElement("stateReason",
@@ -64,6 +64,20 @@ internal static class Ec2Xml
             AwsFormat.Optional("sourceImageId", image.Copy?.SourceImageId),
             AwsFormat.Optional("sourceImageRegion", image.Copy?.SourceRegion),
             new XElement("deregistrationProtection", "disabled"));
+
+    /// <summary>
+    /// The AMI billing fields, the only place DescribeImages shows a billing product (EC2 User Guide, "AMI billing
+    /// information fields"): bp-6ba54002 is Windows (RunInstances:0002), bp-6fa54006 Red Hat Enterprise Linux
+    /// (RunInstances:0010), as in instance identity documents. Other codes are shown as RHEL's (UNVERIFIED), so that
+    /// a billing product never looks like plain Linux/UNIX.
+    /// </summary>
+    public static (string PlatformDetails, string UsageOperation) BillingInfo(Ec2Image image) =>
+        image.BillingProducts.FirstOrDefault() switch
+        {
+            null => ("Linux/UNIX", "RunInstances"),
+            "bp-6ba54002" => ("Windows", "RunInstances:0002"),
+            _ => ("Red Hat Enterprise Linux", "RunInstances:0010"),
+        };
 
     public static XElement BlockDeviceMapping(Ec2Image image) =>
         AwsFormat.Ec2Set("blockDeviceMapping", image.BlockDevices.Select(d => (object?)new object?[]

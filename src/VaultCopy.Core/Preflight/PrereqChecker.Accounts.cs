@@ -1,0 +1,62 @@
+using VaultCopy.Core.Accounts;
+using VaultCopy.Core.Aws;
+using VaultCopy.Core.Errors;
+
+namespace VaultCopy.Core.Preflight;
+
+public sealed partial class PrereqChecker
+{
+    private async Task<IReadOnlyList<VaultPrereqResult>> CheckAccountsAsync(CancellationToken cancellationToken)
+    {
+        var results = new List<VaultPrereqResult>
+        {
+            await CheckReachableAsync(_source, PrereqSide.Source, cancellationToken).ConfigureAwait(false),
+            await CheckReachableAsync(_destination, PrereqSide.Destination, cancellationToken).ConfigureAwait(false),
+        };
+
+        string both = $"{_source.AccountId} -> {_destination.AccountId}";
+        results.Add(_source.AccountId == _destination.AccountId
+            ? Fail(PrereqChecks.DistinctAccounts, PrereqSide.Both, both,
+                $"-Source and -Destination are the same account ({_source.AccountId}): a vault copy must leave the account it protects.",
+                $"Connect -Destination to the vault account: {DestinationVariable} = Connect-VaultAccount -SourceAccount {SourceVariable} -RoleArn <vault role ARN>")
+            : Pass(PrereqChecks.DistinctAccounts, PrereqSide.Both, both, $"The origin {_source.AccountId} and the vault {_destination.AccountId} are different accounts."));
+
+        results.Add(_source.Partition == _destination.Partition
+            ? Pass(PrereqChecks.SamePartition, PrereqSide.Both, both, $"Both accounts are in the {_source.Partition} partition.")
+            : Fail(PrereqChecks.SamePartition, PrereqSide.Both, both,
+                $"The origin is in the {_source.Partition} partition and the vault in {_destination.Partition}: backups cannot be shared across partitions.",
+                "Use a vault account in the origin's partition."));
+
+        string regions = $"{_source.Region} -> {_destination.Region}";
+        results.Add(_source.Region == _destination.Region
+            ? Pass(PrereqChecks.Regions, PrereqSide.Both, regions, $"Same-Region copy in {_source.Region}.")
+            : Pass(PrereqChecks.Regions, PrereqSide.Both, regions,
+                $"Cross-Region copy from {_source.Region} into {_destination.Region}: the destination key must live in {_destination.Region}, and every copy is a full (not incremental) copy."));
+        return results;
+    }
+
+    /// <summary>A fresh sts:GetCallerIdentity: the connection may be hours old and its credentials expired or revoked.</summary>
+    private static async Task<VaultPrereqResult> CheckReachableAsync(VaultAccount account, PrereqSide side, CancellationToken cancellationToken)
+    {
+        string parameter = side == PrereqSide.Source ? "-Source" : "-Destination";
+        try
+        {
+            using var sts = new StsGateway(account.Session);
+            (string accountId, string arn) = await sts.GetCallerIdentityAsync(cancellationToken).ConfigureAwait(false);
+            if (accountId != account.AccountId)
+            {
+                return Fail(PrereqChecks.AccountReachable, side, account.AccountId,
+                    $"The credentials of {parameter} now belong to account {accountId} ({arn}), not {account.AccountId}.",
+                    $"Connect {parameter} again with Connect-VaultAccount.");
+            }
+
+            return Pass(PrereqChecks.AccountReachable, side, account.AccountId, $"Reachable as {arn} in {account.Region}.");
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            VaultCopyException known = AwsErrorTranslator.Translate(error, "GetCallerIdentity", $"{parameter} ({account.AccountId})");
+            return Fail(PrereqChecks.AccountReachable, side, account.AccountId, known.Message,
+                known.Remediation is null ? $"Connect {parameter} again with Connect-VaultAccount." : $"{known.Remediation} Then connect {parameter} again with Connect-VaultAccount.");
+        }
+    }
+}

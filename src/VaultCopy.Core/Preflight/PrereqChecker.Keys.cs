@@ -1,0 +1,322 @@
+using VaultCopy.Core.Accounts;
+using VaultCopy.Core.Aws;
+using VaultCopy.Core.Aws.Query;
+using VaultCopy.Core.Policies;
+
+namespace VaultCopy.Core.Preflight;
+
+public sealed partial class PrereqChecker
+{
+    /// <summary>What EBS and RDS ask KMS for on the copying account's behalf (aws-behaviour.md §1.4), CreateGrant apart.</summary>
+    private static readonly string[] s_keyUseActions =
+        ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"];
+
+    private const string CreateGrantAction = "kms:CreateGrant";
+
+    private async Task<IReadOnlyList<VaultPrereqResult>> CheckSourceKeyAsync(SourceKey key, CancellationToken cancellationToken)
+    {
+        var results = new List<VaultPrereqResult>();
+        results.AddRange(await GuardAsync(PrereqChecks.SourceKeyState, PrereqSide.Source, key.Arn,
+            async () => [await SourceKeyStateAsync(key, cancellationToken).ConfigureAwait(false)]).ConfigureAwait(false));
+        results.AddRange(await GuardAsync(PrereqChecks.SourceKeyPolicy, PrereqSide.Source, key.Arn,
+            async () => [await SourceKeyPolicyAsync(key, cancellationToken).ConfigureAwait(false)]).ConfigureAwait(false));
+        results.AddRange(await GuardAsync(PrereqChecks.DestinationIdentityPolicy, PrereqSide.Destination, key.Arn,
+            async () => [await DestinationIdentityPolicyAsync(key, cancellationToken).ConfigureAwait(false)]).ConfigureAwait(false));
+        return results;
+    }
+
+    private async Task<VaultPrereqResult> SourceKeyStateAsync(SourceKey key, CancellationToken cancellationToken)
+    {
+        const string check = PrereqChecks.SourceKeyState;
+        KeyFacts? facts = await _sourceKms.TryDescribeAsync(key.Arn, cancellationToken).ConfigureAwait(false);
+        string usedBy = string.Join(", ", key.UsedBy);
+        return facts?.KeyState switch
+        {
+            null => Warn(check, PrereqSide.Source, key.Arn,
+                $"Account {_source.AccountId} may not describe {key.Arn} (used by {usedBy}), so its state is unknown.",
+                $"Allow kms:DescribeKey on the key for {_source.PrincipalArn}."),
+            "Enabled" => Pass(check, PrereqSide.Source, key.Arn, $"{key.Arn} (used by {usedBy}) is enabled."),
+            "Disabled" => Fail(check, PrereqSide.Source, key.Arn,
+                $"{key.Arn} is disabled: nothing encrypted under it ({usedBy}) can be decrypted, shared or copied.",
+                $"Enable the key in account {_source.AccountId}: Enable-KMSKey -KeyId {key.Arn} (AWS Tools) or aws kms enable-key --key-id {key.Arn}."),
+            "PendingDeletion" => Fail(check, PrereqSide.Source, key.Arn,
+                $"{key.Arn} is scheduled for deletion: {usedBy} will become unreadable, and nothing under it can be copied now.",
+                $"Cancel the deletion and enable the key: aws kms cancel-key-deletion --key-id {key.Arn}, then aws kms enable-key --key-id {key.Arn}."),
+            string state => Fail(check, PrereqSide.Source, key.Arn,
+                $"{key.Arn} is {state}: it cannot be used to decrypt {usedBy}.",
+                "Make the key Enabled in KMS, then run the preflight again."),
+        };
+    }
+
+    private async Task<VaultPrereqResult> SourceKeyPolicyAsync(SourceKey key, CancellationToken cancellationToken)
+    {
+        const string check = PrereqChecks.SourceKeyPolicy;
+        string grant = $"Grant-VaultKeyAccess -Source {SourceVariable} -Destination {DestinationVariable} -KeyId {key.Arn}";
+        string? policy = await TryReadKeyPolicyAsync(_sourceKms, key.Arn, cancellationToken).ConfigureAwait(false);
+        if (policy is null)
+        {
+            return Warn(check, PrereqSide.Source, key.Arn,
+                $"{_source.PrincipalArn} may not read the key policy of {key.Arn} (kms:GetKeyPolicy), so whether it lets account {_destination.AccountId} use the key is unknown.",
+                $"Run the preflight with an origin principal allowed kms:GetKeyPolicy, or check the policy by hand; {grant} adds what is missing.");
+        }
+
+        return AssessKeyPolicy(check, PrereqSide.Source, key.Arn, policy, _source.AccountId, key.Services, _source.Region, grant);
+    }
+
+    private async Task<VaultPrereqResult> DestinationIdentityPolicyAsync(SourceKey key, CancellationToken cancellationToken)
+    {
+        const string check = PrereqChecks.DestinationIdentityPolicy;
+        var denied = new List<string>();
+        foreach (string service in key.Services)
+        {
+            Simulation simulation = await SimulateAsync(_destinationIam, _destination, [.. s_keyUseActions, CreateGrantAction], [key.Arn],
+                KeyContext(service, _source.Region), cancellationToken).ConfigureAwait(false);
+            if (simulation.Problem is not null)
+            {
+                return Warn(check, PrereqSide.Destination, key.Arn, $"Could not check: {simulation.Problem}",
+                    $"Allow iam:SimulatePrincipalPolicy to {_destination.PrincipalArn}, or make sure its IAM policy allows {string.Join(", ", s_keyUseActions)} and {CreateGrantAction} on {key.Arn}.");
+            }
+
+            denied.AddRange(simulation.Denied);
+        }
+
+        if (denied.Count > 0)
+        {
+            return Fail(check, PrereqSide.Destination, key.Arn,
+                $"The IAM policies of {_destination.PrincipalArn} do not allow it to use the origin key {key.Arn}: {string.Join("; ", denied.Distinct(StringComparer.Ordinal))}.",
+                $"Grant-VaultKeyAccess -Source {SourceVariable} -Destination {DestinationVariable} -KeyId {key.Arn} (add -PolicyOnly to get the IAM policy for your IAM team)");
+        }
+
+        return Pass(check, PrereqSide.Destination, key.Arn,
+            $"The IAM policies of {_destination.PrincipalArn} allow it to use {key.Arn} through {Via(key.Services)} and to create grants for AWS resources.");
+    }
+
+    private async Task<IReadOnlyList<VaultPrereqResult>> CheckDestinationKeyAsync(
+        string? keyId, IReadOnlyCollection<string> services, CancellationToken cancellationToken)
+    {
+        const string check = PrereqChecks.DestinationKey;
+        string where = $"account {_destination.AccountId} ({_destination.Region})";
+        string rerun = $"Test-VaultCopyPrereq -Source {SourceVariable} -Destination {DestinationVariable} -DestinationKeyId <a customer managed key of the vault in {_destination.Region}>";
+        if (keyId is null)
+        {
+            return [Warn(check, PrereqSide.Destination, _destination.AccountId,
+                "No -DestinationKeyId was given, so the vault key was not checked: without one, EBS copies land on the vault's AWS managed key aws/ebs and copies of encrypted RDS snapshots fail.",
+                rerun)];
+        }
+
+        if (keyId.Contains("alias/aws/", StringComparison.Ordinal))
+        {
+            // Checked by name: DescribeKey on an AWS managed alias would create that key in the vault.
+            return [Fail(check, PrereqSide.Destination, keyId,
+                $"{keyId} is an AWS managed key: the vault copies must be under a customer managed key that the vault controls.", rerun)];
+        }
+
+        string[] arn = keyId.StartsWith("arn:", StringComparison.Ordinal) ? keyId.Split(':') : [];
+        if (arn.Length > 4 && arn[3] != _destination.Region)
+        {
+            return [Fail(check, PrereqSide.Destination, keyId,
+                $"{keyId} lives in {arn[3]}, but the copies are made in {_destination.Region}: KMS keys are Regional, so the destination key must live in {_destination.Region}.", rerun)];
+        }
+
+        if (arn.Length > 4 && arn[4] != _destination.AccountId)
+        {
+            return [Fail(check, PrereqSide.Destination, keyId,
+                $"{keyId} belongs to account {arn[4]}, not to the vault {_destination.AccountId}: the vault copies must be under the vault's own key.", rerun)];
+        }
+
+        return await GuardAsync(check, PrereqSide.Destination, keyId, async () =>
+        {
+            KeyFacts? facts = await _destinationKms.TryDescribeAsync(keyId, cancellationToken).ConfigureAwait(false);
+            VaultPrereqResult? problem = facts switch
+            {
+                null => Fail(check, PrereqSide.Destination, keyId,
+                    $"{keyId} does not exist in {where}, or {_destination.PrincipalArn} may not describe it.",
+                    $"Check the key id or alias in the vault (aws kms list-aliases --region {_destination.Region}). If it exists, let the vault principal use it: Grant-VaultKeyAccess -Source {SourceVariable} -Destination {DestinationVariable} -KeyId <origin key> -DestinationKeyId {keyId}"),
+                { IsAwsManaged: true } => Fail(check, PrereqSide.Destination, facts.Arn,
+                    $"{facts.Arn} is an AWS managed key: the vault copies must be under a customer managed key that the vault controls.", rerun),
+                { AccountId: var owner } when owner != _destination.AccountId => Fail(check, PrereqSide.Destination, facts.Arn,
+                    $"{facts.Arn} belongs to account {owner}, not to the vault {_destination.AccountId}.", rerun),
+                { Region: var region } when region != _destination.Region => Fail(check, PrereqSide.Destination, facts.Arn,
+                    $"{facts.Arn} lives in {region}, but the copies are made in {_destination.Region}.", rerun),
+                { KeyState: not "Enabled" } => Fail(check, PrereqSide.Destination, facts.Arn,
+                    $"{facts.Arn} is {facts.KeyState}: copies cannot be encrypted under it.",
+                    facts.KeyState == "PendingDeletion"
+                        ? $"Cancel the deletion and enable the key: aws kms cancel-key-deletion --key-id {facts.Arn}, then aws kms enable-key --key-id {facts.Arn}."
+                        : $"Enable the key: Enable-KMSKey -KeyId {facts.Arn} (AWS Tools) or aws kms enable-key --key-id {facts.Arn}."),
+                { KeySpec: not "SYMMETRIC_DEFAULT" } => Fail(check, PrereqSide.Destination, facts.Arn,
+                    $"{facts.Arn} is a {facts.KeySpec} key: EBS and RDS encrypt only under symmetric keys.", rerun),
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                return [problem];
+            }
+
+            var results = new List<VaultPrereqResult>
+            {
+                Pass(check, PrereqSide.Destination, facts!.Arn, $"{facts.Arn} is a customer managed, enabled, symmetric key in {where}."),
+            };
+            results.AddRange(await DestinationKeyAccessAsync(facts.Arn, services, cancellationToken).ConfigureAwait(false));
+            return results;
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>The vault principal must be able to encrypt under its own key through EBS and RDS: key policy, then IAM.</summary>
+    private async Task<IReadOnlyList<VaultPrereqResult>> DestinationKeyAccessAsync(string keyArn, IReadOnlyCollection<string> services, CancellationToken cancellationToken)
+    {
+        string grant = $"Grant-VaultKeyAccess -Source {SourceVariable} -Destination {DestinationVariable} -KeyId <origin key> -DestinationKeyId {keyArn}";
+        string? policy = await TryReadKeyPolicyAsync(_destinationKms, keyArn, cancellationToken).ConfigureAwait(false);
+        if (policy is null)
+        {
+            return [Warn(PrereqChecks.DestinationKeyPolicy, PrereqSide.Destination, keyArn,
+                $"{_destination.PrincipalArn} may not read the key policy of {keyArn} (kms:GetKeyPolicy), so whether it may use the key is unknown.",
+                $"Allow kms:GetKeyPolicy on the key to {_destination.PrincipalArn}, or check the policy by hand; {grant} adds what is missing.")];
+        }
+
+        VaultPrereqResult byPolicy = AssessKeyPolicy(
+            PrereqChecks.DestinationKeyPolicy, PrereqSide.Destination, keyArn, policy, _destination.AccountId, services, _destination.Region, grant,
+            out bool needsIdentityPolicy);
+        if (byPolicy.Status == PrereqStatus.Fail)
+        {
+            return [byPolicy];
+        }
+
+        const string check = PrereqChecks.DestinationKeyIdentityPolicy;
+        if (!needsIdentityPolicy)
+        {
+            return [byPolicy, Pass(check, PrereqSide.Destination, keyArn, $"The key policy names {_destination.PrincipalArn} itself, so no IAM policy is needed.")];
+        }
+
+        var denied = new List<string>();
+        foreach (string service in services)
+        {
+            Simulation simulation = await SimulateAsync(_destinationIam, _destination, [.. s_keyUseActions, CreateGrantAction], [keyArn],
+                KeyContext(service, _destination.Region), cancellationToken).ConfigureAwait(false);
+            if (simulation.Problem is not null)
+            {
+                return [byPolicy, Warn(check, PrereqSide.Destination, keyArn, $"Could not check: {simulation.Problem}",
+                    $"Allow iam:SimulatePrincipalPolicy to {_destination.PrincipalArn}, or make sure its IAM policy allows the KMS actions on {keyArn}.")];
+            }
+
+            denied.AddRange(simulation.Denied);
+        }
+
+        return denied.Count > 0
+            ? [byPolicy, Fail(check, PrereqSide.Destination, keyArn,
+                $"The key policy leaves it to IAM, and the IAM policies of {_destination.PrincipalArn} do not allow: {string.Join("; ", denied.Distinct(StringComparer.Ordinal))}.",
+                grant)]
+            : [byPolicy, Pass(check, PrereqSide.Destination, keyArn, $"The IAM policies of {_destination.PrincipalArn} allow it to use {keyArn}.")];
+    }
+
+    private VaultPrereqResult AssessKeyPolicy(
+        string check, PrereqSide side, string keyArn, string policy, string ownerAccountId, IReadOnlyCollection<string> services, string serviceRegion, string remediation) =>
+        AssessKeyPolicy(check, side, keyArn, policy, ownerAccountId, services, serviceRegion, remediation, out _);
+
+    /// <summary>
+    /// What the key policy says about the vault principal using the key through each service, read by the conservative
+    /// <see cref="KeyPolicyAnalyzer"/>: Fail when an action is denied, Warning when it hangs on what cannot be known.
+    /// </summary>
+    private VaultPrereqResult AssessKeyPolicy(
+        string check, PrereqSide side, string keyArn, string policy, string ownerAccountId, IReadOnlyCollection<string> services,
+        string serviceRegion, string remediation, out bool needsIdentityPolicy)
+    {
+        needsIdentityPolicy = false;
+        var assessments = new List<KeyActionAssessment>();
+        try
+        {
+            foreach (string service in services)
+            {
+                string via = ViaService(service, serviceRegion);
+                var useContext = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["kms:ViaService"] = via };
+                var grantContext = new Dictionary<string, string>(useContext, StringComparer.OrdinalIgnoreCase) { ["kms:GrantIsForAWSResource"] = "true" };
+                KeyAccessAssessment use = KeyPolicyAnalyzer.Assess(policy, ownerAccountId, _destination.AccountId, _destination.Arn, s_keyUseActions, useContext, keyArn);
+                KeyAccessAssessment grant = KeyPolicyAnalyzer.Assess(policy, ownerAccountId, _destination.AccountId, _destination.Arn, [CreateGrantAction], grantContext, keyArn);
+                assessments.AddRange(use.Actions);
+                assessments.AddRange(grant.Actions);
+            }
+        }
+        catch (PolicyFormatException error)
+        {
+            return Warn(check, side, keyArn, $"The key policy of {keyArn} could not be read: {error.Message}", remediation);
+        }
+
+        needsIdentityPolicy = assessments.Any(a => a.RequiresIdentityPolicy);
+        string who = $"{_destination.PrincipalArn} (account {_destination.AccountId})";
+        var denied = assessments.Where(a => a.Decision == KeyAccessDecision.Denied).GroupBy(a => a.Action, StringComparer.OrdinalIgnoreCase).Select(g => g.First()).ToList();
+        if (denied.Count > 0)
+        {
+            return Fail(check, side, keyArn,
+                $"The key policy of {keyArn} does not allow {who} to call {string.Join(", ", denied.Select(a => a.Action))} through {Via(services)}: {denied[0].Reason}",
+                remediation);
+        }
+
+        var unsure = assessments.Where(a => a.Decision == KeyAccessDecision.AllowedWithUnknownConditions).GroupBy(a => a.Action, StringComparer.OrdinalIgnoreCase).Select(g => g.First()).ToList();
+        if (unsure.Count > 0)
+        {
+            return Warn(check, side, keyArn,
+                $"The key policy of {keyArn} may let {who} use the key, depending on what VaultCopy cannot check: {string.Join(" ", unsure.Select(a => a.Reason).Distinct(StringComparer.Ordinal))}",
+                $"Check those conditions by hand, or make the access certain: {remediation}");
+        }
+
+        string statements = string.Join(", ", assessments.SelectMany(a => a.AllowingStatements).Distinct(StringComparer.Ordinal).Select(s => $"'{s}'"));
+        string iam = needsIdentityPolicy ? $" It names the account, so the IAM policy of {_destination.PrincipalArn} must allow the same." : string.Empty;
+        return Pass(check, side, keyArn,
+            $"The key policy lets {who} use the key through {Via(services)} and create grants for AWS resources (statement {statements}).{iam}");
+    }
+
+    private static async Task<string?> TryReadKeyPolicyAsync(KmsGateway kms, string keyArn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await kms.ReadKeyPolicyAsync(keyArn, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Amazon.KeyManagementService.AmazonKeyManagementServiceException error) when (error.ErrorCode is "AccessDeniedException" or "NotFoundException")
+        {
+            return null;
+        }
+    }
+
+    private IReadOnlyList<SimulationContext> KeyContext(string service, string region) =>
+        [new("kms:GrantIsForAWSResource", "boolean", "true"), new("kms:ViaService", "string", ViaService(service, region))];
+
+    private string ViaService(string service, string region) =>
+        $"{service}.{region}.{(_source.Partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com")}";
+
+    private static string Via(IEnumerable<string> services) =>
+        string.Join(" and ", services.Select(s => s == "ec2" ? "EC2" : "RDS"));
+
+    /// <summary>
+    /// Simulates the account's own principal. <see cref="Simulation.Problem"/> says why it could not be simulated (the
+    /// principal may not call iam:SimulatePrincipalPolicy, or is no IAM user or role); the root user is never limited.
+    /// </summary>
+    private static async Task<Simulation> SimulateAsync(
+        IamGateway iam, VaultAccount account, IReadOnlyList<string> actions, IReadOnlyList<string> resources,
+        IReadOnlyList<SimulationContext> context, CancellationToken cancellationToken)
+    {
+        if (account.Arn.EndsWith(":root", StringComparison.Ordinal))
+        {
+            return new Simulation([], null);
+        }
+
+        if (IamPrincipal.FromArn(account.Arn) is null)
+        {
+            return new Simulation([], $"{account.Arn} is not an IAM user or role, so its permissions cannot be simulated.");
+        }
+
+        try
+        {
+            IReadOnlyList<SimulatedDecision> decisions = await iam.SimulateAsync(account.PrincipalArn, actions, resources, context, cancellationToken).ConfigureAwait(false);
+            return new Simulation(decisions.Where(d => !d.IsAllowed).Select(d => $"{d.Action} on {d.Resource} ({d.Decision})").ToList(), null);
+        }
+        catch (QueryServiceException error) when (error.ErrorCode == QueryErrorCodes.AccessDenied)
+        {
+            return new Simulation([], $"{account.PrincipalArn} may not call iam:SimulatePrincipalPolicy on itself, so its IAM permissions could not be simulated.");
+        }
+        catch (QueryServiceException error) when (error.ErrorCode is QueryErrorCodes.NoSuchEntity or QueryErrorCodes.InvalidInput)
+        {
+            return new Simulation([], $"IAM could not simulate {account.PrincipalArn}: {error.ServiceMessage}");
+        }
+    }
+
+    private sealed record Simulation(IReadOnlyList<string> Denied, string? Problem);
+}
