@@ -78,17 +78,7 @@ internal sealed partial class Ec2Gateway
         return count;
     }
 
-    public async Task<int> CountPendingImagesAsync(CancellationToken cancellationToken)
-    {
-        int count = 0;
-        await foreach (IReadOnlyList<Image> page in DescribeImagePagesAsync(
-            ["self"], null, [new Filter { Name = "state", Values = ["pending"] }], cancellationToken).ConfigureAwait(false))
-        {
-            count += page.Count;
-        }
-
-        return count;
-    }
+    // CountPendingImagesAsync (pending AMIs, the AMI copy quota) is shared with the copy machinery: Ec2Gateway.Copies.cs.
 
     private static TagSpecification TagsFor(ResourceType type, KeyValuePair<string, string> tag) =>
         new() { ResourceType = type, Tags = [new Tag(tag.Key, tag.Value)] };
