@@ -109,6 +109,28 @@ Describe 'Convert-VaultSnapshotKey' {
         Get-WorldState | Should -Be $before
     }
 
+    It 'says with -WhatIf which copies and deletions it would make; without -Force a runbook keeps the original and says why' {
+        # A separate non-interactive pwsh, as an SSM runbook runs: -WhatIf text goes to its host, and a prompt is impossible.
+        $key = Get-DemoAccessKey 'origin-admin'
+        $run = Invoke-IsolatedPwsh -Script @"
+Import-Module '$ModulePath'
+`$origin = Connect-VaultAccount -AccessKey '$($key.accessKeyId)' -SecretKey '$($key.secretAccessKey)' -Region eu-west-1 -EndpointUrl '$Url'
+Convert-VaultSnapshotKey -Account `$origin -Id snap-0a1b2c3d4e5f60002 -KmsKeyId alias/origin-backup -RemoveSource -WhatIf
+`$copy = Convert-VaultSnapshotKey -Account `$origin -Id snap-0a1b2c3d4e5f60002 -KmsKeyId alias/origin-backup -RemoveSource -PollIntervalSeconds 1 -ErrorVariable refused -ErrorAction SilentlyContinue
+"COPY `$(`$copy.Id) `$(`$copy.KeyManager)"
+"REFUSED `$(`$refused[0].FullyQualifiedErrorId) `$(`$refused[0].TargetObject.Id)"
+"ORIGINAL `$((Get-VaultResource -Account `$origin -Id snap-0a1b2c3d4e5f60002).Id)"
+"@
+
+        $run.ExitCode | Should -Be 0
+        $run.Output | Should -Contain 'What if: Performing the operation "Delete the original once its copy is verified" on target "EbsSnapshot snap-0a1b2c3d4e5f60002".'
+        ($run.Output -match '^What if: Performing the operation "Copy re-encrypted under KMS key alias/origin-backup') | Should -HaveCount 1
+        ($run.Output -match '^COPY snap-[0-9a-f]{17} Customer$') | Should -HaveCount 1
+        $run.Output | Should -Contain 'REFUSED RemovalNeedsConfirmation,VaultCopy.Commands.ConvertVaultSnapshotKeyCommand snap-0a1b2c3d4e5f60002'
+        $run.Output | Should -Contain 'ORIGINAL snap-0a1b2c3d4e5f60002'
+        Get-CopyCalls | Should -Be 1
+    }
+
     It 'refuses an AWS managed key as -KmsKeyId before copying anything' {
         $before = Get-WorldState
         $err = Get-ErrorFrom { Convert-VaultSnapshotKey -Account $Origin -Id $DefaultKeyIds -KmsKeyId alias/aws/ebs }
@@ -183,6 +205,41 @@ Describe 'Convert-VaultSnapshotKey' {
         $gone.CategoryInfo.Category | Sort-Object -Unique | Should -Be 'ObjectNotFound'
         # The AMI went with its snapshot.
         Get-VaultResource -Account $Origin -Id snap-0a1b2c3d4e5f60005 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'reports a copy that fails part-way as a non-terminating error on its job, and keeps the original' {
+        Invoke-EmulatorControl -Url $Url -Path copyfailures -Method POST -Body @{ service = 'ec2'; action = 'CopySnapshot'; failAtPercent = 40 } | Out-Null
+        Invoke-EmulatorControl -Url $Url -Path copyfailures -Method POST -Body @{ service = 'rds'; action = 'CopyDBSnapshot'; failAtPercent = 40 } | Out-Null
+        $ids = 'snap-0a1b2c3d4e5f60002', 'origin-legacy-manual-awsrds', 'origin-legacy-ledger-manual-awsrds'
+
+        $out = Convert-VaultSnapshotKey -Account $Origin -Id $ids -KmsKeyId alias/origin-backup -RemoveSource -Force -PollIntervalSeconds 1 `
+            -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        # The cluster snapshot was not armed to fail: it alone is converted (and its original removed).
+        $out.Tags['vaultcopy:source-id'] | Should -Be 'origin-legacy-ledger-manual-awsrds'
+        $failures | Should -HaveCount 2
+        $failures.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'ConversionFailed,*' }
+        $failures.TargetObject.SourceId | Sort-Object | Should -Be ('origin-legacy-manual-awsrds', 'snap-0a1b2c3d4e5f60002')
+        $failures.TargetObject.ServiceState | Sort-Object | Should -Be ('error', 'failed')
+        ($failures | Where-Object { $_.TargetObject.Type -eq 'EbsSnapshot' }).ErrorDetails.Message | Should -Match 'failed: EBS said "The snapshot copy failed because of an internal error'
+        ($failures | Where-Object { $_.TargetObject.Type -eq 'RdsSnapshot' }).ErrorDetails.Message | Should -Match "ended in state 'failed'"
+        ('snap-0a1b2c3d4e5f60002', 'origin-legacy-manual-awsrds' | Get-VaultResource -Account $Origin) | Should -HaveCount 2
+        Get-VaultResource -Account $Origin -Id origin-legacy-ledger-manual-awsrds -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'queues copies while the destination''s copy quota is full and starts them as slots free' {
+        # EC2 allows one snapshot copy in flight; the others wait instead of failing.
+        Invoke-EmulatorControl -Url $Url -Path settings -Method POST -Body @{ ec2 = @{ concurrentSnapshotCopies = 1 } } | Out-Null
+        $ids = 'snap-0a1b2c3d4e5f60002', 'snap-0a1b2c3d4e5f60003', 'snap-0a1b2c3d4e5f60005'
+
+        $copies = Convert-VaultSnapshotKey -Account $Origin -Id $ids -KmsKeyId alias/origin-backup -Wait -PollIntervalSeconds 1
+
+        $copies | Should -HaveCount 3
+        $copies.KeyManager | Sort-Object -Unique | Should -Be 'Customer'
+        $calls = Invoke-EmulatorControl -Url $Url -Path calls
+        $calls.operations.'ec2:CopySnapshot' - $calls.errors.'ec2:CopySnapshot' | Should -Be 3
+        $calls.errors.'ec2:CopySnapshot' | Should -BeGreaterOrEqual 1
+        ($calls.recent | Where-Object { $_.action -eq 'CopySnapshot' -and $_.errorCode }).errorCode | Sort-Object -Unique | Should -Be 'ResourceLimitExceeded'
     }
 
     It 'refuses resources of another account per item' {

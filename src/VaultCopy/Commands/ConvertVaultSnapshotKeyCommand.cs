@@ -308,21 +308,25 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
         VaultCopyErrorKind.InvalidState, "ConversionFailed",
         job.FailureReason ?? $"The copy of {job.SourceId} failed.");
 
-    private Task<T> OnPipelineThread<T>(Func<T> ask)
+    /// <summary>Asks on the pipeline thread (ShouldProcess and prompts must run there) and awaits the answer.</summary>
+    private async Task<T> OnPipelineThread<T>(Func<T> ask)
     {
         var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // If the pipeline stops before it gets to the question, nobody will answer it.
+        using CancellationTokenRegistration stopped = CancelToken.Register(() => answer.TrySetCanceled(CancelToken));
         Post(() =>
         {
             try
             {
-                answer.SetResult(ask());
+                answer.TrySetResult(ask());
             }
             catch (Exception error)
             {
-                answer.SetException(error);
+                answer.TrySetException(error);
             }
         });
-        return answer.Task;
+        return await answer.Task.ConfigureAwait(false);
     }
 
     /// <summary>One progress record per copy under one overall record; reported on the scheduler's thread, written on the pipeline's.</summary>

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using VaultCopy.Emulator.Fixtures;
 using VaultCopy.Emulator.Hosting;
 using VaultCopy.Emulator.Model;
+using VaultCopy.Emulator.Protocol;
 using VaultCopy.Emulator.Services;
 
 namespace VaultCopy.Emulator.Control;
@@ -47,6 +48,15 @@ internal sealed class ControlApi(EmulatorServer server)
                 ("GET", Prefix + "/faults") => Faults(),
                 ("POST", Prefix + "/faults") => AddFault(await ReadObjectAsync(context).ConfigureAwait(false)),
                 ("DELETE", Prefix + "/faults") => ClearFaults(),
+                ("GET", Prefix + "/latency") => LatencyRules(),
+                ("POST", Prefix + "/latency") => AddLatency(await ReadObjectAsync(context).ConfigureAwait(false)),
+                ("DELETE", Prefix + "/latency") => ClearLatency(),
+                ("GET", Prefix + "/ratelimits") => RateLimits(),
+                ("POST", Prefix + "/ratelimits") => AddRateLimit(await ReadObjectAsync(context).ConfigureAwait(false)),
+                ("DELETE", Prefix + "/ratelimits") => ClearRateLimits(),
+                ("GET", Prefix + "/copyfailures") => CopyFailures(),
+                ("POST", Prefix + "/copyfailures") => AddCopyFailure(await ReadObjectAsync(context).ConfigureAwait(false)),
+                ("DELETE", Prefix + "/copyfailures") => ClearCopyFailures(),
                 _ => throw new ControlException(404, $"No control endpoint {method} {path}. See tests/VaultCopy.Emulator/README.md."),
             };
             await WriteAsync(context, 200, result).ConfigureAwait(false);
@@ -299,14 +309,36 @@ internal sealed class ControlApi(EmulatorServer server)
         return Clock();
     }
 
-    private JsonObject Settings() => new()
+    private JsonObject Settings()
     {
-        ["timeScale"] = server.Settings.TimeScale,
-        ["faults"] = FaultArray(),
-    };
+        var settings = server.Settings;
+        return new JsonObject
+        {
+            ["timeScale"] = settings.TimeScale,
+            ["ec2"] = new JsonObject
+            {
+                ["concurrentSnapshotCopies"] = settings.Ec2.ConcurrentSnapshotCopies,
+                ["concurrentImageCopies"] = settings.Ec2.ConcurrentImageCopies,
+                ["imageSharingEntities"] = settings.Ec2.ImageSharingEntities,
+            },
+            ["rds"] = new JsonObject
+            {
+                ["manualSnapshots"] = settings.Rds.ManualSnapshots,
+                ["manualClusterSnapshots"] = settings.Rds.ManualClusterSnapshots,
+                ["concurrentSnapshotCopies"] = settings.Rds.ConcurrentSnapshotCopies,
+                ["concurrentClusterSnapshotCopies"] = settings.Rds.ConcurrentClusterSnapshotCopies,
+            },
+            ["faults"] = FaultArray(),
+            ["latency"] = LatencyArray(),
+            ["rateLimits"] = RateLimitArray(),
+            ["copyFailures"] = CopyFailureArray(),
+        };
+    }
 
+    // Everything is checked before anything is applied: a refused request changes no setting.
     private JsonObject SetSettings(JsonObject body)
     {
+        var changes = new List<Action>();
         foreach (var property in body)
         {
             switch (property.Key)
@@ -318,14 +350,69 @@ internal sealed class ControlApi(EmulatorServer server)
                         throw new ControlException(400, "timeScale must be a positive number.");
                     }
 
-                    server.Settings.TimeScale = scale;
+                    changes.Add(() => server.Settings.TimeScale = scale);
+                    break;
+                case "ec2":
+                    var ec2 = server.Settings.Ec2;
+                    changes.AddRange(Quotas(property.Value, "ec2", new Dictionary<string, Action<int>>(StringComparer.Ordinal)
+                    {
+                        ["concurrentSnapshotCopies"] = v => ec2.ConcurrentSnapshotCopies = v,
+                        ["concurrentImageCopies"] = v => ec2.ConcurrentImageCopies = v,
+                        ["imageSharingEntities"] = v => ec2.ImageSharingEntities = v,
+                    }));
+                    break;
+                case "rds":
+                    var rds = server.Settings.Rds;
+                    changes.AddRange(Quotas(property.Value, "rds", new Dictionary<string, Action<int>>(StringComparer.Ordinal)
+                    {
+                        ["manualSnapshots"] = v => rds.ManualSnapshots = v,
+                        ["manualClusterSnapshots"] = v => rds.ManualClusterSnapshots = v,
+                        ["concurrentSnapshotCopies"] = v => rds.ConcurrentSnapshotCopies = v,
+                        ["concurrentClusterSnapshotCopies"] = v => rds.ConcurrentClusterSnapshotCopies = v,
+                    }));
                     break;
                 default:
-                    throw new ControlException(400, $"Unknown setting '{property.Key}'.");
+                    throw new ControlException(400, $"Unknown setting '{property.Key}'. Settings: timeScale, ec2, rds (README \"Control API\").");
             }
         }
 
+        foreach (var change in changes)
+        {
+            change();
+        }
+
         return Settings();
+    }
+
+    private static IEnumerable<Action> Quotas(JsonNode? node, string section, Dictionary<string, Action<int>> setters)
+    {
+        if (node is not JsonObject quotas)
+        {
+            throw new ControlException(400, $"'{section}' must be an object of quotas: {string.Join(", ", setters.Keys)}.");
+        }
+
+        var changes = new List<Action>();
+        foreach (var quota in quotas)
+        {
+            if (!setters.TryGetValue(quota.Key, out var set))
+            {
+                throw new ControlException(400, $"Unknown {section} quota '{quota.Key}'. Quotas: {string.Join(", ", setters.Keys)}.");
+            }
+
+            int value = Count(quotas, quota.Key, $"{section}.{quota.Key}");
+            changes.Add(() => set(value));
+        }
+
+        return changes;
+    }
+
+    // A quota: a whole number, zero allowed (then every such request is over the limit).
+    private static int Count(JsonObject body, string name, string shownName)
+    {
+        double value = Number(body, name) ?? -1;
+        return value is >= 0 and <= int.MaxValue && Math.Floor(value) == value
+            ? (int)value
+            : throw new ControlException(400, $"'{shownName}' must be a whole number, 0 or more.");
     }
 
     private JsonObject Faults() => new() { ["faults"] = FaultArray() };
@@ -370,6 +457,207 @@ internal sealed class ControlApi(EmulatorServer server)
         ["count"] = f.Count,
         ["remaining"] = f.Remaining,
     }).ToArray());
+
+    private JsonObject LatencyRules() => new() { ["latency"] = LatencyArray() };
+
+    private JsonObject AddLatency(JsonObject body)
+    {
+        var match = ReadMatch(body, "latencyMs", "count");
+        double milliseconds = Number(body, "latencyMs") ?? throw new ControlException(400, "Latency needs 'latencyMs' (number).");
+        if (milliseconds is <= 0 or > 600_000)
+        {
+            throw new ControlException(400, "latencyMs must be more than 0 and at most 600000 (10 minutes).");
+        }
+
+        server.Settings.AddLatency(new LatencyRule
+        {
+            Service = match.Service,
+            Action = match.Action,
+            AccountId = match.AccountId,
+            Region = match.Region,
+            Latency = TimeSpan.FromMilliseconds(milliseconds),
+
+            // A slow service stays slow: every matching call until cleared, unless a count is given.
+            Count = (int)(Number(body, "count") ?? 0),
+        });
+        return LatencyRules();
+    }
+
+    private JsonObject ClearLatency()
+    {
+        server.Settings.ClearLatency();
+        return LatencyRules();
+    }
+
+    private JsonArray LatencyArray() => new(server.Settings.Latency.Select(r => (JsonNode?)new JsonObject
+    {
+        ["service"] = r.Service,
+        ["action"] = r.Action,
+        ["accountId"] = r.AccountId,
+        ["region"] = r.Region,
+        ["latencyMs"] = r.Latency.TotalMilliseconds,
+        ["count"] = r.Count,
+        ["remaining"] = r.Remaining,
+    }).ToArray());
+
+    private JsonObject RateLimits() => new() { ["rateLimits"] = RateLimitArray() };
+
+    private JsonObject AddRateLimit(JsonObject body)
+    {
+        Refuse(body, "accountId", "service", "ratePerSecond", "burst");
+        string? accountId = OptionalString(body, "accountId");
+        if (accountId is not null && !Services.Ec2.Ec2Ids.IsAccountId(accountId))
+        {
+            throw new ControlException(400, $"accountId '{accountId}' is not a 12-digit account id.");
+        }
+
+        string? service = OptionalString(body, "service");
+        if (service is not null && KnownServices.BySigningName(service) is null)
+        {
+            throw new ControlException(400, $"Unknown service '{service}'. Services: {string.Join(", ", KnownServices.All.Select(s => s.SigningName))}.");
+        }
+
+        double rate = Number(body, "ratePerSecond") ?? throw new ControlException(400, "A rate limit needs 'ratePerSecond' (number, 0 or more).");
+        if (rate < 0 || double.IsInfinity(rate))
+        {
+            throw new ControlException(400, "ratePerSecond must be 0 or more.");
+        }
+
+        int burst = body["burst"] is null ? throw new ControlException(400, "A rate limit needs 'burst' (whole number, 1 or more).") : Count(body, "burst", "burst");
+        if (burst < 1)
+        {
+            throw new ControlException(400, "burst must be 1 or more.");
+        }
+
+        server.Settings.RateLimits.Add(new RateLimitRule { AccountId = accountId, Service = service, RatePerSecond = rate, Burst = burst });
+        return RateLimits();
+    }
+
+    private JsonObject ClearRateLimits()
+    {
+        server.Settings.RateLimits.Clear();
+        return RateLimits();
+    }
+
+    private JsonArray RateLimitArray()
+    {
+        var rules = server.Settings.RateLimits.Rules;
+        var levels = server.Settings.RateLimits.Levels(server.Clock.UtcNow);
+        return new(rules.Select((r, i) =>
+        {
+            var tokens = new JsonObject();
+            foreach (var level in i < levels.Count ? levels[i] : new Dictionary<string, double>())
+            {
+                tokens[level.Key] = level.Value;
+            }
+
+            return (JsonNode?)new JsonObject
+            {
+                ["accountId"] = r.AccountId,
+                ["service"] = r.Service,
+                ["ratePerSecond"] = r.RatePerSecond,
+                ["burst"] = r.Burst,
+                ["tokens"] = tokens,
+            };
+        }).ToArray());
+    }
+
+    private JsonObject CopyFailures() => new() { ["copyFailures"] = CopyFailureArray() };
+
+    private JsonObject AddCopyFailure(JsonObject body)
+    {
+        var match = ReadMatch(body, "failAtPercent", "message", "count");
+        if (!CopyFailureRule.CopyOperations.TryGetValue(match.Service, out var operations))
+        {
+            throw new ControlException(400, $"Copies fail part-way only in ec2 and rds, not '{match.Service}'.");
+        }
+
+        if (match.Action != "*" && !operations.Contains(match.Action, StringComparer.Ordinal))
+        {
+            throw new ControlException(400, $"'{match.Action}' starts no {match.Service} copy. Use {string.Join(", ", operations)} or *.");
+        }
+
+        double percent = Number(body, "failAtPercent") ?? throw new ControlException(400, "A copy failure needs 'failAtPercent' (0 to less than 100).");
+        if (percent is < 0 or >= 100)
+        {
+            throw new ControlException(400, "failAtPercent must be 0 or more and less than 100: a copy at 100 % has completed.");
+        }
+
+        string? message = OptionalString(body, "message");
+        if (message is not null && match.Service == "rds")
+        {
+            throw new ControlException(400, "RDS snapshots have no status message: 'message' applies to ec2 only.");
+        }
+
+        server.Settings.AddCopyFailure(new CopyFailureRule
+        {
+            Service = match.Service,
+            Action = match.Action,
+            AccountId = match.AccountId,
+            Region = match.Region,
+            FailAtPercent = percent,
+            Message = message,
+            Count = (int)(Number(body, "count") ?? 1),
+        });
+        return CopyFailures();
+    }
+
+    private JsonObject ClearCopyFailures()
+    {
+        server.Settings.ClearCopyFailures();
+        return CopyFailures();
+    }
+
+    private JsonArray CopyFailureArray() => new(server.Settings.CopyFailures.Select(r => (JsonNode?)new JsonObject
+    {
+        ["service"] = r.Service,
+        ["action"] = r.Action,
+        ["accountId"] = r.AccountId,
+        ["region"] = r.Region,
+        ["failAtPercent"] = r.FailAtPercent,
+        ["message"] = r.Message,
+        ["count"] = r.Count,
+        ["remaining"] = r.Remaining,
+    }).ToArray());
+
+    private sealed record CallMatch(string Service, string Action, string? AccountId, string? Region);
+
+    // service (required), action (default *), accountId, region, plus the rule's own members; anything else is refused.
+    private static CallMatch ReadMatch(JsonObject body, params string[] ruleMembers)
+    {
+        Refuse(body, ["service", "action", "accountId", "region", .. ruleMembers]);
+        string service = OptionalString(body, "service") ?? throw new ControlException(400, "The rule needs 'service' (string).");
+        if (KnownServices.BySigningName(service) is null)
+        {
+            throw new ControlException(400, $"Unknown service '{service}'. Services: {string.Join(", ", KnownServices.All.Select(s => s.SigningName))}.");
+        }
+
+        string? accountId = OptionalString(body, "accountId");
+        if (accountId is not null && !Services.Ec2.Ec2Ids.IsAccountId(accountId))
+        {
+            throw new ControlException(400, $"accountId '{accountId}' is not a 12-digit account id.");
+        }
+
+        return new CallMatch(service, OptionalString(body, "action") ?? "*", accountId, OptionalString(body, "region"));
+    }
+
+    private static void Refuse(JsonObject body, params string[] known)
+    {
+        foreach (var property in body)
+        {
+            if (!known.Contains(property.Key, StringComparer.Ordinal))
+            {
+                throw new ControlException(400, $"Unknown member '{property.Key}'. Members: {string.Join(", ", known)}.");
+            }
+        }
+    }
+
+    private static string? OptionalString(JsonObject body, string name) => body[name] switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+        _ => throw new ControlException(400, $"'{name}' must be a string."),
+    };
 
     private static double? Number(JsonObject body, string name) => body[name] switch
     {

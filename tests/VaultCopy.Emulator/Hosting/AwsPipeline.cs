@@ -16,6 +16,9 @@ namespace VaultCopy.Emulator.Hosting;
 /// </summary>
 internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSettings settings, CallLog calls, WireRecorder? recorder = null)
 {
+    /// <summary>Logged for a call the client abandoned before it was answered (nginx's convention; AWS never sends it).</summary>
+    public const int ClientClosedRequest = 499;
+
     private static readonly HashSet<string> s_authQueryParameters = new(StringComparer.Ordinal)
     {
         "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature",
@@ -55,7 +58,19 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
             var request = BuildRequest(signable, service, auth, region, requestId);
             action = request.Action;
             recording = recorder?.Begin(service, request.Action);
-            if (settings.TakeFault(service.SigningName, request.Action, request.Caller.AccountId, region) is { } fault)
+            string account = request.Caller.AccountId;
+            if (!settings.RateLimits.TryTake(service.SigningName, account, clock.UtcNow))
+            {
+                throw ThrottlingErrors.For(service, account, request.Action);
+            }
+
+            var latency = settings.TakeLatency(service.SigningName, request.Action, account, region);
+            if (latency > TimeSpan.Zero)
+            {
+                await Task.Delay(latency, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (settings.TakeFault(service.SigningName, request.Action, account, region) is { } fault)
             {
                 throw new AwsServiceException(fault.Code, fault.Message ?? fault.Code, fault.HttpStatus, senderFault: fault.HttpStatus < 500);
             }
@@ -66,6 +81,18 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
         catch (AwsServiceException ex)
         {
             response = AwsResponse.Error(service, ex, requestId);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client gave up (added latency outlasted its timeout): nothing ran and nothing can be written, but
+            // the log still shows the call, with status 499 (client closed request).
+            if (recording is not null)
+            {
+                recorder!.End(recording, ClientClosedRequest);
+            }
+
+            Record(requestId, service, scope, region, action, auth, signable, ClientClosedRequest, null, watch);
+            return;
         }
 #pragma warning disable CA1031 // Any plug-in bug must still produce an AWS-shaped 500, as AWS would.
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -83,7 +110,20 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
         }
 
         await WriteAsync(context, response, requestId).ConfigureAwait(false);
-        calls.Record(new CallRecord
+        Record(requestId, service, scope, region, action, auth, signable, response.StatusCode, response.ErrorCode, watch);
+    }
+
+    private void Record(
+        string requestId,
+        AwsServiceInfo service,
+        CredentialScope? scope,
+        string? region,
+        string? action,
+        AuthenticationResult? auth,
+        SignableRequest signable,
+        int status,
+        string? errorCode,
+        Stopwatch watch) => calls.Record(new CallRecord
         {
             Time = clock.UtcNow,
             RequestId = requestId,
@@ -95,12 +135,11 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
             CallerArn = auth?.Caller?.Arn,
             Signature = auth?.Verdict ?? (scope is null && signable.Header(SigV4Auth.AuthorizationHeader) is null ? "missing" : "incomplete"),
             Presigned = auth?.Auth?.Presigned ?? SigV4Auth.IsPresigned(signable),
-            Status = response.StatusCode,
-            ErrorCode = response.ErrorCode,
+            Status = status,
+            ErrorCode = errorCode,
             DurationMs = watch.Elapsed.TotalMilliseconds,
             CanonicalRequest = auth?.CanonicalRequest,
         });
-    }
 
     private AwsRequest BuildRequest(SignableRequest signable, AwsServiceInfo service, AuthenticationResult auth, string region, string requestId)
     {

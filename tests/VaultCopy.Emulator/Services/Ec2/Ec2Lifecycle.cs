@@ -33,6 +33,14 @@ public static class Ec2Lifecycle
     public const string ImageCopyFailedMessage =
         "AMI snapshot copy failed with error: Given key ID is not accessible. You must have DescribeKey permissions on the default CMK";
 
+    /// <summary>The StateMessage of a snapshot copy made to fail by the control API (<c>/_emulator/copyfailures</c>)
+    /// without a message of its own. Chosen: no AWS text for an internal copy failure was found.</summary>
+    public const string CopyFailedMessage = "The snapshot copy failed because of an internal error. Delete the snapshot and copy it again.";
+
+    /// <summary>The state-reason code of an AMI copy that failed for a reason other than its keys (UNVERIFIED: the
+    /// code EC2 uses for internal failures of instances).</summary>
+    public const string ImageInternalErrorCode = "Server.InternalError";
+
     /// <summary>
     /// World time a copy of <paramref name="sizeGiB"/> takes: <see cref="StartUp"/> plus the data at
     /// <see cref="MiBPerSecond"/>, or exactly the requested completion duration of a time-based copy, divided by the
@@ -100,7 +108,9 @@ public static class Ec2Lifecycle
             var status = Status(snapshot, now);
             if (status.State == "error")
             {
-                return new Ec2ImageStatus("failed", ImageCopyFailedCode, ImageCopyFailedMessage);
+                return status.Message == KeyNotAccessible
+                    ? new Ec2ImageStatus("failed", ImageCopyFailedCode, ImageCopyFailedMessage)
+                    : new Ec2ImageStatus("failed", ImageInternalErrorCode, "AMI snapshot copy failed with error: " + status.Message);
             }
 
             pending |= status.State == "pending";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
+using VaultCopy.Emulator.Hosting;
 using VaultCopy.Emulator.Protocol;
 
 namespace VaultCopy.Emulator.Services.Ec2;
@@ -59,7 +60,8 @@ public sealed partial class Ec2Service
         }
 
         var plan = PlanEncryption(request, source, destination, encryptRequested, kmsKeyId, keepOwnKeyByDefault: false);
-        var copy = NewSnapshotCopy(request, newId, source, plan, description ?? $"[Copied {source.Id} from {source.Region}]", null, completion);
+        var injected = request.Settings.TakeCopyFailure(request.SigningName, request.Action, me, request.Region);
+        var copy = NewSnapshotCopy(request, newId, source, plan, description ?? $"[Copied {source.Id} from {source.Region}]", null, completion, injected);
         foreach (var tag in tags)
         {
             copy.Tags.Edit(me)[tag.Key] = tag.Value;
@@ -200,6 +202,8 @@ public sealed partial class Ec2Service
             image.BillingProducts.AddRange(source.BillingProducts);
         }
 
+        // One armed failure per CopyImage call: every backing snapshot copy fails at that point, so the image fails.
+        var injected = request.Settings.TakeCopyFailure(request.SigningName, request.Action, me, request.Region);
         string taskCreated = now.ToUnixTimeMilliseconds().ToString("N0", CultureInfo.InvariantCulture);
         foreach (var (device, newSnapshotId) in devices)
         {
@@ -214,7 +218,7 @@ public sealed partial class Ec2Service
             // The description AWS gives the backing snapshots of a copied AMI.
             string snapshotDescription =
                 $"Copied for DestinationAmi {newId} from SourceAmi {source.Id} for SourceSnapshot {sourceSnapshot.Id}. Task created on {taskCreated}.";
-            var copy = NewSnapshotCopy(request, newSnapshotId, sourceSnapshot, plan, snapshotDescription, newId, completion);
+            var copy = NewSnapshotCopy(request, newSnapshotId, sourceSnapshot, plan, snapshotDescription, newId, completion, injected);
             foreach (var tag in snapshotTags)
             {
                 copy.Tags.Edit(me)[tag.Key] = tag.Value;
@@ -301,11 +305,22 @@ public sealed partial class Ec2Service
         return new CopyPlan(true, target?.Arn ?? kmsKeyId, usable ? null : Ec2Lifecycle.KeyNotAccessible);
     }
 
-    private static Ec2Snapshot NewSnapshotCopy(AwsRequest request, string id, Ec2Snapshot source, CopyPlan plan, string description, string? imageId, int? completion)
+    private static Ec2Snapshot NewSnapshotCopy(
+        AwsRequest request, string id, Ec2Snapshot source, CopyPlan plan, string description, string? imageId, int? completion, CopyFailureRule? injected)
     {
         var now = request.Clock.UtcNow;
         double scale = request.Settings.TimeScale;
         var duration = Ec2Lifecycle.CopyDuration(source.VolumeSize, completion, scale);
+        string? failure = plan.FailureMessage;
+        var failsAt = now + Ec2Lifecycle.KeyCheckDelay(duration, scale);
+
+        // An armed failure (control API) that strikes before the key check would is what the copy reports.
+        if (injected is not null && (failure is null || injected.FailsAt(now, duration) < failsAt))
+        {
+            failure = injected.Message ?? Ec2Lifecycle.CopyFailedMessage;
+            failsAt = injected.FailsAt(now, duration);
+        }
+
         return new Ec2Snapshot
         {
             Id = id,
@@ -321,8 +336,8 @@ public sealed partial class Ec2Service
             {
                 Start = now,
                 Duration = duration,
-                FailureMessage = plan.FailureMessage,
-                FailureAt = now + Ec2Lifecycle.KeyCheckDelay(duration, scale),
+                FailureMessage = failure,
+                FailureAt = failsAt,
                 SourceSnapshotId = source.Id,
                 SourceRegion = source.Region,
                 ImageId = imageId,

@@ -83,6 +83,9 @@ public sealed class RdsSnapshot
     /// <summary>World-time duration of the copy, fixed when it starts (AWS duration divided by the time scale then).</summary>
     public TimeSpan CopyDuration { get; set; }
 
+    /// <summary>Set on a copy armed to fail (control API <c>/_emulator/copyfailures</c>): when it turns <c>failed</c>.</summary>
+    public DateTimeOffset? CopyFailsAt { get; set; }
+
     /// <summary>True for a copy from another Region: RDS queues those first (status <c>pending</c>).</summary>
     public bool CopyIsCrossRegion { get; set; }
 
@@ -124,6 +127,16 @@ public sealed class RdsSnapshot
             return;
         }
 
+        if (CopyFailsAt is { } failsAt && now >= failsAt)
+        {
+            // The waiters' failure state (aws-models/rds/waiters-2.json); progress stays where the copy stopped.
+            Status = "failed";
+            PercentProgress = Progress(failsAt - started);
+            CopyStartedAt = null;
+            CopyFailsAt = null;
+            return;
+        }
+
         double fraction = CopyDuration <= TimeSpan.Zero ? 1 : (now - started) / CopyDuration;
         if (fraction >= 1)
         {
@@ -133,9 +146,12 @@ public sealed class RdsSnapshot
             return;
         }
 
-        PercentProgress = Math.Clamp((int)Math.Floor(fraction * 100), 0, 99);
+        PercentProgress = Progress(now - started);
         Status = CopyingStatus(Kind, CopyIsCrossRegion, PercentProgress);
     }
+
+    private int Progress(TimeSpan elapsed) =>
+        CopyDuration <= TimeSpan.Zero ? 99 : Math.Clamp((int)Math.Floor(elapsed / CopyDuration * 100), 0, 99);
 
     /// <summary>
     /// DB snapshot copies report <c>creating</c> (a cross-Region copy sits in <c>pending</c> while queued, before any

@@ -126,6 +126,11 @@ public sealed partial class RdsService
             CopiedAcrossAccountOrRegion = crossAccount || crossRegion,
         };
 
+        if (request.Settings.TakeCopyFailure(request.SigningName, request.Action, caller, request.Region) is { } injected)
+        {
+            copy.CopyFailsAt = injected.FailsAt(now, copy.CopyDuration);
+        }
+
         copy.Tags.AddRange(copyTagList);
         own[copy.Identifier] = copy;
         return AwsResponse.Query(request, RdsXml.Snapshot(copy, caller));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using VaultCopy.Emulator.Fixtures;
 using VaultCopy.Emulator.Model;
+using VaultCopy.Emulator.Protocol;
 
 namespace VaultCopy.Emulator.Services.Rds;
 
@@ -112,6 +113,7 @@ public sealed class RdsWorldExtension : IWorldExtension
         ["tags"] = new JsonObject(snapshot.Tags.Select(t => new KeyValuePair<string, JsonNode?>(t.Key, t.Value))),
         ["copiedFrom"] = snapshot.CopiedFromArn,
         ["copyInProgress"] = snapshot.IsCopyInProgress,
+        ["copyFailsAt"] = snapshot.CopyFailsAt is { } failsAt ? AwsFormat.Iso8601(failsAt) : null,
     };
 
     private static void LoadSnapshots(FixtureContext context, AccountRegion region, JsonElement array, string path, SnapshotKind kind)

@@ -1,0 +1,91 @@
+using System.Xml.Linq;
+using VaultCopy.Core.Aws;
+using VaultCopy.Core.Aws.Query;
+using VaultCopy.Core.Copies;
+using VaultCopy.Core.Copies.Backends;
+using VaultCopy.Core.Resources;
+
+namespace VaultCopy.Core.Tests.Copies;
+
+/// <summary>What the RDS backend puts on the wire: the emulator accepts a PreSignedUrl without reading it, so it is checked here.</summary>
+public class RdsCopyRequestTests
+{
+    private sealed class RecordingClient : IQueryProtocolClient
+    {
+        public List<(string Action, List<KeyValuePair<string, string>> Parameters)> Calls { get; } = [];
+
+        public List<(string Action, string SourceRegion)> Presigned { get; } = [];
+
+        public Task<XElement> CallAsync(string action, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+        {
+            var list = parameters.ToList();
+            Calls.Add((action, list));
+            string target = list.First(p => p.Key.StartsWith("Target", StringComparison.Ordinal)).Value;
+            return Task.FromResult(new XElement($"{action}Result", new XElement("DBSnapshot",
+                new XElement("DBSnapshotIdentifier", target),
+                new XElement("DBSnapshotArn", $"arn:aws:rds:eu-central-1:222222222222:snapshot:{target}"),
+                new XElement("Status", "pending"),
+                new XElement("PercentProgress", "0"),
+                new XElement("Encrypted", "true"),
+                new XElement("KmsKeyId", "arn:aws:kms:eu-central-1:222222222222:key/k2"),
+                new XElement("AllocatedStorage", "100"))));
+        }
+
+        public Task<string> PresignAsync(string action, IEnumerable<KeyValuePair<string, string>> parameters, string sourceRegion, CancellationToken cancellationToken)
+        {
+            Presigned.Add((action, sourceRegion));
+            return Task.FromResult($"https://rds.{sourceRegion}.amazonaws.com/?Action={action}&X-Amz-Signature=abc");
+        }
+    }
+
+    private static VaultCopyJob Job(string region) => VaultCopyJob.Create("vault", new VaultResource
+    {
+        Type = VaultResourceType.RdsSnapshot,
+        Id = "orders-manual",
+        Arn = $"arn:aws:rds:{region}:111111111111:snapshot:orders-manual",
+        AccountId = "111111111111",
+        Region = region,
+        State = "available",
+        SizeGiB = 100,
+        Encrypted = true,
+        KmsKeyArn = $"arn:aws:kms:{region}:111111111111:key/k1",
+    }, "222222222222", "eu-central-1", "arn:aws:kms:eu-central-1:222222222222:key/k2");
+
+    [Fact]
+    public async Task A_cross_account_cross_region_copy_names_the_source_by_arn_and_carries_a_presigned_url()
+    {
+        var client = new RecordingClient();
+        var backend = new RdsCopyBackend(new RdsGateway(client), cluster: false, "222222222222", "eu-central-1");
+        VaultCopyJob job = Job("eu-west-1");
+
+        await backend.StartAsync(job, CancellationToken.None);
+
+        var (action, parameters) = client.Calls.Single();
+        var form = parameters.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal("CopyDBSnapshot", action);
+        Assert.Equal("arn:aws:rds:eu-west-1:111111111111:snapshot:orders-manual", form["SourceDBSnapshotIdentifier"]);
+        Assert.Equal("vault-111111111111-eu-west-1-orders-manual", form["TargetDBSnapshotIdentifier"]);
+        Assert.Equal("arn:aws:kms:eu-central-1:222222222222:key/k2", form["KmsKeyId"]);
+        Assert.StartsWith("https://rds.eu-west-1.amazonaws.com/", form["PreSignedUrl"], StringComparison.Ordinal);
+        Assert.Equal([("CopyDBSnapshot", "eu-west-1")], client.Presigned);
+        string tagNumber = parameters.Single(p => p.Value == CopyNaming.SourceArnTag).Key.Split('.')[2];
+        Assert.Equal(job.SourceArn, form[$"Tags.Tag.{tagNumber}.Value"]);
+        Assert.Equal(CopyJobState.InProgress, job.State);
+        Assert.Equal("arn:aws:rds:eu-central-1:222222222222:snapshot:vault-111111111111-eu-west-1-orders-manual", job.TargetArn);
+    }
+
+    [Fact]
+    public async Task A_copy_inside_one_region_sends_no_presigned_url()
+    {
+        var client = new RecordingClient();
+        var backend = new RdsCopyBackend(new RdsGateway(client), cluster: false, "222222222222", "eu-central-1");
+
+        await backend.StartAsync(Job("eu-central-1"), CancellationToken.None);
+
+        var form = client.Calls.Single().Parameters.ToDictionary(p => p.Key, p => p.Value);
+        Assert.False(form.ContainsKey("PreSignedUrl"));
+        Assert.Empty(client.Presigned);
+        // Another account's snapshot is still named by its ARN.
+        Assert.StartsWith("arn:aws:rds:", form["SourceDBSnapshotIdentifier"], StringComparison.Ordinal);
+    }
+}
