@@ -76,6 +76,39 @@ Describe 'Grant-VaultKeyAccess' {
         (Get-PolicyState -Url $Url | ConvertTo-Json) | Should -Be ($before | ConvertTo-Json)
     }
 
+    It 'prints each diff in the What if: message' {
+        $script = @"
+. '$(Join-Path $PSScriptRoot 'VaultCopy.TestHelper.ps1')'
+Import-Module '$ModulePath'
+`$origin = Connect-DemoOrigin -Url '$Url'
+`$vault = Connect-DemoVault -Origin `$origin
+Grant-VaultKeyAccess -Source `$origin -Destination `$vault -KeyId alias/origin-backup -WhatIf | Out-Null
+"@
+        $run = Invoke-IsolatedPwsh -Script $script
+
+        $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
+        $run.Output | Should -Contain "What if: Performing the operation `"Let account 222222222222 use the key (key policy statements for VaultCopy)`" on target `"$OriginKeyArn`"."
+        $run.Output | Should -Contain '+      "Sid": "VaultCopyUseKey-222222222222",'
+        Get-WriteCallCount -Url $Url | Should -Be 0
+    }
+
+    It 'writes without a prompt with -Confirm:$false' {
+        $changes = Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -Confirm:$false
+
+        $changes[0].Applied | Should -BeTrue
+    }
+
+    It 'refuses to change the kms:ViaService limit of an existing grant, and says how' {
+        Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -Force | Out-Null
+
+        $err = Get-ErrorFrom { Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -ViaService -Force -ErrorAction Stop }
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'ConflictingGrant,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err.Exception.Message | Should -Not -Match 'ViaServiceRegion'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'Revoke-VaultKeyAccess'
+    }
+
     It '-WhatIf wins over -Force' {
         Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -Force -WhatIf | Out-Null
 

@@ -270,7 +270,17 @@ public sealed class KeyAccessManager : IDisposable
         string action;
         if (operation == KeyAccessOperation.Grant)
         {
-            int others = await OtherInlinePolicyCharactersAsync(iam, principal, policyName, cancellationToken).ConfigureAwait(false);
+            int others;
+            try
+            {
+                others = await OtherInlinePolicyCharactersAsync(iam, principal, policyName, cancellationToken).ConfigureAwait(false);
+            }
+            catch (QueryServiceException error)
+            {
+                // Listing is also where a -Principal that does not exist shows (GetRolePolicy cannot tell it from no policy).
+                throw TranslateIamError(error, $"iam:List{principal.Kind}Policies", principalArn);
+            }
+
             var access = new IdentityKeyAccess([sourceKey.Arn])
             {
                 PrincipalKind = principal.Kind == "User" ? IamPrincipalKind.User : IamPrincipalKind.Role,
@@ -538,6 +548,8 @@ public sealed class KeyAccessManager : IDisposable
         {
             PolicyRefusalReason.WildcardPrincipal => (VaultCopyErrorKind.InvalidArgument, "WildcardPrincipal", "Name the vault account or its roles with -Principal."),
             PolicyRefusalReason.PrincipalOutsideTrustedAccount => (VaultCopyErrorKind.InvalidArgument, "PrincipalOutsideDestination", "Pass only roles or users of the vault account to -Principal."),
+            PolicyRefusalReason.SizeLimitExceeded when documentName.StartsWith("inline", StringComparison.Ordinal) =>
+                (VaultCopyErrorKind.LimitExceeded, "PolicySizeLimitExceeded", "Move some of its inline policies into managed policies, or remove those no longer needed; or use -PolicyOnly and attach the document as a managed policy."),
             PolicyRefusalReason.SizeLimitExceeded => (VaultCopyErrorKind.LimitExceeded, "PolicySizeLimitExceeded", "Leave out -Principal to grant the whole vault account with one principal, or remove statements that are no longer needed."),
             PolicyRefusalReason.VaultCopyStatementModified or PolicyRefusalReason.DuplicateVaultCopySid =>
                 (VaultCopyErrorKind.InvalidState, "VaultCopyStatementModified", "Fix or remove that statement by hand, then run the command again."),
@@ -545,7 +557,16 @@ public sealed class KeyAccessManager : IDisposable
             PolicyRefusalReason.GrantToKeyOwner => (VaultCopyErrorKind.InvalidArgument, "GrantToKeyOwner", "Connect -Destination to the vault account, not the key's own account."),
             _ => (VaultCopyErrorKind.InvalidArgument, "PolicyEditRefused", null),
         };
-        return new VaultCopyException(kind, id, $"VaultCopy will not change the {documentName}: {refused.Message}", remediation, innerException: refused);
+        string message = refused.Message;
+        const string nothingChanged = "Nothing was changed";
+        int end = message.IndexOf(nothingChanged, StringComparison.Ordinal);
+        if (remediation is not null && end >= 0)
+        {
+            // The editor's own advice speaks of its API; the remediation here speaks of the cmdlets.
+            message = message[..end] + nothingChanged + ".";
+        }
+
+        return new VaultCopyException(kind, id, $"VaultCopy will not change the {documentName}: {message}", remediation, innerException: refused);
     }
 
     private static VaultCopyException TranslateKmsError(Exception error, string action, VaultAccount account, string keyArn)

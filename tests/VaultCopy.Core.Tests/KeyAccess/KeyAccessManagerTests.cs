@@ -16,6 +16,7 @@ namespace VaultCopy.Core.Tests.KeyAccess;
 /// <summary>KeyAccessManager end to end on the in-process emulator: what it writes, what it refuses, and what AWS then allows.</summary>
 public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : IClassFixture<KeyAccessEmulatorFixture>, IAsyncLifetime
 {
+    private const string AppDataSnapshotId = "snap-0a1b2c3d4e5f60001";
     private const string OrdersSnapshotArn = "arn:aws:rds:eu-west-1:111111111111:snapshot:origin-orders-manual-cmk";
     private int _copies;
 
@@ -57,6 +58,30 @@ public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : I
         JsonObject state = await emulator.GetJsonAsync("state");
         Assert.DoesNotContain("VaultCopyKeyAccess", Role(state, "VaultCopyNarrow")["inlinePolicies"]!.ToJsonString(), StringComparison.Ordinal);
         await CopyFailsAsync(role);
+    }
+
+    [Fact]
+    public async Task After_a_grant_an_EBS_snapshot_copy_by_the_vault_role_completes_where_it_failed_before()
+    {
+        VaultAccount origin = await emulator.OriginAsync();
+        VaultAccount vault = await emulator.VaultAsync(origin, NarrowRoleArn);
+        AWSCredentials role = await emulator.RoleSessionAsync(NarrowRoleArn);
+        using (var originEc2 = emulator.Ec2(Demo.OriginAdmin))
+        {
+            await originEc2.ModifySnapshotAttributeAsync(new Amazon.EC2.Model.ModifySnapshotAttributeRequest
+            {
+                SnapshotId = AppDataSnapshotId,
+                Attribute = "createVolumePermission",
+                OperationType = "add",
+                UserIds = [Demo.VaultAccount],
+            });
+        }
+
+        Assert.Equal("error", await CopyAppDataSnapshotAsync(role));
+        using var manager = new KeyAccessManager(origin, vault);
+        await RunAsync(manager, KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = "alias/origin-backup", DestinationKeyId = "alias/vault-backup" });
+
+        Assert.Equal("completed", await CopyAppDataSnapshotAsync(role));
     }
 
     [Fact]
@@ -335,6 +360,47 @@ public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : I
     }
 
     [Fact]
+    public async Task A_principal_that_does_not_exist_is_refused_before_writing()
+    {
+        VaultAccount origin = await emulator.OriginAsync();
+        VaultAccount vault = await emulator.VaultAsync(origin, Demo.VaultRoleArn);
+        using var manager = new KeyAccessManager(origin, vault);
+
+        var error = await Assert.ThrowsAsync<VaultCopyException>(() => manager.PlanAsync(
+            KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = OriginKeyArn, Principals = ["arn:aws:iam::222222222222:role/NoSuchRole"] }));
+
+        Assert.Equal(VaultCopyErrorKind.NotFound, error.Kind);
+        Assert.Equal("PrincipalNotFound", error.ErrorId);
+        Assert.Contains("-Principal", error.Remediation, StringComparison.Ordinal);
+        AssertNoWrites();
+    }
+
+    [Fact]
+    public async Task KMS_refusing_the_principals_is_reported_plainly_and_nothing_changes()
+    {
+        VaultAccount origin = await emulator.OriginAsync();
+        VaultAccount vault = await emulator.VaultAsync(origin, Demo.VaultRoleArn);
+        string original = await KeyPolicyAsync(Demo.OriginAdmin, OriginKeyArn);
+        emulator.Server.Settings.AddFault(new FaultRule
+        {
+            Service = "kms",
+            Action = "PutKeyPolicy",
+            Code = "MalformedPolicyDocumentException",
+            Message = "Policy contains a statement with one or more invalid principals.",
+            Count = 1,
+        });
+        using var manager = new KeyAccessManager(origin, vault);
+        KeyAccessPlan plan = await manager.PlanAsync(KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = OriginKeyArn });
+
+        var error = await Assert.ThrowsAsync<VaultCopyException>(() => manager.ApplyAsync(plan.Edits[0]));
+
+        Assert.Equal(VaultCopyErrorKind.InvalidArgument, error.Kind);
+        Assert.Equal("KeyPolicyRejected", error.ErrorId);
+        Assert.Contains("invalid principals", error.Message, StringComparison.Ordinal);
+        Assert.Equal(original, await KeyPolicyAsync(Demo.OriginAdmin, OriginKeyArn));
+    }
+
+    [Fact]
     public async Task Revoking_one_principal_keeps_the_others()
     {
         VaultAccount origin = await emulator.OriginAsync();
@@ -411,6 +477,28 @@ public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : I
         ("TargetDBSnapshotIdentifier", $"vault-orders-{++_copies}"),
         ("KmsKeyId", VaultKeyArn),
     ];
+
+    /// <summary>Copies the shared app-data snapshot under the vault key as the role and lets it run to its end.</summary>
+    private async Task<string> CopyAppDataSnapshotAsync(AWSCredentials role)
+    {
+        using var ec2 = emulator.Ec2(role);
+        // A faster world instead of a long wait: a longer clock jump would also expire the role session.
+        using (var settings = await emulator.PostJsonAsync("settings", new { timeScale = 3600 }))
+        {
+            settings.EnsureSuccessStatusCode();
+        }
+
+        var copy = await ec2.CopySnapshotAsync(new Amazon.EC2.Model.CopySnapshotRequest
+        {
+            SourceRegion = Demo.Region,
+            SourceSnapshotId = AppDataSnapshotId,
+            Encrypted = true,
+            KmsKeyId = VaultKeyArn,
+        });
+        await emulator.AdvanceClockAsync(TimeSpan.FromSeconds(30));
+        var described = await ec2.DescribeSnapshotsAsync(new Amazon.EC2.Model.DescribeSnapshotsRequest { SnapshotIds = [copy.SnapshotId] });
+        return described.Snapshots.Single().State.Value;
+    }
 
     private static string WithStatement(string policy, string statement)
     {

@@ -44,6 +44,9 @@ public sealed class KeyAccessEmulatorFixture : EmulatorFixture
     public AmazonKeyManagementServiceClient Kms(AWSCredentials credentials) =>
         new(credentials, new AmazonKeyManagementServiceConfig { ServiceURL = BaseUri.ToString(), AuthenticationRegion = Demo.Region, MaxErrorRetry = 0 });
 
+    public Amazon.EC2.AmazonEC2Client Ec2(AWSCredentials credentials) =>
+        new(credentials, new Amazon.EC2.AmazonEC2Config { ServiceURL = BaseUri.ToString(), AuthenticationRegion = Demo.Region, MaxErrorRetry = 0 });
+
     internal RdsApi Rds(AWSCredentials credentials) => new(Http, BaseUri, credentials);
 
     /// <summary>Credentials of a session of a vault role, assumed from the origin admin as the vault copy would.</summary>
