@@ -73,7 +73,7 @@ Describe 'Test-VaultCopyPrereq on the untouched demo world' {
             $result = $Results | Where-Object { $_.Check -eq 'Encryption' -and $_.Target -eq $target }
             $result.Status | Should -Be 'Fail' -Because $target
             $result.Message | Should -Match 'AWS managed key aws/(ebs|rds)'
-            $result.Remediation | Should -Match '\| Convert-VaultSnapshotKey -Account \$origin -KmsKeyId <customer managed key>$'
+            $result.Remediation | Should -Match "^Convert-VaultSnapshotKey -Account \`$origin -Id '$([regex]::Escape($target.Split('/')[0]))' -KmsKeyId <customer managed key>$"
         }
     }
 
@@ -81,7 +81,7 @@ Describe 'Test-VaultCopyPrereq on the untouched demo world' {
         $result = $Results | Where-Object { $_.Check -eq 'ManualSnapshot' -and $_.Target -eq 'rds:origin-legacy-2026-01-15-03-05' }
         $result.Status | Should -Be 'Fail'
         $result.Message | Should -Match 'automated'
-        $result.Remediation | Should -BeLike "Get-VaultResource -Account `$origin -Id 'rds:origin-legacy-2026-01-15-03-05' | Convert-VaultSnapshotKey *"
+        $result.Remediation | Should -BeLike "Convert-VaultSnapshotKey -Account `$origin -Id 'rds:origin-legacy-2026-01-15-03-05' -KmsKeyId *"
     }
 
     It 'fails the origin key policy, which does not name the vault, with Grant-VaultKeyAccess as the fix' {

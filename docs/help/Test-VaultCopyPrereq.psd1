@@ -11,7 +11,7 @@ The checks, in the order they are emitted:
 - Per resource: SourceCanShare (EC2 by DryRun of ModifySnapshotAttribute/ModifyImageAttribute; RDS by simulating the source principal), DestinationCanCopy (EC2 by DryRun of CopySnapshot/CopyImage once shared, otherwise by simulation; RDS by simulation), SharedAccountsQuota (an RDS snapshot can be shared with 20 accounts at most).
 - Destination quotas: ManualSnapshotQuota (100 manual DB and 100 manual cluster snapshots per Region: Warning when nearly full, Fail when the planned copies do not fit) and ConcurrentCopyQuota (EBS 20, AMI 300, RDS 20, Aurora 5 copies at a time: Warning when copies will queue).
 
-A check that could not be made because the principal may not call iam:SimulatePrincipalPolicy or kms:GetKeyPolicy is a Warning; an AWS error that prevents a check is a Fail. When an account is unreachable, the remaining checks are reported as one Skipped result.
+A check that could not be made because the principal may not call iam:SimulatePrincipalPolicy or kms:GetKeyPolicy is a Warning; an AWS error that prevents a check is a Fail. When an account check fails (an account unreachable, the same account on both sides, two partitions), the remaining checks are not run and are reported as one Skipped result (Check RemainingChecks).
 
 Test-VaultCopyPrereq never changes anything: it reads, simulates and uses DryRun only. With -Quiet it returns only $true (no check failed; warnings allowed) or $false. An input that is not a resource id is a non-terminating InvalidArgument error with the input as target, and makes -Quiet return $false.
 '@

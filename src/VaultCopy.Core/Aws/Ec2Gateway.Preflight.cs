@@ -19,6 +19,8 @@ internal enum DryRunOutcome
 /// <summary>DryRun probes for the preflight: they prove permissions without changing anything.</summary>
 internal sealed partial class Ec2Gateway
 {
+    private const string CopiedSnapshotVolumeId = "vol-ffffffff";
+
     public Task<DryRunOutcome> DryRunShareSnapshotAsync(string snapshotId, string accountId, CancellationToken cancellationToken) =>
         DryRunAsync(() => _client.ModifySnapshotAttributeAsync(new ModifySnapshotAttributeRequest
         {
@@ -65,12 +67,16 @@ internal sealed partial class Ec2Gateway
             DryRun = true,
         }, cancellationToken));
 
-    /// <summary>Snapshots of this account still pending here: copies in flight count against the copy quota.</summary>
-    public async Task<int> CountPendingSnapshotsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Snapshot copies of this account still pending here: each holds a slot of the concurrent-copy quota. A copy
+    /// reports the meaningless volume id vol-ffffffff, which tells it from a snapshot being taken of a volume.
+    /// </summary>
+    public async Task<int> CountSnapshotCopiesInFlightAsync(CancellationToken cancellationToken)
     {
         int count = 0;
         await foreach (IReadOnlyList<Snapshot> page in DescribeSnapshotPagesAsync(
-            ["self"], null, [new Filter { Name = "status", Values = ["pending"] }], cancellationToken).ConfigureAwait(false))
+            ["self"], null, [new Filter { Name = "status", Values = ["pending"] }, new Filter { Name = "volume-id", Values = [CopiedSnapshotVolumeId] }],
+            cancellationToken).ConfigureAwait(false))
         {
             count += page.Count;
         }
@@ -78,7 +84,18 @@ internal sealed partial class Ec2Gateway
         return count;
     }
 
-    // CountPendingImagesAsync (pending AMIs, the AMI copy quota) is shared with the copy machinery: Ec2Gateway.Copies.cs.
+    /// <summary>AMIs of this account still pending here: copies in flight, and any AMI being created from an instance (counted too: a warning at worst).</summary>
+    public async Task<int> CountImagesInFlightAsync(CancellationToken cancellationToken)
+    {
+        int count = 0;
+        await foreach (IReadOnlyList<Image> page in DescribeImagePagesAsync(
+            ["self"], null, [new Filter { Name = "state", Values = ["pending"] }], cancellationToken).ConfigureAwait(false))
+        {
+            count += page.Count;
+        }
+
+        return count;
+    }
 
     private static TagSpecification TagsFor(ResourceType type, KeyValuePair<string, string> tag) =>
         new() { ResourceType = type, Tags = [new Tag(tag.Key, tag.Value)] };

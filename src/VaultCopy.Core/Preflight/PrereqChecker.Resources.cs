@@ -130,7 +130,7 @@ public sealed partial class PrereqChecker
     }
 
     private static string ConvertCommand(VaultResource resource) =>
-        $"Get-VaultResource -Account {SourceVariable} -Id '{resource.Id}' | Convert-VaultSnapshotKey -Account {SourceVariable} -KmsKeyId <customer managed key>";
+        $"Convert-VaultSnapshotKey -Account {SourceVariable} -Id '{resource.Id}' -KmsKeyId <customer managed key>";
 
     private static bool IsFinal(string state) => state is "error" or "failed" or "invalid" or "deregistered" or "incompatible-parameters";
 

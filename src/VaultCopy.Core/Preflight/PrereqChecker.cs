@@ -50,17 +50,22 @@ public sealed partial class PrereqChecker : IDisposable
     public async IAsyncEnumerable<VaultPrereqResult> CheckAsync(PrereqRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        bool reachable = true;
+        var unusable = new List<string>();
         foreach (VaultPrereqResult result in await CheckAccountsAsync(cancellationToken).ConfigureAwait(false))
         {
-            reachable &= !(result.Check == PrereqChecks.AccountReachable && result.Status == PrereqStatus.Fail);
+            if (result.Status == PrereqStatus.Fail)
+            {
+                unusable.Add(result.Check);
+            }
+
             yield return result;
         }
 
-        if (!reachable)
+        if (unusable.Count > 0)
         {
+            // Every later check asks one account about the other: with these accounts their answers would mislead.
             yield return Skipped(PrereqChecks.RemainingChecks, PrereqSide.Both, "all",
-                "The resource, key, permission and quota checks need both accounts; connect again and rerun the preflight.");
+                $"The resource, key, permission and quota checks were not run: fix {string.Join(" and ", unusable.Distinct(StringComparer.Ordinal))} first.");
             yield break;
         }
 

@@ -28,11 +28,11 @@ public sealed class PrereqCheckerDemoWorldTests(EmulatorFixture fixture) : Prefl
         VaultPrereqResult awsEbs = Single(results, PrereqChecks.Encryption, "snap-0a1b2c3d4e5f60002");
         AssertStatus(PrereqStatus.Fail, awsEbs);
         Assert.Contains("aws/ebs", awsEbs.Message, StringComparison.Ordinal);
-        Assert.Equal("Get-VaultResource -Account $origin -Id 'snap-0a1b2c3d4e5f60002' | Convert-VaultSnapshotKey -Account $origin -KmsKeyId <customer managed key>", awsEbs.Remediation);
+        Assert.Equal("Convert-VaultSnapshotKey -Account $origin -Id 'snap-0a1b2c3d4e5f60002' -KmsKeyId <customer managed key>", awsEbs.Remediation);
 
         VaultPrereqResult amiSnapshot = Single(results, PrereqChecks.Encryption, "ami-0a1b2c3d4e5f60002/snap-0a1b2c3d4e5f60005");
         AssertStatus(PrereqStatus.Fail, amiSnapshot);
-        Assert.Contains("-Id 'ami-0a1b2c3d4e5f60002' | Convert-VaultSnapshotKey", amiSnapshot.Remediation, StringComparison.Ordinal);
+        Assert.Contains("Convert-VaultSnapshotKey -Account $origin -Id 'ami-0a1b2c3d4e5f60002'", amiSnapshot.Remediation, StringComparison.Ordinal);
 
         foreach (string awsRds in new[] { "origin-legacy-manual-awsrds", "origin-legacy-ledger-manual-awsrds" })
         {
@@ -45,7 +45,7 @@ public sealed class PrereqCheckerDemoWorldTests(EmulatorFixture fixture) : Prefl
         VaultPrereqResult automated = Single(results, PrereqChecks.ManualSnapshot, "rds:origin-legacy-2026-01-15-03-05");
         AssertStatus(PrereqStatus.Fail, automated);
         Assert.Contains("automated", automated.Message, StringComparison.Ordinal);
-        Assert.StartsWith("Get-VaultResource -Account $origin -Id 'rds:origin-legacy-2026-01-15-03-05' | Convert-VaultSnapshotKey", automated.Remediation, StringComparison.Ordinal);
+        Assert.StartsWith("Convert-VaultSnapshotKey -Account $origin -Id 'rds:origin-legacy-2026-01-15-03-05' -KmsKeyId", automated.Remediation, StringComparison.Ordinal);
 
         VaultPrereqResult keyPolicy = Single(results, PrereqChecks.SourceKeyPolicy, OriginKeyArn);
         AssertStatus(PrereqStatus.Fail, keyPolicy);

@@ -82,7 +82,7 @@ public sealed class PrereqCheckerQuotaTests(EmulatorFixture fixture) : Preflight
     [Theory]
     [InlineData(19, PrereqStatus.Pass)]
     [InlineData(20, PrereqStatus.Warning)]
-    public async Task EBS_snapshots_pending_in_the_vault_count_against_the_copy_limit(int pending, PrereqStatus expected)
+    public async Task EBS_snapshot_copies_pending_in_the_vault_count_against_the_copy_limit(int pending, PrereqStatus expected)
     {
         JsonObject world = DemoWorld();
         var snapshots = new JsonArray();
@@ -91,6 +91,8 @@ public sealed class PrereqCheckerQuotaTests(EmulatorFixture fixture) : Preflight
             snapshots.Add(JsonNode.Parse($$"""{ "id": "snap-0b{{i.ToString("x15", CultureInfo.InvariantCulture)}}", "volumeSize": 8, "state": "pending" }"""));
         }
 
+        // A snapshot being taken of a volume is pending too, but holds no copy slot.
+        snapshots.Add(JsonNode.Parse("""{ "id": "snap-0c000000000000001", "volumeId": "vol-0123456789abcdef0", "volumeSize": 8, "state": "pending" }"""));
         Section(world, Demo.VaultAccount, "ec2")["snapshots"] = snapshots;
         Load(world);
 

@@ -37,6 +37,9 @@ public sealed class PrereqCheckerResourceTests(EmulatorFixture fixture) : Prefli
         VaultPrereqResult distinct = Single(results, PrereqChecks.DistinctAccounts, "111111111111 -> 111111111111");
         AssertStatus(PrereqStatus.Fail, distinct);
         Assert.Contains("Connect-VaultAccount -SourceAccount $origin -RoleArn", distinct.Remediation, StringComparison.Ordinal);
+        VaultPrereqResult rest = Single(results, PrereqChecks.RemainingChecks, "all");
+        AssertStatus(PrereqStatus.Skipped, rest);
+        Assert.Contains("fix DistinctAccounts first", rest.Message, StringComparison.Ordinal);
     }
 
     [Fact]
