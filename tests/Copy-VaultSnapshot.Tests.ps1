@@ -130,6 +130,31 @@ Describe 'Copy-VaultSnapshot' {
             $calls.operations.'ec2:CopySnapshot' | Should -Be 2
         }
 
+        It 'waits and retries when the vault Region''s copy quota is lower than VaultCopy assumed' {
+            Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60003 | Out-Null
+            Invoke-EmulatorControl -Url $Url -Path settings -Method POST -Body @{ ec2 = @{ concurrentSnapshotCopies = 1 } } | Out-Null
+
+            $jobs = Copy-VaultSnapshot -Destination $Vault -Id snap-0a1b2c3d4e5f60001, snap-0a1b2c3d4e5f60003 -KmsKeyId alias/vault-backup -Wait -PollIntervalSeconds 1
+
+            $jobs | Should -HaveCount 2
+            $jobs.State | Sort-Object -Unique | Should -Be 'Completed'
+            $jobs.Verified | Sort-Object -Unique | Should -BeTrue
+            $calls = Invoke-EmulatorControl -Url $Url -Path calls
+            $calls.errors.'ec2:CopySnapshot' | Should -BeGreaterOrEqual 1 -Because 'EC2 refused the second copy while the first held the only slot'
+            $calls.operations.'ec2:CopySnapshot' | Should -Be (2 + $calls.errors.'ec2:CopySnapshot')
+        }
+
+        It 'keeps at most -MaxConcurrentCopies copies in flight' {
+            Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60003 | Out-Null
+
+            $jobs = Copy-VaultSnapshot -Destination $Vault -Id snap-0a1b2c3d4e5f60001, snap-0a1b2c3d4e5f60003 -KmsKeyId alias/vault-backup -MaxConcurrentCopies 1 -Wait -PollIntervalSeconds 1
+
+            $jobs.State | Sort-Object -Unique | Should -Be 'Completed'
+            $first, $second = $jobs | Sort-Object StartTime
+            $second.StartTime | Should -BeGreaterOrEqual $first.EndTime
+            (Invoke-EmulatorControl -Url $Url -Path calls).errors.PSObject.Properties.Name | Should -Not -Contain 'ec2:CopySnapshot'
+        }
+
         It 'places the copy in another Region with -DestinationRegion, under the vault key of that Region' {
             $fixture = Get-DemoWorld
             $vaultAccount = $fixture.accounts | Where-Object id -eq '222222222222'
