@@ -13,12 +13,16 @@
     CmdletsToExport      = @(
         'Connect-VaultAccount'
         'Convert-VaultSnapshotKey'
+        'Copy-VaultImage'
+        'Copy-VaultSnapshot'
+        'Get-VaultCopy'
         'Get-VaultResource'
         'Grant-VaultKeyAccess'
         'Grant-VaultSnapshotAccess'
         'Revoke-VaultKeyAccess'
         'Revoke-VaultSnapshotAccess'
         'Test-VaultCopyPrereq'
+        'Wait-VaultCopy'
     )
     AliasesToExport      = @(
         'Share-VaultSnapshot'

@@ -57,7 +57,12 @@ internal static class CopyStates
         $"Account {job.TargetAccountId} could not use a KMS key the copy needs — the destination key {job.TargetKeyArn ?? "(the account's default EBS key)"}"
         + (job.SourceKeyArn is null ? string.Empty : $" or the source key {job.SourceKeyArn}")
         + $" — so the copy {job.TargetId} failed ({service} said: \"{serviceText}\"). "
-        + "Run Grant-VaultKeyAccess for that key (Test-VaultCopyPrereq shows which one), then copy again.";
+        + (job.SourceKeyArn is not null && job.SourceAccountId != job.TargetAccountId
+            ? $"The vault cannot use the origin key: run Grant-VaultKeyAccess -Source <origin {job.SourceAccountId}> -Destination <vault {job.TargetAccountId}> -KeyId {job.SourceKeyArn}"
+              + (job.TargetKeyArn is null ? string.Empty : $" -DestinationKeyId {job.TargetKeyArn}")
+              + (job.Type == Resources.VaultResourceType.Ami ? " (and the same for every other key of the AMI's snapshots; Test-VaultCopyPrereq lists them)" : string.Empty)
+              + ", then copy again."
+            : "Run Grant-VaultKeyAccess for that key (Test-VaultCopyPrereq shows which one), then copy again.");
 
     private static void Apply(VaultCopyJob job, CopyObservation copy, DateTime now, CopyJobState state, Func<string> failure)
     {

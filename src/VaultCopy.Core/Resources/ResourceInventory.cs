@@ -18,14 +18,17 @@ public sealed class ResourceInventory : IDisposable
     private readonly Ec2Gateway _ec2;
     private readonly RdsGateway _rds;
     private readonly KmsGateway _kms;
+    private readonly string _region;
 
-    public ResourceInventory(VaultAccount account)
+    /// <summary>Reads <paramref name="account"/> in <paramref name="region"/> (default: the Region it was connected in).</summary>
+    public ResourceInventory(VaultAccount account, string? region = null)
     {
         ArgumentNullException.ThrowIfNull(account);
         _account = account;
-        _ec2 = new Ec2Gateway(account.Session);
-        _rds = new RdsGateway(account.Session);
-        _kms = new KmsGateway(account.Session);
+        _region = region ?? account.Region;
+        _ec2 = new Ec2Gateway(account.Session, _region);
+        _rds = new RdsGateway(account.Session, _region);
+        _kms = new KmsGateway(account.Session, _region);
     }
 
     public async IAsyncEnumerable<VaultResource> ListAsync(ResourceQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -209,9 +212,9 @@ public sealed class ResourceInventory : IDisposable
         {
             Type = VaultResourceType.EbsSnapshot,
             Id = snapshot.SnapshotId,
-            Arn = $"arn:{_account.Partition}:ec2:{_account.Region}::snapshot/{snapshot.SnapshotId}",
+            Arn = $"arn:{_account.Partition}:ec2:{_region}::snapshot/{snapshot.SnapshotId}",
             AccountId = snapshot.OwnerId,
-            Region = _account.Region,
+            Region = _region,
             State = snapshot.State?.Value ?? "unknown",
             CreationTime = snapshot.StartTime?.ToUniversalTime(),
             SizeGiB = snapshot.VolumeSize,
@@ -254,9 +257,9 @@ public sealed class ResourceInventory : IDisposable
         {
             Type = VaultResourceType.Ami,
             Id = image.ImageId,
-            Arn = $"arn:{_account.Partition}:ec2:{_account.Region}::image/{image.ImageId}",
+            Arn = $"arn:{_account.Partition}:ec2:{_region}::image/{image.ImageId}",
             AccountId = image.OwnerId,
-            Region = _account.Region,
+            Region = _region,
             State = image.State?.Value ?? "unknown",
             CreationTime = DateTime.TryParse(image.CreationDate, System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.AdjustToUniversal, out DateTime created) ? created : null,
@@ -277,9 +280,9 @@ public sealed class ResourceInventory : IDisposable
     {
         Type = VaultResourceType.EbsSnapshot,
         Id = snapshotId,
-        Arn = $"arn:{_account.Partition}:ec2:{_account.Region}::snapshot/{snapshotId}",
+        Arn = $"arn:{_account.Partition}:ec2:{_region}::snapshot/{snapshotId}",
         AccountId = image.OwnerId,
-        Region = _account.Region,
+        Region = _region,
         State = "not-visible",
         Encrypted = image.BlockDeviceMappings?.FirstOrDefault(m => m.Ebs?.SnapshotId == snapshotId)?.Ebs?.Encrypted ?? false,
         KeyManager = KeyManager.Unknown,
@@ -324,7 +327,7 @@ public sealed class ResourceInventory : IDisposable
             Id = record.Identifier,
             Arn = record.Arn,
             AccountId = owner,
-            Region = _account.Region,
+            Region = _region,
             State = record.Status,
             CreationTime = record.CreateTime,
             SizeGiB = record.AllocatedStorage,
@@ -375,14 +378,14 @@ public sealed class ResourceInventory : IDisposable
 
     private VaultCopyException NotFound(ResourceReference reference) => new(
         VaultCopyErrorKind.NotFound, "ResourceNotFound",
-        $"{reference.Text} was not found in account {_account.AccountId} ({_account.Region}), or it is not shared with this account.",
+        $"{reference.Text} was not found in account {_account.AccountId} ({_region}), or it is not shared with this account.",
         "Check the id and the Region; a resource of another account must be shared with this one first (Grant-VaultSnapshotAccess), and RDS resources of another account are addressed by ARN.");
 
     private VaultCopyException Translate(Exception error, string operation) =>
         error is QueryServiceException query
             ? new VaultCopyException(query.ErrorCode == QueryErrorCodes.AccessDenied ? VaultCopyErrorKind.PermissionDenied : VaultCopyErrorKind.ServiceFailure,
                 query.ErrorCode, $"{operation} failed in account {_account.AccountId}: {query.ServiceMessage}", awsErrorCode: query.ErrorCode, innerException: query)
-            : AwsErrorTranslator.Translate(error, operation, $"account {_account.AccountId} ({_account.Region})");
+            : AwsErrorTranslator.Translate(error, operation, $"account {_account.AccountId} ({_region})");
 
     /// <summary>Turns AWS failures while paging into VaultCopy errors without losing the streaming.</summary>
     private async IAsyncEnumerable<T> Guard<T>(IAsyncEnumerable<T> source, string operation, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -16,6 +16,7 @@ internal sealed class AmiCopyBackend : ICopyBackend
     private readonly string _region;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, (CopyObservation Copy, IReadOnlyList<string> SnapshotIds)> _observed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Guid, string> _failedEarlier = new();
 
     public AmiCopyBackend(Ec2Gateway ec2, string partition, string region, TimeProvider? time = null)
     {
@@ -32,6 +33,12 @@ internal sealed class AmiCopyBackend : ICopyBackend
         try
         {
             IReadOnlyList<Image> found = await _ec2.FindOwnImagesAsync(EbsSnapshotCopyBackend.LineageQuery(job), cancellationToken).ConfigureAwait(false);
+            if (found.FirstOrDefault(i => i.State?.Value is "failed" or "error" or "invalid") is { } failed)
+            {
+                // A failed copy is no copy, but it holds the name, and its token would return it again: StartAsync clears it.
+                _failedEarlier[job.JobId] = failed.ImageId;
+            }
+
             foreach (Image image in found.Where(i => i.State?.Value is "available" or "pending").OrderBy(i => i.State?.Value == "available" ? 0 : 1))
             {
                 // The destination key is not in the AMI's description: its snapshots tell (those already created).
@@ -70,9 +77,15 @@ internal sealed class AmiCopyBackend : ICopyBackend
         string id;
         try
         {
+            string? retryOf = _failedEarlier.TryRemove(job.JobId, out string? failedId) ? failedId : null;
+            if (retryOf is not null)
+            {
+                await _ec2.DeregisterImageWithSnapshotsAsync(retryOf, cancellationToken).ConfigureAwait(false);
+            }
+
             id = await _ec2.CopyImageAsync(
                 CopyNaming.ImageName(job.Purpose, source), job.SourceId, job.SourceRegion, job.TargetKeyArn,
-                CopyNaming.ClientToken(job.Purpose, source, _region, job.TargetKeyArn),
+                CopyNaming.ClientToken(job.Purpose, source, _region, retryOf is null ? job.TargetKeyArn : $"{job.TargetKeyArn}|retry-of-{retryOf}"),
                 $"VaultCopy {job.Purpose} copy of {job.SourceId} from {job.SourceRegion}",
                 CopyNaming.LineageTags(job.Purpose, source, now), cancellationToken).ConfigureAwait(false);
         }

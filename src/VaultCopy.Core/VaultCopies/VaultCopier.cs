@@ -1,0 +1,321 @@
+using System.Collections.Concurrent;
+using VaultCopy.Core.Accounts;
+using VaultCopy.Core.Aws;
+using VaultCopy.Core.Copies;
+using VaultCopy.Core.Errors;
+using VaultCopy.Core.Resources;
+using VaultCopy.Core.Sharing;
+
+namespace VaultCopy.Core.VaultCopies;
+
+/// <summary>The key vault copies are encrypted under, checked to be usable for them.</summary>
+public sealed class VaultKey
+{
+    internal VaultKey(string requestedAs, string arn, string accountId, string region)
+    {
+        RequestedAs = requestedAs;
+        Arn = arn;
+        AccountId = accountId;
+        Region = region;
+    }
+
+    /// <summary>The id, alias or ARN as the user gave it.</summary>
+    public string RequestedAs { get; }
+
+    public string Arn { get; }
+
+    public string AccountId { get; }
+
+    public string Region { get; }
+
+    public override string ToString() => RequestedAs == Arn ? Arn : $"{RequestedAs} ({Arn})";
+}
+
+/// <summary>What to do with one source: copy it (Job) or refuse it (Refusal).</summary>
+public sealed class VaultCopyPlan
+{
+    public required VaultResource Source { get; init; }
+
+    public VaultCopyJob? Job { get; init; }
+
+    public VaultCopyException? Refusal { get; init; }
+}
+
+/// <summary>
+/// The vault copy, run with the vault's (destination's) credentials: finds each source (in the origin when its
+/// connection is given, else as shared with the vault), refuses a copy that would still depend on the origin's
+/// key, and hands the jobs to the copy machinery (purpose "vault") in the destination Region.
+/// </summary>
+public sealed class VaultCopier : IDisposable
+{
+    /// <summary>The lineage purpose of a vault copy.</summary>
+    public const string Purpose = "vault";
+
+    private readonly VaultAccount _destination;
+    private readonly VaultAccount? _source;
+    private readonly string _sourceRegion;
+    private readonly ConcurrentDictionary<string, ResourceInventory> _inventories = new(StringComparer.Ordinal);
+    private readonly KmsGateway _kms;
+
+    /// <param name="destination">The vault account; its credentials make the copies.</param>
+    /// <param name="destinationRegion">Where the copies go (default: the vault's Region).</param>
+    /// <param name="source">The origin account, when connected: sources are then read with its credentials.</param>
+    /// <param name="sourceRegion">Where sources given by id live (default: the origin's Region, else the vault's).</param>
+    public VaultCopier(VaultAccount destination, string? destinationRegion = null, VaultAccount? source = null, string? sourceRegion = null)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        _destination = destination;
+        _source = source;
+        DestinationRegion = string.IsNullOrEmpty(destinationRegion) ? destination.Region : destinationRegion;
+        _sourceRegion = !string.IsNullOrEmpty(sourceRegion) ? sourceRegion : source?.Region ?? destination.Region;
+        _kms = new KmsGateway(destination.Session, DestinationRegion);
+        Engine = new CopyEngine(destination, DestinationRegion);
+    }
+
+    public string DestinationRegion { get; }
+
+    public string DestinationAccountId => _destination.AccountId;
+
+    /// <summary>Makes and follows the copies in the destination account and Region.</summary>
+    public CopyEngine Engine { get; }
+
+    /// <summary>
+    /// The vault key: a key of the destination account in the destination Region (alias names resolve there),
+    /// enabled and symmetric. A key of any other account is refused unless <paramref name="keepSourceKey"/>,
+    /// because copies under it would still depend on that account.
+    /// </summary>
+    public async Task<VaultKey> ResolveKeyAsync(string kmsKeyId, bool keepSourceKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kmsKeyId);
+        string hint = $"Pass the id, ARN or alias (alias/name) of a key of the vault account {_destination.AccountId} in {DestinationRegion}.";
+        if (kmsKeyId.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            string owner = ArnParts.AccountOf(kmsKeyId);
+            if (owner != _destination.AccountId)
+            {
+                if (keepSourceKey)
+                {
+                    return new VaultKey(kmsKeyId, kmsKeyId, owner, kmsKeyId.Split(':') is { Length: > 3 } parts ? parts[3] : DestinationRegion);
+                }
+
+                throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KeyOutsideVault",
+                    $"KMS key {kmsKeyId} belongs to account {owner}, not to the vault account {_destination.AccountId}: copies under it would still depend on account {owner}, which defeats the vault.",
+                    hint + " Add -KeepSourceKey only if the copies are meant to stay on that key.");
+            }
+        }
+
+        KeyFacts? key;
+        try
+        {
+            key = await _kms.TryDescribeAsync(kmsKeyId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            throw AwsErrorTranslator.Translate(error, $"Describing KMS key {kmsKeyId}", $"account {_destination.AccountId} ({DestinationRegion})");
+        }
+
+        if (key is null)
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KmsKeyNotFound",
+                $"KMS key '{kmsKeyId}' was not found in the vault account {_destination.AccountId} ({DestinationRegion}), or the vault's principal may not describe it.", hint);
+        }
+
+        if (key.AccountId != _destination.AccountId && !keepSourceKey)
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KeyOutsideVault",
+                $"KMS key {key.Arn} belongs to account {key.AccountId}, not to the vault account {_destination.AccountId}: copies under it would still depend on account {key.AccountId}, which defeats the vault.",
+                hint + " Add -KeepSourceKey only if the copies are meant to stay on that key.");
+        }
+
+        if (key.Region != DestinationRegion)
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KeyInOtherRegion",
+                $"KMS key {key.Arn} is in {key.Region}, but the copies are made in {DestinationRegion}; KMS keys are Regional.", hint);
+        }
+
+        if (!key.Enabled || key.KeyState != "Enabled")
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidState, "KmsKeyNotEnabled",
+                $"KMS key {key.Arn} is {key.KeyState}; EBS and RDS cannot encrypt under it.", $"Enable the key (Enable-KMSKey -KeyId {key.Arn}) or pass another one.");
+        }
+
+        if (key.KeySpec != "SYMMETRIC_DEFAULT")
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KmsKeyNotSymmetric",
+                $"KMS key {key.Arn} is a {key.KeySpec} key; EBS and RDS encrypt only under symmetric keys (SYMMETRIC_DEFAULT).", hint);
+        }
+
+        return new VaultKey(kmsKeyId, key.Arn, key.AccountId, key.Region);
+    }
+
+    /// <summary>
+    /// A source by id or ARN: read in the origin when it is connected, else as the vault sees it (shared). A bare
+    /// RDS identifier of another account is turned into its ARN with <paramref name="sourceAccountId"/>.
+    /// </summary>
+    public async Task<VaultResource> FindSourceAsync(string idOrArn, string? sourceAccountId, CancellationToken cancellationToken = default)
+    {
+        ResourceReference reference = ResourceReference.Parse(idOrArn);
+        string region = reference.Region is { Length: > 0 } arnRegion ? arnRegion : _sourceRegion;
+        bool ec2 = reference.Type is VaultResourceType.EbsSnapshot or VaultResourceType.Ami;
+        if (_source is not null)
+        {
+            return await Inventory(_source, region).GetAsync(reference.Text, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (ec2 || reference.Text.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            return await Inventory(_destination, region).GetAsync(reference.Text, cancellationToken).ConfigureAwait(false);
+        }
+
+        string owner = sourceAccountId ?? throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "SourceAccountNeeded",
+            $"'{reference.Text}' is an RDS snapshot identifier, and RDS finds a snapshot shared by another account only by its ARN.",
+            "Pass the snapshot's ARN, or add -SourceAccount <12 digits> (and -SourceRegion), or -Source with the origin's connection.");
+        ResourceInventory inventory = Inventory(_destination, region);
+        string partition = _destination.Partition;
+        try
+        {
+            return await inventory.GetAsync($"arn:{partition}:rds:{region}:{owner}:snapshot:{reference.Id}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (VaultCopyException error) when (error.Kind == VaultCopyErrorKind.NotFound)
+        {
+            return await inventory.GetAsync($"arn:{partition}:rds:{region}:{owner}:cluster-snapshot:{reference.Id}", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The resource a share (Grant-VaultSnapshotAccess) is about.</summary>
+    public Task<VaultResource> FindSourceAsync(VaultShare share, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        return FindSourceAsync(share.Arn, share.OwnerAccountId, cancellationToken);
+    }
+
+    /// <summary>Decides, without calling AWS, whether and how <paramref name="source"/> is copied into the vault.</summary>
+    public VaultCopyPlan Plan(VaultResource source, VaultKey? key, bool keepSourceKey, IReadOnlyCollection<VaultResourceType> allowedTypes)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(allowedTypes);
+        source = WithOwnersIdentifier(source);
+        if (!allowedTypes.Contains(source.Type))
+        {
+            return source.Type == VaultResourceType.Ami
+                ? Refuse(source, VaultCopyErrorKind.InvalidArgument, "UseCopyVaultImage", $"{source.Id} is an AMI.", $"Copy it with Copy-VaultImage.")
+                : Refuse(source, VaultCopyErrorKind.InvalidArgument, "UseCopyVaultSnapshot", $"{source.Id} is a {source.Type}, not an AMI.", "Copy it with Copy-VaultSnapshot.");
+        }
+
+        if (source.AccountId == _destination.AccountId)
+        {
+            return Refuse(source, VaultCopyErrorKind.InvalidArgument, "AlreadyInVault",
+                $"{source.Id} already belongs to the vault account {_destination.AccountId}; a vault copy copies backups of another account into it.",
+                "Pass a backup of the origin account (shared with the vault: Grant-VaultSnapshotAccess).");
+        }
+
+        if (source.State is not ("completed" or "available"))
+        {
+            return Refuse(source, VaultCopyErrorKind.InvalidState, "SourceNotReady",
+                $"{source.Id} is {source.State}; only completed snapshots and available AMIs and RDS snapshots can be copied.",
+                "Wait until it is ready (Get-VaultResource shows its state), then copy it.");
+        }
+
+        if (source.BillingProducts.Count > 0)
+        {
+            return Refuse(source, VaultCopyErrorKind.InvalidArgument, "BillingProductImage",
+                $"{source.Id} carries billing product codes ({string.Join(", ", source.BillingProducts)}); AWS does not copy such AMIs to another account.",
+                "Launch an instance from it in the origin, create a new AMI from that instance, and copy that one.");
+        }
+
+        IReadOnlyList<VaultResource> parts = source.Type == VaultResourceType.Ami ? source.BackingSnapshots : [source];
+        VaultResource? awsManaged = parts.FirstOrDefault(p => p.KeyManager == KeyManager.AwsManaged);
+        if (awsManaged is not null)
+        {
+            return Refuse(source, VaultCopyErrorKind.InvalidArgument, "SourceOnAwsManagedKey",
+                $"{source.Id} is encrypted under the AWS managed key {awsManaged.KmsKeyArn}, which can never be used by another account, so the vault cannot copy it.",
+                $"Re-encrypt it under a customer managed key of account {source.AccountId} first: Convert-VaultSnapshotKey -Account <origin> -Id {source.Id} -KmsKeyId <customer key>.");
+        }
+
+        if (_source is not null && _source.AccountId == source.AccountId)
+        {
+            // Read with the origin's credentials: its shares are known, so a missing one is said before copying.
+            var unshared = parts.Where(p => !p.SharedWith.Contains(_destination.AccountId, StringComparer.Ordinal)).Select(p => p.Id).ToList();
+            if (source.Type == VaultResourceType.Ami && !source.SharedWith.Contains(_destination.AccountId, StringComparer.Ordinal))
+            {
+                unshared.Insert(0, source.Id);
+            }
+
+            if (unshared.Count > 0)
+            {
+                return Refuse(source, VaultCopyErrorKind.PermissionDenied, "SourceNotShared",
+                    $"{string.Join(", ", unshared.Distinct(StringComparer.Ordinal))} {(unshared.Count == 1 ? "is" : "are")} not shared with the vault account {_destination.AccountId}, so it cannot copy {source.Id}.",
+                    $"Share it first: Grant-VaultSnapshotAccess -Source <origin> -Destination <vault> -Id {source.Id}.");
+            }
+        }
+
+        bool encrypted = parts.Any(p => p.Encrypted);
+        string? targetKey = key?.Arn;
+        if (key is null && encrypted)
+        {
+            if (!keepSourceKey)
+            {
+                return Refuse(source, VaultCopyErrorKind.InvalidArgument, "VaultKeyRequired",
+                    $"{source.Id} is encrypted under {source.KmsKeyArn ?? "a key"} of account {source.AccountId}, and no vault key was given: a vault copy must be re-encrypted under a key of the vault account {_destination.AccountId}, or it still depends on the origin's key, which defeats the vault.",
+                    "Add -KmsKeyId <vault key> (for example alias/vault-backup), or -KeepSourceKey if the copy is meant to stay on the origin's key.");
+            }
+
+            // EBS and RDS copy a shared encrypted source only under a key named here: the source's own.
+            targetKey = source.Type == VaultResourceType.Ami ? null : source.KmsKeyArn;
+        }
+
+        return new VaultCopyPlan { Source = source, Job = VaultCopyJob.Create(Purpose, source, _destination.AccountId, DestinationRegion, targetKey) };
+    }
+
+    public void Dispose()
+    {
+        Engine.Dispose();
+        _kms.Dispose();
+        foreach (ResourceInventory inventory in _inventories.Values)
+        {
+            inventory.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// RDS names a snapshot shared with the caller by its ARN; the copy is named and tagged after the owner's
+    /// identifier, so that a run from the vault alone and one with the origin connected find the same copy.
+    /// </summary>
+    internal static VaultResource WithOwnersIdentifier(VaultResource source)
+    {
+        if (source.Type is not (VaultResourceType.RdsSnapshot or VaultResourceType.AuroraClusterSnapshot)
+            || !source.Id.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            return source;
+        }
+
+        return new VaultResource
+        {
+            Type = source.Type,
+            Id = ResourceReference.Parse(source.Id).Id,
+            Arn = source.Arn,
+            AccountId = source.AccountId,
+            Region = source.Region,
+            State = source.State,
+            CreationTime = source.CreationTime,
+            SizeGiB = source.SizeGiB,
+            Encrypted = source.Encrypted,
+            KmsKeyArn = source.KmsKeyArn,
+            KeyManager = source.KeyManager,
+            SharedWith = source.SharedWith,
+            Tags = source.Tags,
+            BackingSnapshots = source.BackingSnapshots,
+            SnapshotType = source.SnapshotType,
+            Name = source.Name,
+            Engine = source.Engine,
+            BillingProducts = source.BillingProducts,
+            IsSharedWithMe = source.IsSharedWithMe,
+        };
+    }
+
+    private ResourceInventory Inventory(VaultAccount account, string region) =>
+        _inventories.GetOrAdd($"{account.AccountId}|{region}", _ => new ResourceInventory(account, region));
+
+    private static VaultCopyPlan Refuse(VaultResource source, VaultCopyErrorKind kind, string id, string message, string fix) =>
+        new() { Source = source, Refusal = new VaultCopyException(kind, id, message, fix) };
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using VaultCopy.Core.Accounts;
+using VaultCopy.Core.Copies;
+using VaultCopy.Core.Resources;
+
+namespace VaultCopy.Core.VaultCopies;
+
+/// <summary>Which vault copies to list. Null or empty means "no restriction".</summary>
+public sealed class VaultCopyQuery
+{
+    public IReadOnlyCollection<VaultResourceType> Types { get; init; } = [];
+
+    public string? SourceAccountId { get; init; }
+
+    /// <summary>The source's id (snap-…, ami-…, RDS identifier) or ARN.</summary>
+    public string? SourceId { get; init; }
+
+    public DateTime? CreatedAfter { get; init; }
+
+    public DateTime? CreatedBefore { get; init; }
+}
+
+/// <summary>
+/// Lists the copies in the vault by their lineage tags (purpose "vault"), as copy jobs: the same shape
+/// Copy-VaultSnapshot returns, so a listing can be waited on, verified or saved as JSON like a fresh copy.
+/// </summary>
+public sealed class VaultCopyCatalog : IDisposable
+{
+    private readonly ResourceInventory _inventory;
+
+    public VaultCopyCatalog(VaultAccount destination, string? region = null)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        _inventory = new ResourceInventory(destination, region);
+    }
+
+    public async IAsyncEnumerable<VaultCopyJob> ListAsync(VaultCopyQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var tags = new Dictionary<string, string?>(StringComparer.Ordinal) { [CopyNaming.PurposeTag] = VaultCopier.Purpose };
+        if (!string.IsNullOrEmpty(query.SourceAccountId))
+        {
+            tags[CopyNaming.SourceAccountTag] = query.SourceAccountId;
+        }
+
+        bool byArn = query.SourceId?.StartsWith("arn:", StringComparison.Ordinal) == true;
+        if (!string.IsNullOrEmpty(query.SourceId))
+        {
+            tags[byArn ? CopyNaming.SourceArnTag : CopyNaming.SourceIdTag] = query.SourceId;
+        }
+
+        var resources = new ResourceQuery { Types = query.Types, Tags = tags, CreatedAfter = query.CreatedAfter, CreatedBefore = query.CreatedBefore };
+        await foreach (VaultResource copy in _inventory.ListAsync(resources, cancellationToken).ConfigureAwait(false))
+        {
+            // The snapshots behind an AMI copy carry its lineage too; they are listed as part of the AMI.
+            if (copy.Type == VaultResourceType.EbsSnapshot && copy.Tags.TryGetValue(CopyNaming.SourceIdTag, out string? source)
+                && source.StartsWith("ami-", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            yield return ToJob(copy);
+        }
+    }
+
+    public void Dispose() => _inventory.Dispose();
+
+    /// <summary>A copy job describing an existing copy, from its lineage tags and its description.</summary>
+    internal static VaultCopyJob ToJob(VaultResource copy)
+    {
+        string Tag(string key) => copy.Tags.TryGetValue(key, out string? value) ? value : string.Empty;
+        string sourceKey = Tag(CopyNaming.SourceKeyTag);
+        CopyJobState state = copy.State switch
+        {
+            "completed" or "available" => CopyJobState.Completed,
+            "pending" or "creating" or "copying" or "transient" => CopyJobState.InProgress,
+            _ => CopyJobState.Failed,
+        };
+        return new VaultCopyJob
+        {
+            // Stable per copy, so two listings name the same copy alike.
+            JobId = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(copy.Arn))[..16]),
+            Purpose = VaultCopier.Purpose,
+            Type = copy.Type,
+            SourceId = Tag(CopyNaming.SourceIdTag),
+            SourceArn = Tag(CopyNaming.SourceArnTag),
+            SourceAccountId = Tag(CopyNaming.SourceAccountTag),
+            SourceRegion = Tag(CopyNaming.SourceRegionTag),
+            SourceKeyArn = sourceKey is "" or "none" ? null : sourceKey,
+            SizeGiB = copy.SizeGiB,
+            TargetId = copy.Id,
+            TargetArn = copy.Arn,
+            TargetAccountId = copy.AccountId,
+            TargetRegion = copy.Region,
+            TargetKeyArn = copy.KmsKeyArn,
+            State = state,
+            Progress = state == CopyJobState.Completed ? 100 : 0,
+            ServiceState = copy.State,
+            FailureReason = state == CopyJobState.Failed ? $"The copy {copy.Id} is {copy.State}. Delete it and copy again." : null,
+            StartTime = DateTime.TryParse(Tag(CopyNaming.CopiedAtTag), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out DateTime copiedAt)
+                ? copiedAt : copy.CreationTime,
+        };
+    }
+}

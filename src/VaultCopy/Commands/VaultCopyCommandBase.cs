@@ -1,0 +1,251 @@
+using System.Management.Automation;
+using VaultCopy.Core.Accounts;
+using VaultCopy.Core.Copies;
+using VaultCopy.Core.Errors;
+using VaultCopy.Core.Resources;
+using VaultCopy.Core.Sharing;
+using VaultCopy.Core.VaultCopies;
+
+namespace VaultCopy.Commands;
+
+/// <summary>
+/// Copy-VaultSnapshot and Copy-VaultImage: copy backups of the origin, shared with the vault, into the vault
+/// with the vault's credentials, re-encrypted under the vault key; the two differ only in the types they take.
+/// </summary>
+public abstract class VaultCopyCommandBase : CopyJobCmdletBase
+{
+    private protected const string IdSet = "Id";
+    private protected const string InputObjectSet = "InputObject";
+
+    // The id-or-ARN properties of AWS Tools objects (and of our own), ARNs first: RDS finds a shared snapshot only by ARN.
+    private static readonly string[] s_idProperties =
+        ["DBSnapshotArn", "DBClusterSnapshotArn", "Arn", "SnapshotId", "ImageId", "DBSnapshotIdentifier", "DBClusterSnapshotIdentifier"];
+
+    private readonly List<VaultResource> _resources = [];
+    private readonly List<VaultShare> _shares = [];
+    private readonly List<string> _ids = [];
+
+    /// <summary>The origin account, from Connect-VaultAccount. Optional: with it, sources are read (and their shares checked) in the origin.</summary>
+    [Parameter]
+    public VaultAccount? Source { get; set; }
+
+    /// <summary>
+    /// Sources from the pipeline: VaultShare (Grant-VaultSnapshotAccess), VaultResource (Get-VaultResource), ids and
+    /// ARNs as strings, or objects with an id or ARN property (AWS Tools: SnapshotId, ImageId, DBSnapshotArn, …).
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public PSObject[] InputObject { get; set; } = [];
+
+    /// <summary>Ids or ARNs of the sources.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = IdSet, Position = 0)]
+    [Alias("SnapshotId", "ImageId", "Arn")]
+    [ValidateNotNullOrEmpty]
+    public string[] Id { get; set; } = [];
+
+    /// <summary>The account that owns sources given by RDS identifier, when -Source is not given.</summary>
+    [Parameter]
+    [ValidatePattern(@"^\d{12}$")]
+    public string? SourceAccount { get; set; }
+
+    /// <summary>The Region of sources given by id (default: the origin's Region, else the vault's).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SourceRegion { get; set; }
+
+    /// <summary>The vault key: id, ARN or alias of a key of the vault account in the destination Region.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KmsKeyId { get; set; }
+
+    /// <summary>Allow copies that still depend on a key outside the vault (no -KmsKeyId for an encrypted source, or a key of another account).</summary>
+    [Parameter]
+    public SwitchParameter KeepSourceKey { get; set; }
+
+    /// <summary>Make the copies in this Region of the vault account (default: the vault's Region).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DestinationRegion { get; set; }
+
+    /// <summary>At most this many copies of one type in flight in the destination Region (AWS's quotas are the default and the maximum).</summary>
+    [Parameter]
+    [ValidateRange(1, 300)]
+    public int MaxConcurrentCopies { get; set; }
+
+    /// <summary>Wait for the copies, verify them, and return the finished jobs.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>The types this command copies.</summary>
+    private protected abstract IReadOnlyCollection<VaultResourceType> CopiedTypes { get; }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == IdSet)
+        {
+            _ids.AddRange(Id);
+            return;
+        }
+
+        foreach (PSObject item in InputObject)
+        {
+            switch (item.BaseObject)
+            {
+                case VaultResource resource:
+                    _resources.Add(resource);
+                    break;
+                case VaultShare share:
+                    _shares.Add(share);
+                    break;
+                case VaultCopyJob job:
+                    _ids.Add(job.SourceArn);
+                    break;
+                case string text:
+                    _ids.Add(text);
+                    break;
+                default:
+                    string? id = s_idProperties.Select(name => item.Properties[name]?.Value?.ToString()).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+                    if (id is null)
+                    {
+                        WriteError(ToErrorRecord(new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "NotASource",
+                            $"The input has none of the properties that name a backup ({string.Join(", ", s_idProperties)}).",
+                            "Pipe Grant-VaultSnapshotAccess or Get-VaultResource output, AWS Tools snapshot or image objects, or ids and ARNs."), item));
+                    }
+                    else
+                    {
+                        _ids.Add(id);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        using var copier = new VaultCopier(Destination, DestinationRegion, Source, SourceRegion);
+        VaultKey? key = null;
+        if (KmsKeyId is not null)
+        {
+            try
+            {
+                // An unusable vault key makes the whole command unusable: nothing is read or copied.
+                key = RunAsync(token => copier.ResolveKeyAsync(KmsKeyId, KeepSourceKey, token));
+            }
+            catch (VaultCopyException error)
+            {
+                ThrowTerminatingError(ToErrorRecord(error, KmsKeyId));
+                return;
+            }
+        }
+
+        try
+        {
+            RunAsync(token => CopyAsync(copier, key, token));
+        }
+        catch (VaultCopyException error)
+        {
+            ThrowTerminatingError(ToErrorRecord(error, Destination));
+        }
+    }
+
+    private async Task CopyAsync(VaultCopier copier, VaultKey? key, CancellationToken token)
+    {
+        List<VaultResource> sources = [.. _resources];
+        foreach (VaultShare share in _shares.Where(s => s.Operation == ShareOperation.Grant))
+        {
+            try
+            {
+                sources.Add(await copier.FindSourceAsync(share, token).ConfigureAwait(false));
+            }
+            catch (VaultCopyException error)
+            {
+                PostError(error, share);
+            }
+        }
+
+        foreach (string id in _ids.Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                sources.Add(await copier.FindSourceAsync(id, SourceAccount ?? Source?.AccountId, token).ConfigureAwait(false));
+            }
+            catch (VaultCopyException error)
+            {
+                PostError(error, id);
+            }
+        }
+
+        var work = new List<(VaultCopyJob Job, VaultResource Source)>();
+        foreach (VaultResource source in sources.DistinctBy(s => s.Arn, StringComparer.Ordinal))
+        {
+            VaultCopyPlan plan = copier.Plan(source, key, KeepSourceKey, CopiedTypes);
+            if (plan.Refusal is not null)
+            {
+                PostError(plan.Refusal, source);
+            }
+            else
+            {
+                work.Add((plan.Job!, plan.Source));
+            }
+        }
+
+        if (work.Count == 0)
+        {
+            return;
+        }
+
+        await copier.Engine.AdoptExistingAsync(work.Select(w => w.Job).ToList(), token).ConfigureAwait(false);
+        var approved = new List<VaultCopyJob>();
+        foreach ((VaultCopyJob job, VaultResource source) in work)
+        {
+            if (job.State == CopyJobState.Failed)
+            {
+                PostError(new VaultCopyException(VaultCopyErrorKind.InvalidState, "VaultCopyFailed", job.FailureReason ?? $"The copy of {job.SourceId} failed."), job);
+            }
+            else if (job.Reused)
+            {
+                PostVerbose($"{source.Id} was already copied into the vault: {job.TargetId} ({job.ServiceState}) is used instead of copying again.");
+                approved.Add(job);
+            }
+            else if (await OnPipelineThread(() => ShouldProcess(Describe(source), CopyAction(copier, job))).ConfigureAwait(false))
+            {
+                approved.Add(job);
+            }
+        }
+
+        if (approved.Count == 0)
+        {
+            return;
+        }
+
+        await RunJobsAsync(copier.Engine, approved, Wait, Quotas(), token).ConfigureAwait(false);
+        foreach (VaultCopyJob job in approved)
+        {
+            ReportJob(job, Wait, foreignKeyAccepted: KeepSourceKey);
+        }
+    }
+
+    private CopyQuotas Quotas()
+    {
+        if (MaxConcurrentCopies <= 0)
+        {
+            return CopyQuotas.Default;
+        }
+
+        CopyQuotas aws = CopyQuotas.Default;
+        return new CopyQuotas
+        {
+            EbsSnapshots = Math.Min(MaxConcurrentCopies, aws.EbsSnapshots),
+            Images = Math.Min(MaxConcurrentCopies, aws.Images),
+            RdsSnapshots = Math.Min(MaxConcurrentCopies, aws.RdsSnapshots),
+            AuroraClusterSnapshots = Math.Min(MaxConcurrentCopies, aws.AuroraClusterSnapshots),
+        };
+    }
+
+    private static string Describe(VaultResource source) =>
+        $"{source.Type} {source.Id} of account {source.AccountId} ({source.Region}, {(source.Encrypted ? $"key {source.KmsKeyArn}" : "unencrypted")})";
+
+    private static string CopyAction(VaultCopier copier, VaultCopyJob job) =>
+        $"Copy into vault account {copier.DestinationAccountId} ({copier.DestinationRegion}) under KMS key {job.TargetKeyArn ?? "(the vault's default EBS key)"}";
+}
