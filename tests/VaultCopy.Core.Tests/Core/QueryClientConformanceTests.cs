@@ -70,6 +70,41 @@ public sealed class QueryClientConformanceTests(ITestOutputHelper output)
                 Assert.DoesNotContain(VaultAccount, await g.Rds.ModifyRestoreAccountAsync(cluster, identifier, VaultAccount, add: false, None));
             }
         },
+        ["RdsGateway.CopySnapshotAsync"] = async g =>
+        {
+            var tags = new Dictionary<string, string>(StringComparer.Ordinal) { ["vaultcopy:purpose"] = "conformance", ["vaultcopy:source-id"] = "x" };
+            var key = $"arn:aws:kms:eu-west-1:{OriginAccount}:key/a1b2c3d4-0000-4000-8000-111111111111";
+            Assert.Equal("conformance-db-copy", (await g.Rds.CopySnapshotAsync(false, "origin-orders-manual-cmk", null, "conformance-db-copy", key, tags, "eu-west-1", None)).Identifier);
+            Assert.Equal("conformance-cluster-copy", (await g.Rds.CopySnapshotAsync(
+                true, $"arn:aws:rds:eu-west-1:{OriginAccount}:cluster-snapshot:origin-ledger-manual-cmk", "eu-west-1", "conformance-cluster-copy", key, tags, "eu-west-1", None)).Identifier);
+        },
+        ["RdsGateway.DescribeByIdentifiersAsync"] = async g =>
+        {
+            Assert.Single(await g.Rds.DescribeByIdentifiersAsync(false, ["origin-orders-manual-cmk", "no-such-snapshot"], None));
+            Assert.Single(await g.Rds.DescribeByIdentifiersAsync(true, ["origin-ledger-manual-cmk", "no-such-snapshot"], None));
+        },
+        ["RdsGateway.CountSnapshotsInProgressAsync"] = async g =>
+        {
+            Assert.True(await g.Rds.CountSnapshotsInProgressAsync(false, None) >= 0);
+            Assert.True(await g.Rds.CountSnapshotsInProgressAsync(true, None) >= 0);
+        },
+        ["RdsGateway.DeleteSnapshotAsync"] = async g =>
+        {
+            var key = $"arn:aws:kms:eu-west-1:{OriginAccount}:key/a1b2c3d4-0000-4000-8000-111111111111";
+            var none = new Dictionary<string, string>(StringComparer.Ordinal);
+            await g.Rds.CopySnapshotAsync(false, "origin-orders-manual-cmk", null, "conformance-db-delete", key, none, "eu-west-1", None);
+            await g.Rds.DeleteSnapshotAsync(false, "conformance-db-delete", None);
+            await g.Rds.CopySnapshotAsync(true, "origin-ledger-manual-cmk", null, "conformance-cluster-delete", key, none, "eu-west-1", None);
+            await g.Rds.DeleteSnapshotAsync(true, "conformance-cluster-delete", None);
+        },
+        ["IamGateway.TrySimulateAsync"] = async g =>
+        {
+            var decisions = await g.Iam.TrySimulateAsync(
+                $"arn:aws:iam::{OriginAccount}:role/VaultCopyOrigin", ["kms:Decrypt", "kms:CreateGrant"],
+                [$"arn:aws:kms:eu-west-1:{OriginAccount}:key/a1b2c3d4-0000-4000-8000-111111111111"],
+                [new SimulationContext("kms:GrantIsForAWSResource", "boolean", "true")], None);
+            Assert.Equal(2, decisions!.Count);
+        },
         ["IamGateway.SimulateAsync"] = async g =>
         {
             // 101 actions: more than IAM's default page of 100 results, so the second request carries Marker.
@@ -129,6 +164,10 @@ public sealed class QueryClientConformanceTests(ITestOutputHelper output)
     public async Task Every_parameter_the_gateways_send_is_in_the_operation_input_shape()
     {
         await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { FixtureJson = ConformanceWorld() });
+
+        // The conformance world holds more than RDS's 100 manual snapshots (for paging); the copy scenarios add more.
+        server.Settings.Rds.ManualSnapshots = 1000;
+        server.Settings.Rds.ManualClusterSnapshots = 1000;
         var origin = await AccountConnector.ConnectAsync(new ConnectionRequest
         {
             AccessKey = "AKIAORIGINADMIN00001",
