@@ -78,6 +78,44 @@ try {
     $shareable = @($now | Where-Object { $_.KeyManager -in 'Customer', 'None' -and $_.SnapshotType -ne 'automated' -and $_.Id -notin @($now.BackingSnapshots.Id) })
     $shares = @($shareable | Grant-VaultSnapshotAccess -Source $origin -Destination $vault)
     Show $shares Type, Id, AccountId, New, Added
+
+    Write-Step 'Preflight again, for what is now shared: everything passes'
+    $ready = @($shareable | Test-VaultCopyPrereq -Source $origin -Destination $vault -DestinationKeyId alias/vault-backup)
+    $notPassing = @($ready | Where-Object Status -eq Fail)
+    Write-Host "$(@($ready | Where-Object Status -eq Pass).Count) checks pass, $($notPassing.Count) fail."
+    if ($notPassing) { Show $notPassing Check, Target, Message; throw 'The preflight should pass once keys are granted and backups shared.' }
+
+    Write-Step 'Copy into the vault, re-encrypted under the vault key, and wait for the verified copies'
+    $snapshots = @($shares | Where-Object Type -ne 'Ami' | Copy-VaultSnapshot -Source $origin -Destination $vault -KmsKeyId alias/vault-backup)
+    $images = @($shares | Where-Object Type -eq 'Ami' | Copy-VaultImage -Source $origin -Destination $vault -KmsKeyId alias/vault-backup)
+    $copies = @($snapshots + $images | Wait-VaultCopy -Destination $vault -PollIntervalSeconds 1)
+    Show $copies Type, SourceId, TargetId, State, Verified
+    $unverified = @($copies | Where-Object { $_.State -ne 'Completed' -or -not $_.Verified })
+    if ($unverified) { throw "$($unverified.Count) copies did not complete verified." }
+
+    Write-Step 'A second run finds the copies by their lineage and copies nothing again'
+    $rerun = @($shares | Where-Object Type -ne 'Ami' | Copy-VaultSnapshot -Source $origin -Destination $vault -KmsKeyId alias/vault-backup)
+    Write-Host "$(@($rerun | Where-Object Reused).Count) of $($rerun.Count) snapshot copies reused."
+
+    Write-Step 'Withdraw the shares: the vault copies stand on their own, under the vault key'
+    $withdrawn = @($shareable | Revoke-VaultSnapshotAccess -Source $origin -Destination $vault)
+    Write-Host "$(@($withdrawn | Where-Object Changed).Count) shares withdrawn."
+    $inVault = @(Get-VaultCopy -Destination $vault)
+
+    Write-Step 'Summary'
+    $summary = foreach ($copy in $inVault) {
+        [pscustomobject]@{
+            Type      = $copy.Type
+            Source    = $copy.SourceId
+            VaultCopy = $copy.TargetId
+            State     = $copy.State
+            VaultKey  = if ($copy.TargetKeyArn -like "*:$($vault.AccountId):key/*") { 'vault-owned' } else { $copy.TargetKeyArn }
+        }
+    }
+    Show $summary Type, Source, VaultCopy, VaultKey
+    $vaultOwned = @($summary | Where-Object VaultKey -eq 'vault-owned').Count
+    Write-Host "$($inVault.Count) backups are in vault $($vault.AccountId), $vaultOwned of them under a key the vault owns; the origin shares are withdrawn."
+    if ($vaultOwned -ne $inVault.Count -or $inVault.Count -lt $shareable.Count) { throw 'Every shared backup should be in the vault under the vault key.' }
 }
 finally {
     Remove-Item $profileFile -ErrorAction SilentlyContinue
