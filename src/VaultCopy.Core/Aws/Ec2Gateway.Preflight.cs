@@ -19,8 +19,6 @@ internal enum DryRunOutcome
 /// <summary>DryRun probes for the preflight: they prove permissions without changing anything.</summary>
 internal sealed partial class Ec2Gateway
 {
-    private const string CopiedSnapshotVolumeId = "vol-ffffffff";
-
     public Task<DryRunOutcome> DryRunShareSnapshotAsync(string snapshotId, string accountId, CancellationToken cancellationToken) =>
         DryRunAsync(() => _client.ModifySnapshotAttributeAsync(new ModifySnapshotAttributeRequest
         {
@@ -66,36 +64,6 @@ internal sealed partial class Ec2Gateway
             TagSpecifications = [TagsFor(ResourceType.Image, tag), TagsFor(ResourceType.Snapshot, tag)],
             DryRun = true,
         }, cancellationToken));
-
-    /// <summary>
-    /// Snapshot copies of this account still pending here: each holds a slot of the concurrent-copy quota. A copy
-    /// reports the meaningless volume id vol-ffffffff, which tells it from a snapshot being taken of a volume.
-    /// </summary>
-    public async Task<int> CountSnapshotCopiesInFlightAsync(CancellationToken cancellationToken)
-    {
-        int count = 0;
-        await foreach (IReadOnlyList<Snapshot> page in DescribeSnapshotPagesAsync(
-            ["self"], null, [new Filter { Name = "status", Values = ["pending"] }, new Filter { Name = "volume-id", Values = [CopiedSnapshotVolumeId] }],
-            cancellationToken).ConfigureAwait(false))
-        {
-            count += page.Count;
-        }
-
-        return count;
-    }
-
-    /// <summary>AMIs of this account still pending here: copies in flight, and any AMI being created from an instance (counted too: a warning at worst).</summary>
-    public async Task<int> CountImagesInFlightAsync(CancellationToken cancellationToken)
-    {
-        int count = 0;
-        await foreach (IReadOnlyList<Image> page in DescribeImagePagesAsync(
-            ["self"], null, [new Filter { Name = "state", Values = ["pending"] }], cancellationToken).ConfigureAwait(false))
-        {
-            count += page.Count;
-        }
-
-        return count;
-    }
 
     private static TagSpecification TagsFor(ResourceType type, KeyValuePair<string, string> tag) =>
         new() { ResourceType = type, Tags = [new Tag(tag.Key, tag.Value)] };

@@ -268,7 +268,7 @@ public sealed partial class PrereqChecker
     {
         try
         {
-            return await kms.ReadKeyPolicyAsync(keyArn, cancellationToken).ConfigureAwait(false);
+            return await kms.GetKeyPolicyAsync(keyArn, cancellationToken).ConfigureAwait(false);
         }
         catch (Amazon.KeyManagementService.AmazonKeyManagementServiceException error) when (error.ErrorCode is "AccessDeniedException" or "NotFoundException")
         {

@@ -35,8 +35,8 @@ public sealed partial class PrereqChecker
                 results.AddRange(await GuardAsync(PrereqChecks.ConcurrentCopyQuota, PrereqSide.Destination, target, async () =>
                 {
                     int inFlight = type == VaultResourceType.EbsSnapshot
-                        ? await _destinationEc2.CountSnapshotCopiesInFlightAsync(cancellationToken).ConfigureAwait(false)
-                        : await _destinationEc2.CountImagesInFlightAsync(cancellationToken).ConfigureAwait(false);
+                        ? await _destinationEc2.CountPendingSnapshotCopiesAsync(cancellationToken).ConfigureAwait(false)
+                        : await _destinationEc2.CountPendingImagesAsync(cancellationToken).ConfigureAwait(false);
                     return [CopyQueue(target, type, inFlight, planned)];
                 }).ConfigureAwait(false));
             }
