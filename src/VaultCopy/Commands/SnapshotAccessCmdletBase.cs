@@ -45,7 +45,16 @@ public abstract class SnapshotAccessCmdletBase : CrossAccountCmdletBase
         }
     }
 
-    protected override void EndProcessing() => _manager?.Dispose();
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _manager?.Dispose();
+            _manager = null;
+        }
+
+        base.Dispose(disposing);
+    }
 
     private void Process(string id)
     {

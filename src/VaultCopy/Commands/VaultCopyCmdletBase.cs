@@ -18,11 +18,21 @@ public abstract class VaultCopyCmdletBase : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _stopping.Cancel();
 
+    /// <summary>PowerShell calls this when the command ends, also when the pipeline stopped before EndProcessing.</summary>
     public void Dispose()
     {
-        _stopping.Dispose();
-        _pipelineQueue?.Dispose();
+        Dispose(disposing: true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Derived cmdlets release what they opened in BeginProcessing (AWS clients) here.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stopping.Dispose();
+            _pipelineQueue?.Dispose();
+        }
     }
 
     /// <summary>

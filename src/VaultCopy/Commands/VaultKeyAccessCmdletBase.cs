@@ -122,7 +122,16 @@ public abstract class VaultKeyAccessCmdletBase : CrossAccountCmdletBase
         }
     }
 
-    protected override void EndProcessing() => _manager?.Dispose();
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _manager?.Dispose();
+            _manager = null;
+        }
+
+        base.Dispose(disposing);
+    }
 
     /// <summary>ShouldProcess with the diff in the WhatIf and Confirm text; -Force skips the prompt, -WhatIf still wins.</summary>
     private bool ShouldApply(PlannedPolicyEdit edit, out bool whatIf)
