@@ -83,6 +83,17 @@ public sealed class VaultCopyJob
 
     public bool IsFinished => State is CopyJobState.Completed or CopyJobState.Failed;
 
+    /// <summary>Records that the service accepted the copy: it now exists under <paramref name="targetId"/> and runs.</summary>
+    internal void MarkStarted(string targetId, string targetArn, DateTime startTime, string serviceState = "pending")
+    {
+        TargetId = targetId;
+        TargetArn = targetArn;
+        StartTime = startTime;
+        State = CopyJobState.InProgress;
+        ServiceState = serviceState;
+        Progress = 0;
+    }
+
     /// <summary>
     /// A queued job copying <paramref name="source"/> into <paramref name="targetAccountId"/>/<paramref name="targetRegion"/>
     /// under <paramref name="targetKeyArn"/>. RDS copies get their deterministic identifier now; EC2 ids come from AWS.

@@ -94,12 +94,7 @@ internal sealed class AmiCopyBackend : ICopyBackend
             throw Ec2CopyErrors.Translate(error, job, $"Copying {job.SourceId}");
         }
 
-        job.TargetId = id;
-        job.TargetArn = Arn(id);
-        job.StartTime = now;
-        job.State = CopyJobState.InProgress;
-        job.ServiceState = "pending";
-        job.Progress = 0;
+        job.MarkStarted(id, Arn(id), now);
     }
 
     public async Task RefreshAsync(IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
