@@ -194,6 +194,17 @@ public sealed class SnapshotKeyConverter : IDisposable
     public async Task<SourceRemoval> RemoveSourceAsync(VaultCopyJob job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
+
+        // A job can come back from JSON or be edited by hand: delete only what this converter's own kind of copy,
+        // in this account and Region, replaced.
+        if (job.Purpose != Purpose || job.SourceAccountId != _account.AccountId || job.TargetAccountId != _account.AccountId
+            || job.SourceRegion != _account.Region || job.TargetRegion != _account.Region)
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "NotAConversion",
+                $"{job.SourceId} was not removed: the job is a '{job.Purpose}' copy from {job.SourceAccountId} ({job.SourceRegion}) to {job.TargetAccountId} ({job.TargetRegion}), not a conversion in {_account.AccountId} ({_account.Region}).",
+                "Remove originals only with Convert-VaultSnapshotKey -RemoveSource, in the account and Region that converted them.");
+        }
+
         if (job.State != CopyJobState.Completed || job.Verified != true)
         {
             throw new VaultCopyException(VaultCopyErrorKind.InvalidState, "SourceKeptUnverified",
@@ -211,7 +222,7 @@ public sealed class SnapshotKeyConverter : IDisposable
                 case VaultResourceType.Ami:
                     await _ec2.DeregisterImageWithSnapshotsAsync(job.SourceId, cancellationToken).ConfigureAwait(false);
                     return new SourceRemoval(true, $"Deregistered AMI {job.SourceId} and deleted its snapshots; its copy is {job.TargetId}.");
-                case VaultResourceType.RdsSnapshot when job.SourceId.StartsWith("rds:", StringComparison.OrdinalIgnoreCase):
+                case VaultResourceType.RdsSnapshot or VaultResourceType.AuroraClusterSnapshot when job.SourceId.StartsWith("rds:", StringComparison.OrdinalIgnoreCase):
                     return new SourceRemoval(false, $"{job.SourceId} is an automated snapshot: RDS deletes it itself when its retention period ends, so it was kept. Its manual copy is {job.TargetId}.");
                 default:
                     bool cluster = job.Type == VaultResourceType.AuroraClusterSnapshot;

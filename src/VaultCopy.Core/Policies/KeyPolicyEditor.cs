@@ -146,6 +146,8 @@ public static class KeyPolicyEditor
 
             if (principals.Count == 0)
             {
+                // A statement someone widened by hand (other accounts' principals) is not ours to delete whole.
+                _ = ReadOwnPrincipals(statement, account) ?? throw Modified(sid, NotOurPrincipal);
                 statements.RemoveAt(index);
                 removed.Add(sid);
                 continue;
