@@ -14,6 +14,8 @@ internal static class AwsErrorTranslator
                 return known;
             case AmazonServiceException service:
                 return TranslateService(service, operation, target);
+            case Query.QueryServiceException query:
+                return TranslateCode(query.ErrorCode, query.ServiceMessage, operation, target, query);
             case HttpRequestException or TaskCanceledException { InnerException: TimeoutException }:
                 return new VaultCopyException(
                     VaultCopyErrorKind.InvalidConfiguration, "EndpointUnreachable",
@@ -32,12 +34,15 @@ internal static class AwsErrorTranslator
         }
     }
 
-    private static VaultCopyException TranslateService(AmazonServiceException error, string operation, string target)
+    private static VaultCopyException TranslateService(AmazonServiceException error, string operation, string target) =>
+        TranslateCode(error.ErrorCode ?? "Unknown", error.Message, operation, target, error, IsSignatureProblem(error));
+
+    private static VaultCopyException TranslateCode(
+        string code, string serviceMessage, string operation, string target, Exception error, bool signatureProblem = false)
     {
-        string code = error.ErrorCode ?? "Unknown";
         (VaultCopyErrorKind kind, string id, string message, string? fix) = code switch
         {
-            "InvalidClientTokenId" or "UnrecognizedClientException" or "AuthFailure" when !IsSignatureProblem(error) =>
+            "InvalidClientTokenId" or "UnrecognizedClientException" or "AuthFailure" when !signatureProblem =>
                 (VaultCopyErrorKind.AuthenticationFailed, "AccessKeyNotRecognized",
                  $"AWS does not recognise the access key used for {target}.",
                  "Check the access key ID (-AccessKey or the profile's aws_access_key_id): it must be active and belong to this partition."),
@@ -54,11 +59,11 @@ internal static class AwsErrorTranslator
                  $"The request for {target} carried no credentials.", "Connect with -ProfileName or -AccessKey/-SecretKey."),
             "AccessDenied" or "AccessDeniedException" or "UnauthorizedOperation" =>
                 (VaultCopyErrorKind.PermissionDenied, "AccessDenied",
-                 $"{operation} was denied for {target}: {error.Message}", null),
+                 $"{operation} was denied for {target}: {serviceMessage}", null),
             "Throttling" or "ThrottlingException" or "RequestLimitExceeded" =>
                 (VaultCopyErrorKind.LimitExceeded, "Throttled",
                  $"{operation} was throttled by AWS for {target} after retries.", "Run it again later or with fewer parallel calls."),
-            _ => (VaultCopyErrorKind.ServiceFailure, code, $"{operation} failed for {target}: {code}: {error.Message}", null),
+            _ => (VaultCopyErrorKind.ServiceFailure, code, $"{operation} failed for {target}: {code}: {serviceMessage}", null),
         };
         return new VaultCopyException(kind, id, message, fix, code, error);
     }

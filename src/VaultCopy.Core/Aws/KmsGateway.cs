@@ -19,8 +19,20 @@ internal sealed partial class KmsGateway : IDisposable
     }
 
     /// <summary>The key's facts, or null when this principal may not describe it (another account's key, say).</summary>
-    public Task<KeyFacts?> TryDescribeAsync(string keyIdOrArn, CancellationToken cancellationToken) =>
-        _described.GetOrAdd(keyIdOrArn, id => DescribeAsync(id, cancellationToken));
+    public async Task<KeyFacts?> TryDescribeAsync(string keyIdOrArn, CancellationToken cancellationToken)
+    {
+        // Shared lookups run without any one caller's token; a failed or cancelled one is forgotten, not cached.
+        Task<KeyFacts?> lookup = _described.GetOrAdd(keyIdOrArn, id => DescribeAsync(id, CancellationToken.None));
+        try
+        {
+            return await lookup.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (lookup.IsFaulted || lookup.IsCanceled)
+        {
+            _described.TryRemove(new KeyValuePair<string, Task<KeyFacts?>>(keyIdOrArn, lookup));
+            throw;
+        }
+    }
 
     private async Task<KeyFacts?> DescribeAsync(string keyIdOrArn, CancellationToken cancellationToken)
     {

@@ -52,19 +52,29 @@ internal sealed partial class RdsGateway
     /// </summary>
     public async Task<IReadOnlyList<RdsSnapshotRecord>> DescribeByIdentifiersAsync(bool cluster, IReadOnlyList<string> identifiers, CancellationToken cancellationToken)
     {
-        var parameters = new List<KeyValuePair<string, string>>
+        // RDS answers at most 100 records a page: asking for at most 100 identifiers at a time keeps each answer whole.
+        const int Batch = 100;
+        var records = new List<RdsSnapshotRecord>();
+        for (int start = 0; start < identifiers.Count; start += Batch)
         {
-            new("Filters.Filter.1.Name", cluster ? "db-cluster-snapshot-id" : "db-snapshot-id"),
-        };
-        for (int i = 0; i < identifiers.Count; i++)
-        {
-            parameters.Add(new(string.Create(CultureInfo.InvariantCulture, $"Filters.Filter.1.Values.Value.{i + 1}"), identifiers[i]));
+            var parameters = new List<KeyValuePair<string, string>>
+            {
+                new("Filters.Filter.1.Name", cluster ? "db-cluster-snapshot-id" : "db-snapshot-id"),
+                new("MaxRecords", "100"),
+            };
+            int end = Math.Min(identifiers.Count, start + Batch);
+            for (int i = start; i < end; i++)
+            {
+                parameters.Add(new(string.Create(CultureInfo.InvariantCulture, $"Filters.Filter.1.Values.Value.{i - start + 1}"), identifiers[i]));
+            }
+
+            XElement result = await _client.CallAsync(cluster ? "DescribeDBClusterSnapshots" : "DescribeDBSnapshots", parameters, cancellationToken).ConfigureAwait(false);
+            string list = cluster ? "DBClusterSnapshots" : "DBSnapshots";
+            string item = cluster ? "DBClusterSnapshot" : "DBSnapshot";
+            records.AddRange(result.Element(list)?.Elements(item).Select(e => Parse(e, cluster)) ?? []);
         }
 
-        XElement result = await _client.CallAsync(cluster ? "DescribeDBClusterSnapshots" : "DescribeDBSnapshots", parameters, cancellationToken).ConfigureAwait(false);
-        string list = cluster ? "DBClusterSnapshots" : "DBSnapshots";
-        string item = cluster ? "DBClusterSnapshot" : "DBSnapshot";
-        return result.Element(list)?.Elements(item).Select(e => Parse(e, cluster)).ToList() ?? [];
+        return records;
     }
 
     /// <summary>Manual snapshots of ours still being created or copied here: they hold slots of the copy quota.</summary>

@@ -16,6 +16,10 @@ internal sealed class RoleSessionCredentials : RefreshingAWSCredentials
     public RoleSessionCredentials(AwsSession sourceSession, string roleArn, string sessionName, string? externalId, int durationSeconds)
     {
         _sourceSession = sourceSession;
+
+        // Renew well before expiry (an RDS PreSignedUrl signed now must stay valid for its 15 minutes), but never so
+        // early that a short session would be renewed on every call.
+        PreemptExpiryTime = TimeSpan.FromSeconds(Math.Min(900, durationSeconds / 4));
         _template = new AssumeRoleRequest
         {
             RoleArn = roleArn,
