@@ -172,8 +172,21 @@ internal static class CredentialReader
             return (psCredential.UserName, psCredential.GetNetworkCredential().Password, null);
         }
 
-        object? immutable = Invoke(credential, "GetCredentials")
-            ?? Invoke(credential.GetType().GetProperty("Credentials", BindingFlags.Public | BindingFlags.Instance)?.GetValue(credential), "GetCredentials");
+        object? immutable;
+        try
+        {
+            immutable = Invoke(credential, "GetCredentials")
+                ?? Invoke(credential.GetType().GetProperty("Credentials", BindingFlags.Public | BindingFlags.Instance)?.GetValue(credential), "GetCredentials");
+        }
+        catch (TargetInvocationException error)
+        {
+            // The credential object itself failed (an expired session it could not refresh, say).
+            throw new VaultCopyException(
+                VaultCopyErrorKind.AuthenticationFailed, "CredentialUnavailable",
+                $"{parameterName} could not produce credentials: {error.InnerException?.Message ?? error.Message}",
+                "Refresh the credentials (for AWS Tools: Set-AWSCredential again) or pass -ProfileName.", innerException: error);
+        }
+
         string? accessKey = Property(immutable, "AccessKey");
         string? secretKey = Property(immutable, "SecretKey");
         if (accessKey is null || secretKey is null)

@@ -20,7 +20,6 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
 {
     private const string InputObjectSet = "InputObject";
     private const string IdSet = "Id";
-    private const int OverallActivityId = 1;
 
     private readonly List<VaultResource> _resources = [];
     private readonly List<string> _ids = [];
@@ -178,7 +177,7 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
             PollInterval = TimeSpan.FromSeconds(PollIntervalSeconds),
             Timeout = TimeoutSeconds > 0 ? TimeSpan.FromSeconds(TimeoutSeconds) : null,
         };
-        var progress = new ProgressWriter(this, jobs);
+        var progress = new CopyProgressWriter(PostProgress, "Converting snapshot keys", jobs);
         try
         {
             await converter.Engine.RunAsync(jobs, options, progress, token).ConfigureAwait(false);
@@ -307,77 +306,4 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
     private static VaultCopyException JobFailure(VaultCopyJob job) => new(
         VaultCopyErrorKind.InvalidState, "ConversionFailed",
         job.FailureReason ?? $"The copy of {job.SourceId} failed.");
-
-    /// <summary>Asks on the pipeline thread (ShouldProcess and prompts must run there) and awaits the answer.</summary>
-    private async Task<T> OnPipelineThread<T>(Func<T> ask)
-    {
-        var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        // If the pipeline stops before it gets to the question, nobody will answer it.
-        using CancellationTokenRegistration stopped = CancelToken.Register(() => answer.TrySetCanceled(CancelToken));
-        Post(() =>
-        {
-            try
-            {
-                answer.TrySetResult(ask());
-            }
-            catch (Exception error)
-            {
-                answer.TrySetException(error);
-            }
-        });
-        return await answer.Task.ConfigureAwait(false);
-    }
-
-    /// <summary>One progress record per copy under one overall record; reported on the scheduler's thread, written on the pipeline's.</summary>
-    private sealed class ProgressWriter : IProgress<CopyProgress>
-    {
-        private readonly ConvertVaultSnapshotKeyCommand _command;
-        private readonly Dictionary<Guid, int> _activityIds;
-        private readonly HashSet<Guid> _completed = [];
-
-        public ProgressWriter(ConvertVaultSnapshotKeyCommand command, IReadOnlyList<VaultCopyJob> jobs)
-        {
-            _command = command;
-            _activityIds = jobs.Select((job, index) => (job.JobId, index)).ToDictionary(x => x.JobId, x => OverallActivityId + 1 + x.index);
-        }
-
-        public void Report(CopyProgress value)
-        {
-            _command.PostProgress(new ProgressRecord(OverallActivityId, "Convert-VaultSnapshotKey", value.ToString())
-            {
-                PercentComplete = value.PercentComplete,
-            });
-            foreach (VaultCopyJob job in value.Jobs)
-            {
-                if (_completed.Contains(job.JobId))
-                {
-                    continue;
-                }
-
-                var record = new ProgressRecord(_activityIds[job.JobId], $"{job.Type} {job.SourceId}", $"{job.State}: {job.TargetId ?? "waiting for a free copy slot"} {job.ServiceState}".TrimEnd())
-                {
-                    ParentActivityId = OverallActivityId,
-                    PercentComplete = job.IsFinished ? 100 : job.Progress,
-                };
-                if (job.IsFinished)
-                {
-                    record.RecordType = ProgressRecordType.Completed;
-                    _completed.Add(job.JobId);
-                }
-
-                _command.PostProgress(record);
-            }
-        }
-
-        public void Complete()
-        {
-            foreach ((Guid jobId, int activityId) in _activityIds.Where(a => !_completed.Contains(a.Key)))
-            {
-                _command.PostProgress(new ProgressRecord(activityId, "Convert-VaultSnapshotKey", "Done") { ParentActivityId = OverallActivityId, RecordType = ProgressRecordType.Completed });
-            }
-
-            _command.PostProgress(new ProgressRecord(OverallActivityId, "Convert-VaultSnapshotKey", "Done") { RecordType = ProgressRecordType.Completed });
-        }
-    }
 }

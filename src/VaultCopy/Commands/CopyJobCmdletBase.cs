@@ -106,22 +106,4 @@ public abstract class CopyJobCmdletBase : VaultCopyCmdletBase
             keyProblem ? "VaultCopyKeyNotAccessible" : "VaultCopyFailed",
             reason);
     }
-
-    /// <summary>Asks on the pipeline thread (ShouldProcess, prompts) from the engine's thread.</summary>
-    protected Task<T> OnPipelineThread<T>(Func<T> ask)
-    {
-        var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(() =>
-        {
-            try
-            {
-                answer.SetResult(ask());
-            }
-            catch (Exception error)
-            {
-                answer.SetException(error);
-            }
-        });
-        return answer.Task;
-    }
 }

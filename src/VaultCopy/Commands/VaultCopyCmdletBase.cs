@@ -109,6 +109,28 @@ public abstract class VaultCopyCmdletBase : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// Asks on the pipeline thread (ShouldProcess and prompts must run there) from async work, and awaits the
+    /// answer; if the pipeline stops before it gets to the question, the wait ends instead of hanging.
+    /// </summary>
+    protected async Task<T> OnPipelineThread<T>(Func<T> ask)
+    {
+        var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using CancellationTokenRegistration stopped = CancelToken.Register(() => answer.TrySetCanceled(CancelToken));
+        Post(() =>
+        {
+            try
+            {
+                answer.TrySetResult(ask());
+            }
+            catch (Exception error)
+            {
+                answer.TrySetException(error);
+            }
+        });
+        return await answer.Task.ConfigureAwait(false);
+    }
+
     protected void PostObject(object item) => Post(() => WriteObject(item));
 
     protected void PostVerbose(string message) => Post(() => WriteVerbose(message));

@@ -139,7 +139,9 @@ public abstract class VaultKeyAccessCmdletBase : CrossAccountCmdletBase
         whatIf = false;
         string diff = edit.Preview.Diff;
         string description = $"Performing the operation \"{edit.Action}\" on target \"{edit.Target}\".{Environment.NewLine}{diff}";
-        if (Force && !WhatIfRequested())
+        // -Force answers the prompt, but an explicit -Confirm asks anyway (AWS Tools' rule: -WhatIf, then -Confirm, then -Force).
+        bool confirmRequested = MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm) && LanguagePrimitives.IsTrue(confirm);
+        if (Force && !WhatIfRequested() && !confirmRequested)
         {
             WriteVerbose(description);
             return true;
