@@ -149,8 +149,9 @@ function Invoke-Test {
 
     $xunitOk = $true
     $pesterOk = $true
+    $xunit = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    $pester = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
     try {
-        $xunit = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
         if (-not $PesterOnly) {
             Write-Host 'Running xunit'
             $junit = Join-Path $ResultsDir 'xunit-junit.xml'
@@ -162,6 +163,7 @@ function Invoke-Test {
 
         Write-Host 'Running Pester against the built module'
         # Through the environment: pwsh on Unix would expand a wildcard argument to a native command as a file glob.
+        $saved['VAULTCOPY_PESTER_FILTER'] = $env:VAULTCOPY_PESTER_FILTER
         $env:VAULTCOPY_PESTER_FILTER = $Filter
         $summary = Join-Path $ResultsDir 'pester-summary.json'
         Invoke-PwshScript (Join-Path $Root 'tests/Invoke-PesterRun.ps1') @(
@@ -170,6 +172,11 @@ function Invoke-Test {
             '-ResultsDirectory', $ResultsDir, '-SummaryPath', $summary)
         $pesterOk = $LASTEXITCODE -eq 0
         $pester = if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    }
+    catch {
+        # A runner that crashed still ends the run with the summary line, as a failure.
+        Write-Host "The test run stopped: $_"
+        $pesterOk = $false
     }
     finally {
         foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
@@ -194,7 +201,10 @@ function Start-Emulator {
     $process = Start-Process -FilePath dotnet -ArgumentList $arguments -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
     $deadline = [DateTime]::UtcNow.AddSeconds(30)
     while (-not (Test-Path $urlFile) -or -not (Get-Content -Raw $urlFile)) {
-        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) { throw "The emulator did not start; see $log." }
+        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+            Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
+            throw "The emulator did not start; see $log."
+        }
         Start-Sleep -Milliseconds 100
     }
     [pscustomobject]@{ Process = $process; Url = (Get-Content -Raw $urlFile).Trim() }
@@ -224,8 +234,15 @@ function Invoke-Clean {
 
 switch ($Task) {
     'Build' { Invoke-Build }
-    'Test' { Invoke-Test }
-    'Pester' { Invoke-Test -PesterOnly }
+    { $_ -in 'Test', 'Pester' } {
+        try { Invoke-Test -PesterOnly:($Task -eq 'Pester') }
+        catch {
+            # A build that fails before any test runs is still one failure in the summary line CI reads.
+            Write-Host "The test run could not start: $_"
+            Write-Host 'Tests: 0 passed, 1 failed, 0 skipped'
+            exit 1
+        }
+    }
     'Demo' { Invoke-Demo }
     'Clean' { Invoke-Clean }
 }

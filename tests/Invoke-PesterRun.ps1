@@ -31,8 +31,10 @@ $configuration.TestResult.OutputFormat = 'NUnitXml'
 $configuration.TestResult.OutputPath = Join-Path $ResultsDirectory 'pester-nunit.xml'
 
 $result = Invoke-Pester -Configuration $configuration
-# Failed blocks and containers (a broken BeforeAll, a file that does not parse) are failures too.
-$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+# Pester already counts the tests under a failed BeforeAll as failed; a failed block or container that failed no
+# test (an AfterAll, a file that does not parse) still makes the run fail, counted once.
+$failed = $result.FailedCount
+if ($failed -eq 0 -and ($result.FailedBlocksCount + $result.FailedContainersCount) -gt 0) { $failed = 1 }
 # Tests left out by -Filter are not "skipped": only a full run's NotRun count is reported as such.
 $notRun = if ($Filter -eq '*') { $result.NotRunCount } else { 0 }
 $summary = [ordered]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount + $notRun }

@@ -22,6 +22,7 @@ function Start-TestEmulator {
     $deadline = [DateTime]::UtcNow.AddSeconds(30)
     while (-not (Test-Path $urlFile) -or -not (Get-Content -Raw $urlFile)) {
         if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+            Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
             throw "The emulator did not start: $(Get-Content -Raw "$log.err" -ErrorAction SilentlyContinue)"
         }
         Start-Sleep -Milliseconds 50
