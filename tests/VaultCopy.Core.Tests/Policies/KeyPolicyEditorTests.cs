@@ -171,6 +171,20 @@ public class KeyPolicyEditorTests
     }
 
     [Fact]
+    public void A_revoke_never_deletes_a_vaultcopy_statement_widened_by_hand_to_other_principals()
+    {
+        string granted = KeyPolicyEditor.Grant(ApiDefault, new KeyAccessGrant(Trusted)).After;
+        string widened = granted.Replace(
+            "\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:root\"}",
+            "\"Principal\":{\"AWS\":[\"arn:aws:iam::444455556666:root\",\"arn:aws:iam::777788889999:role/Auditor\"]}", StringComparison.Ordinal);
+        Assert.NotEqual(granted, widened);
+
+        var e = Assert.Throws<PolicyEditRefusedException>(() => KeyPolicyEditor.Revoke(widened, new KeyAccessRevoke(Trusted)));
+
+        Assert.Equal(PolicyRefusalReason.VaultCopyStatementModified, e.Reason);
+    }
+
+    [Fact]
     public void A_duplicated_vaultcopy_sid_is_ambiguous()
     {
         string granted = KeyPolicyEditor.Grant(ApiDefault, new KeyAccessGrant(Trusted)).After;
