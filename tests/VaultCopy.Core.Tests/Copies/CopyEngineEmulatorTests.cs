@@ -185,6 +185,14 @@ public sealed class CopyEngineEmulatorTests : IAsyncLifetime
         Assert.NotNull(await converter.Inventory.GetAsync("snap-0a1b2c3d4e5f60002"));
 
         await converter.Engine.RunAsync([job], s_poll);
+
+        // The same job, as it could come back edited from JSON as a vault copy, never deletes the original.
+        VaultCopyJob relabelled = VaultCopyJob.FromJson(job.ToJson().Replace("\"Purpose\":\"convert\"", "\"Purpose\":\"vault\"", StringComparison.Ordinal));
+        Assert.Equal("vault", relabelled.Purpose);
+        var refused = await Assert.ThrowsAsync<VaultCopyException>(() => converter.RemoveSourceAsync(relabelled));
+        Assert.Equal("NotAConversion", refused.ErrorId);
+        Assert.NotNull(await converter.Inventory.GetAsync("snap-0a1b2c3d4e5f60002"));
+
         SourceRemoval removal = await converter.RemoveSourceAsync(job);
         Assert.True(removal.Removed);
         await Assert.ThrowsAsync<VaultCopyException>(() => converter.Inventory.GetAsync("snap-0a1b2c3d4e5f60002"));
