@@ -71,10 +71,7 @@ public sealed class CopyEngine : IDisposable
         CheckDestination(jobs);
         CopyScheduler scheduler = Scheduler(new CopyRunOptions());
         await scheduler.RefreshAsync(jobs, cancellationToken).ConfigureAwait(false);
-        foreach (VaultCopyJob job in jobs.Where(j => j.State == CopyJobState.Completed && j.Verified is null))
-        {
-            await _backends.First(b => b.Type == job.Type).VerifyAsync(job, cancellationToken).ConfigureAwait(false);
-        }
+        await scheduler.VerifyCompletedAsync(jobs, cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose()

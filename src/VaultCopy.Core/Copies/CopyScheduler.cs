@@ -11,6 +11,8 @@ namespace VaultCopy.Core.Copies;
 /// </summary>
 internal sealed class CopyScheduler
 {
+    private const int MaxAdoptAttempts = 5;
+
     private readonly IReadOnlyDictionary<VaultResourceType, ICopyBackend> _backends;
     private readonly CopyRunOptions _options;
     private readonly TimeProvider _time;
@@ -27,13 +29,30 @@ internal sealed class CopyScheduler
     {
         foreach (VaultCopyJob job in jobs.Where(j => j.State == CopyJobState.Queued))
         {
-            try
+            // Throttling here must not make a second copy later: look again (a few times) before giving up.
+            for (int attempt = 1; ; attempt++)
             {
-                await Backend(job.Type).AdoptExistingAsync(job, cancellationToken).ConfigureAwait(false);
-            }
-            catch (VaultCopyException error)
-            {
-                Fail(job, error);
+                try
+                {
+                    await Backend(job.Type).AdoptExistingAsync(job, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (VaultCopyException error)
+                {
+                    Fail(job, error);
+                    break;
+                }
+                catch (CopyDeferredException) when (attempt < MaxAdoptAttempts)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(attempt), _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (CopyDeferredException deferred)
+                {
+                    Fail(job, new VaultCopyException(VaultCopyErrorKind.LimitExceeded, "Throttled",
+                        $"AWS kept throttling the search for an earlier copy of {job.SourceId}: {deferred.Message}",
+                        "Run the same command again later; it picks up copies already made."));
+                    break;
+                }
             }
         }
     }
@@ -99,7 +118,18 @@ internal sealed class CopyScheduler
             {
                 // Others' copies are counted when first needed and again after AWS said the quota was full;
                 // between those, finishing copies of ours are what frees slots.
-                int all = await backend.CountInFlightAsync(cancellationToken).ConfigureAwait(false);
+                int all;
+                try
+                {
+                    all = await backend.CountInFlightAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (CopyDeferredException)
+                {
+                    // Throttled while counting: start nothing of this type this round, count again next round.
+                    recount.Add(queued.Key);
+                    continue;
+                }
+
                 inFlightElsewhere[queued.Key] = Math.Max(0, all - ours);
             }
 
@@ -129,11 +159,18 @@ internal sealed class CopyScheduler
         }
     }
 
-    private async Task VerifyCompletedAsync(IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
+    internal async Task VerifyCompletedAsync(IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
     {
         foreach (VaultCopyJob job in jobs.Where(j => j.State == CopyJobState.Completed && j.Verified is null))
         {
-            await Backend(job.Type).VerifyAsync(job, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Backend(job.Type).VerifyAsync(job, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CopyDeferredException)
+            {
+                // Throttled: Verified stays null and the next round verifies it.
+            }
         }
     }
 

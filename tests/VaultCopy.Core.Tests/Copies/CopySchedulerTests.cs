@@ -40,6 +40,31 @@ public class CopySchedulerTests
     }
 
     [Fact]
+    public async Task Throttling_while_counting_or_looking_for_earlier_copies_waits_instead_of_failing_the_batch()
+    {
+        var backend = new FakeCopyBackend(VaultResourceType.EbsSnapshot) { ThrottleNextCounts = 2, ThrottleNextAdoptions = 1 };
+        backend.AlreadyCopied.Add("snap-001");
+        var jobs = Jobs(VaultResourceType.EbsSnapshot, 3);
+        var scheduler = new CopyScheduler([backend], s_fast, new InstantDelays());
+
+        await scheduler.AdoptExistingAsync(jobs, CancellationToken.None);
+        CopyRunOutcome outcome = await scheduler.RunAsync(jobs, null, CancellationToken.None);
+
+        Assert.Equal(CopyRunOutcome.Done, outcome);
+        Assert.True(jobs[0].Reused, "the earlier copy is found once the throttling passes, so it is not copied again");
+        Assert.DoesNotContain("snap-001", backend.Started);
+        Assert.All(jobs, j => Assert.Equal(CopyJobState.Completed, j.State));
+        Assert.Equal(3, backend.CountCalls);
+    }
+
+    /// <summary>Time that does not wait, so retry delays cost nothing in tests.</summary>
+    private sealed class InstantDelays : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            System.CreateTimer(callback, state, TimeSpan.Zero, period);
+    }
+
+    [Fact]
     public async Task Copies_already_in_flight_in_the_destination_take_their_slots()
     {
         var backend = new FakeCopyBackend(VaultResourceType.EbsSnapshot) { InFlightElsewhere = 15 };

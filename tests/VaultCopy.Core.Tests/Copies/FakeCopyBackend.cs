@@ -29,6 +29,11 @@ internal sealed class FakeCopyBackend : ICopyBackend
     /// <summary>Source ids a previous run already copied (and completed).</summary>
     public HashSet<string> AlreadyCopied { get; } = [];
 
+    /// <summary>How many of the next CountInFlight and AdoptExisting calls answer "throttled".</summary>
+    public int ThrottleNextCounts { get; set; }
+
+    public int ThrottleNextAdoptions { get; set; }
+
     public int StartCalls { get; private set; }
 
     public int CountCalls { get; private set; }
@@ -41,6 +46,12 @@ internal sealed class FakeCopyBackend : ICopyBackend
 
     public Task<bool> AdoptExistingAsync(VaultCopyJob job, CancellationToken cancellationToken)
     {
+        if (ThrottleNextAdoptions > 0)
+        {
+            ThrottleNextAdoptions--;
+            throw new CopyDeferredException("Throttling: Rate exceeded");
+        }
+
         if (!AlreadyCopied.Contains(job.SourceId))
         {
             return Task.FromResult(false);
@@ -56,6 +67,12 @@ internal sealed class FakeCopyBackend : ICopyBackend
     public Task<int> CountInFlightAsync(CancellationToken cancellationToken)
     {
         CountCalls++;
+        if (ThrottleNextCounts > 0)
+        {
+            ThrottleNextCounts--;
+            throw new CopyDeferredException("Throttling: Rate exceeded");
+        }
+
         return Task.FromResult(InFlightElsewhere + _inFlight);
     }
 

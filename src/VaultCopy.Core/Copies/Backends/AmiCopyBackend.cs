@@ -1,3 +1,5 @@
+using VaultCopy.Core.Errors;
+using Amazon.Runtime;
 using System.Collections.Concurrent;
 using Amazon.EC2.Model;
 using VaultCopy.Core.Aws;
@@ -67,8 +69,21 @@ internal sealed class AmiCopyBackend : ICopyBackend
         }
     }
 
-    public async Task<int> CountInFlightAsync(CancellationToken cancellationToken) =>
-        await _ec2.CountPendingImagesAsync(cancellationToken).ConfigureAwait(false);
+    public async Task<int> CountInFlightAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _ec2.CountPendingImagesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonServiceException error) when (Ec2CopyErrors.IsDeferral(error))
+        {
+            throw new CopyDeferredException($"Counting the AMI copies in flight: {error.ErrorCode}", error);
+        }
+        catch (Exception error) when (error is not OperationCanceledException and not VaultCopyException and not CopyDeferredException)
+        {
+            throw AwsErrorTranslator.Translate(error, "Counting the AMI copies in flight", "the destination");
+        }
+    }
 
     public async Task StartAsync(VaultCopyJob job, CancellationToken cancellationToken)
     {
