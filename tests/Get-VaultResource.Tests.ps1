@@ -109,6 +109,23 @@ Import-Module '$ModulePath'
         $problems[0].ErrorDetails.Message | Should -Match 'shared with this account'
     }
 
+    It 'reports a denied per-resource read as PermissionDenied, not as a raw AWS exception' {
+        Invoke-EmulatorControl -Url $Url -Path faults -Method POST -Body @{
+            service = 'ec2'; action = 'DescribeSnapshotAttribute'; code = 'UnauthorizedOperation'; httpStatus = 403; count = 0
+            message = 'You are not authorized to perform this operation.'
+        } | Out-Null
+        try {
+            $err = Get-ErrorFrom { Get-VaultResource -Account $Origin -Type EbsSnapshot -ErrorAction Stop }
+
+            $err.CategoryInfo.Category | Should -Be 'PermissionDenied'
+            $err.Exception.GetType().Name | Should -Be 'VaultCopyException'
+            $err.ErrorDetails.Message | Should -Match 'snap-0a1b2c3d4e5f6000'
+        }
+        finally {
+            Invoke-EmulatorControl -Url $Url -Path faults -Method DELETE | Out-Null
+        }
+    }
+
     It 'refuses something that is not a resource id' {
         $err = Get-ErrorFrom { Get-VaultResource -Account $Origin -Id 'arn:aws:s3:::my-bucket' -ErrorAction Stop }
 

@@ -62,7 +62,7 @@ public sealed class ResourceInventory : IDisposable
             {
                 foreach (RdsSnapshotRecord record in page)
                 {
-                    VaultResource resource = await FromRdsAsync(record, cancellationToken).ConfigureAwait(false);
+                    VaultResource resource = await Translated(() => FromRdsAsync(record, cancellationToken), $"Describing {record.Identifier}").ConfigureAwait(false);
                     if (query.Matches(resource))
                     {
                         yield return resource;
@@ -149,7 +149,7 @@ public sealed class ResourceInventory : IDisposable
         {
             foreach (Snapshot snapshot in page)
             {
-                VaultResource resource = await FromSnapshotAsync(snapshot, cancellationToken).ConfigureAwait(false);
+                VaultResource resource = await Translated(() => FromSnapshotAsync(snapshot, cancellationToken), $"Describing {snapshot.SnapshotId}").ConfigureAwait(false);
                 if (query.Matches(resource))
                 {
                     yield return resource;
@@ -163,7 +163,7 @@ public sealed class ResourceInventory : IDisposable
             {
                 foreach (Snapshot snapshot in page.Where(s => s.OwnerId != _account.AccountId))
                 {
-                    VaultResource resource = await FromSnapshotAsync(snapshot, cancellationToken).ConfigureAwait(false);
+                    VaultResource resource = await Translated(() => FromSnapshotAsync(snapshot, cancellationToken), $"Describing {snapshot.SnapshotId}").ConfigureAwait(false);
                     if (query.Matches(resource))
                     {
                         yield return resource;
@@ -180,7 +180,7 @@ public sealed class ResourceInventory : IDisposable
         {
             foreach (Image image in page)
             {
-                VaultResource resource = await FromImageAsync(image, cancellationToken).ConfigureAwait(false);
+                VaultResource resource = await Translated(() => FromImageAsync(image, cancellationToken), $"Describing {image.ImageId}").ConfigureAwait(false);
                 if (query.Matches(resource))
                 {
                     yield return resource;
@@ -194,7 +194,7 @@ public sealed class ResourceInventory : IDisposable
             {
                 foreach (Image image in page.Where(i => i.OwnerId != _account.AccountId))
                 {
-                    VaultResource resource = await FromImageAsync(image, cancellationToken).ConfigureAwait(false);
+                    VaultResource resource = await Translated(() => FromImageAsync(image, cancellationToken), $"Describing {image.ImageId}").ConfigureAwait(false);
                     if (query.Matches(resource))
                     {
                         yield return resource;
@@ -386,6 +386,19 @@ public sealed class ResourceInventory : IDisposable
             ? new VaultCopyException(query.ErrorCode == QueryErrorCodes.AccessDenied ? VaultCopyErrorKind.PermissionDenied : VaultCopyErrorKind.ServiceFailure,
                 query.ErrorCode, $"{operation} failed in account {_account.AccountId}: {query.ServiceMessage}", awsErrorCode: query.ErrorCode, innerException: query)
             : AwsErrorTranslator.Translate(error, operation, $"account {_account.AccountId} ({_region})");
+
+    /// <summary>The per-resource reads of a listing (shares, key) fail like the paging itself: as VaultCopy errors.</summary>
+    private async Task<T> Translated<T>(Func<Task<T>> read, string operation)
+    {
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not VaultCopyException and not OperationCanceledException)
+        {
+            throw Translate(error, operation);
+        }
+    }
 
     /// <summary>Turns AWS failures while paging into VaultCopy errors without losing the streaming.</summary>
     private async IAsyncEnumerable<T> Guard<T>(IAsyncEnumerable<T> source, string operation, [EnumeratorCancellation] CancellationToken cancellationToken)
