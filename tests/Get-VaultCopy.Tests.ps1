@@ -56,8 +56,8 @@ Describe 'Get-VaultCopy' {
         @(Get-VaultCopy -Destination $Vault -OlderThan (New-TimeSpan -Days 1)) | Should -HaveCount 4
         Get-VaultCopy -Destination $Vault -OlderThan (New-TimeSpan -Days 3) | Should -BeNullOrEmpty
         Get-VaultCopy -Destination $Vault -CreatedAfter (Get-Date).AddDays(-1) | Should -BeNullOrEmpty
-        # Objects with a SourceId bind by property name.
-        (Get-VaultResource -Account $Origin -Id origin-ledger-manual-cmk | Select-Object @{ n = 'SourceId'; e = { $_.Id } } | Get-VaultCopy -Destination $Vault).Type |
+        # The origin's own resources bind by their Arn.
+        (Get-VaultResource -Account $Origin -Id origin-ledger-manual-cmk | Get-VaultCopy -Destination $Vault).Type |
             Should -Be 'AuroraClusterSnapshot'
     }
 

@@ -30,8 +30,10 @@ public sealed class GetVaultCopyCommand : VaultCopyCmdletBase
     [ValidatePattern(@"^\d{12}$")]
     public string? SourceAccount { get; set; }
 
-    /// <summary>Only copies of this source: its id (snap-…, ami-…, RDS identifier) or ARN.</summary>
+    /// <summary>Only copies of this source: its id (snap-…, ami-…, RDS identifier) or ARN. Get-VaultResource output
+    /// binds by its Arn; a VaultCopyJob by its SourceId.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Arn")]
     [ValidateNotNullOrEmpty]
     public string? SourceId { get; set; }
 
