@@ -38,8 +38,8 @@ public static partial class AccountConnector
                 request.DurationSeconds ?? DefaultRoleSessionSeconds);
             try
             {
-                ImmutableCredentials first = await roleCredentials.GetCredentialsAsync().ConfigureAwait(false);
-                _ = first.AccessKey;
+                // The first assumption happens here, so that a refused role is reported by Connect-VaultAccount.
+                await roleCredentials.GetCredentialsAsync().ConfigureAwait(false);
             }
             catch (Exception error)
             {

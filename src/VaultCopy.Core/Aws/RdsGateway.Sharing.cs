@@ -27,9 +27,6 @@ internal sealed partial class RdsGateway
                 new(add ? "ValuesToAdd.AttributeValue.1" : "ValuesToRemove.AttributeValue.1", accountId),
             ],
             cancellationToken).ConfigureAwait(false);
-        return result.Element($"{prefix}AttributesResult")?.Element($"{prefix}Attributes")?.Elements($"{prefix}Attribute")
-            .Where(a => a.Element("AttributeName")?.Value == "restore")
-            .SelectMany(a => a.Element("AttributeValues")?.Elements("AttributeValue").Select(v => v.Value) ?? [])
-            .ToList() ?? [];
+        return RestoreAccountsOf(result, prefix);
     }
 }

@@ -75,11 +75,15 @@ internal sealed partial class RdsGateway : IDisposable
         XElement result = await _client.CallAsync(
             $"Describe{prefix}Attributes",
             [new($"{prefix}Identifier", identifier)], cancellationToken).ConfigureAwait(false);
-        return result.Element($"{prefix}AttributesResult")?.Element($"{prefix}Attributes")?.Elements($"{prefix}Attribute")
+        return RestoreAccountsOf(result, prefix);
+    }
+
+    /// <summary>The <c>restore</c> values of a Describe/Modify…SnapshotAttributes result (prefix DBSnapshot or DBClusterSnapshot).</summary>
+    private static List<string> RestoreAccountsOf(XElement result, string prefix) =>
+        result.Element($"{prefix}AttributesResult")?.Element($"{prefix}Attributes")?.Elements($"{prefix}Attribute")
             .Where(a => a.Element("AttributeName")?.Value == "restore")
             .SelectMany(a => a.Element("AttributeValues")?.Elements("AttributeValue").Select(v => v.Value) ?? [])
             .ToList() ?? [];
-    }
 
     public void Dispose() => _owned?.Dispose();
 

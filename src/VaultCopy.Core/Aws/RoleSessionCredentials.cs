@@ -29,8 +29,6 @@ internal sealed class RoleSessionCredentials : RefreshingAWSCredentials
         };
     }
 
-    public string RoleArn => _template.RoleArn;
-
     protected override CredentialsRefreshState GenerateNewCredentials() =>
         Task.Run(GenerateNewCredentialsAsync).GetAwaiter().GetResult();
 

@@ -16,13 +16,6 @@ namespace VaultCopy.Core.KeyAccess;
 /// </summary>
 public sealed class KeyAccessManager : IDisposable
 {
-    // What EC2 and RDS do with a source key while copying (aws-behaviour.md §1.4, emulator CheckUse DecryptSource).
-    private static readonly string[] s_keyUseActions =
-    [
-        "kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey",
-        "kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant",
-    ];
-
     private readonly VaultAccount _source;
     private readonly VaultAccount _destination;
     private readonly Dictionary<string, KmsGateway> _sourceKms = new(StringComparer.Ordinal);
@@ -341,7 +334,7 @@ public sealed class KeyAccessManager : IDisposable
     private static async Task<bool> IdentityAlreadyAllowsAsync(IamGateway iam, string principalArn, string keyArn, CancellationToken cancellationToken)
     {
         IReadOnlyList<SimulatedDecision>? decisions = await iam.TrySimulateAsync(
-            principalArn, s_keyUseActions, [keyArn], [new SimulationContext("kms:GrantIsForAWSResource", "boolean", "true")], cancellationToken)
+            principalArn, CopyKeyActions.All, [keyArn], [new SimulationContext("kms:GrantIsForAWSResource", "boolean", "true")], cancellationToken)
             .ConfigureAwait(false);
         return decisions is { Count: > 0 } && decisions.All(d => d.IsAllowed);
     }

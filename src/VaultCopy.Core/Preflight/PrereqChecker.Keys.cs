@@ -7,12 +7,6 @@ namespace VaultCopy.Core.Preflight;
 
 public sealed partial class PrereqChecker
 {
-    /// <summary>What EBS and RDS ask KMS for on the copying account's behalf (aws-behaviour.md §1.4), CreateGrant apart.</summary>
-    private static readonly string[] s_keyUseActions =
-        ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"];
-
-    private const string CreateGrantAction = "kms:CreateGrant";
-
     private async Task<IReadOnlyList<VaultPrereqResult>> CheckSourceKeyAsync(SourceKey key, CancellationToken cancellationToken)
     {
         var results = new List<VaultPrereqResult>();
@@ -69,12 +63,12 @@ public sealed partial class PrereqChecker
         var denied = new List<string>();
         foreach (string service in key.Services)
         {
-            Simulation simulation = await SimulateAsync(_destinationIam, _destination, [.. s_keyUseActions, CreateGrantAction], [key.Arn],
+            Simulation simulation = await SimulateAsync(_destinationIam, _destination, [.. CopyKeyActions.All], [key.Arn],
                 KeyContext(service, _source.Region), cancellationToken).ConfigureAwait(false);
             if (simulation.Problem is not null)
             {
                 return Warn(check, PrereqSide.Destination, key.Arn, $"Could not check: {simulation.Problem}",
-                    $"Allow iam:SimulatePrincipalPolicy to {_destination.PrincipalArn}, or make sure its IAM policy allows {string.Join(", ", s_keyUseActions)} and {CreateGrantAction} on {key.Arn}.");
+                    $"Allow iam:SimulatePrincipalPolicy to {_destination.PrincipalArn}, or make sure its IAM policy allows {string.Join(", ", CopyKeyActions.Use)} and {CopyKeyActions.CreateGrant} on {key.Arn}.");
             }
 
             denied.AddRange(simulation.Denied);
@@ -190,7 +184,7 @@ public sealed partial class PrereqChecker
         var denied = new List<string>();
         foreach (string service in services)
         {
-            Simulation simulation = await SimulateAsync(_destinationIam, _destination, [.. s_keyUseActions, CreateGrantAction], [keyArn],
+            Simulation simulation = await SimulateAsync(_destinationIam, _destination, [.. CopyKeyActions.All], [keyArn],
                 KeyContext(service, _destination.Region), cancellationToken).ConfigureAwait(false);
             if (simulation.Problem is not null)
             {
@@ -229,8 +223,8 @@ public sealed partial class PrereqChecker
                 string via = ViaService(service, serviceRegion);
                 var useContext = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["kms:ViaService"] = via };
                 var grantContext = new Dictionary<string, string>(useContext, StringComparer.OrdinalIgnoreCase) { ["kms:GrantIsForAWSResource"] = "true" };
-                KeyAccessAssessment use = KeyPolicyAnalyzer.Assess(policy, ownerAccountId, _destination.AccountId, _destination.Arn, s_keyUseActions, useContext, keyArn);
-                KeyAccessAssessment grant = KeyPolicyAnalyzer.Assess(policy, ownerAccountId, _destination.AccountId, _destination.Arn, [CreateGrantAction], grantContext, keyArn);
+                KeyAccessAssessment use = KeyPolicyAnalyzer.Assess(policy, ownerAccountId, _destination.AccountId, _destination.Arn, CopyKeyActions.Use, useContext, keyArn);
+                KeyAccessAssessment grant = KeyPolicyAnalyzer.Assess(policy, ownerAccountId, _destination.AccountId, _destination.Arn, [CopyKeyActions.CreateGrant], grantContext, keyArn);
                 assessments.AddRange(use.Actions);
                 assessments.AddRange(grant.Actions);
             }

@@ -149,11 +149,11 @@ public sealed partial class PrereqChecker
             return Pass(check, PrereqSide.Source, resource.Id, $"{resource.Id} is already shared with {_destination.AccountId}.");
         }
 
-        return accounts.Count >= PrereqQuotas.RdsSharedAccounts
+        return accounts.Count >= Sharing.SharePlanner.MaxRdsSharedAccounts
             ? Fail(check, PrereqSide.Source, resource.Id,
                 $"{resource.Id} is shared with {accounts.Count} accounts, the most RDS allows: it cannot also be shared with {_destination.AccountId}.",
                 $"Remove an account that no longer needs it from the snapshot's restore attribute ({(resource.Type == VaultResourceType.RdsSnapshot ? "Edit-RDSDBSnapshotAttribute" : "Edit-RDSDBClusterSnapshotAttribute")} -AttributeName restore -ValuesToRemove <account>), then run the preflight again.")
             : Pass(check, PrereqSide.Source, resource.Id,
-                $"{resource.Id} is shared with {accounts.Count} of at most {PrereqQuotas.RdsSharedAccounts} accounts: room to share it with {_destination.AccountId}.");
+                $"{resource.Id} is shared with {accounts.Count} of at most {Sharing.SharePlanner.MaxRdsSharedAccounts} accounts: room to share it with {_destination.AccountId}.");
     }
 }

@@ -83,10 +83,10 @@ public sealed partial class PrereqChecker
         const string check = PrereqChecks.ConcurrentCopyQuota;
         (int quota, string kind) = type switch
         {
-            VaultResourceType.EbsSnapshot => (PrereqQuotas.ConcurrentEbsCopies, "EBS snapshot copies"),
-            VaultResourceType.Ami => (PrereqQuotas.ConcurrentAmiCopies, "AMI copies"),
-            VaultResourceType.RdsSnapshot => (PrereqQuotas.ConcurrentRdsCopies, "RDS DB snapshot copies"),
-            _ => (PrereqQuotas.ConcurrentAuroraCopies, "Aurora cluster snapshot copies"),
+            VaultResourceType.EbsSnapshot => (Copies.CopyQuotas.Default.EbsSnapshots, "EBS snapshot copies"),
+            VaultResourceType.Ami => (Copies.CopyQuotas.Default.Images, "AMI copies"),
+            VaultResourceType.RdsSnapshot => (Copies.CopyQuotas.Default.RdsSnapshots, "RDS DB snapshot copies"),
+            _ => (Copies.CopyQuotas.Default.AuroraClusterSnapshots, "Aurora cluster snapshot copies"),
         };
         string where = $"{_destination.AccountId} ({_destination.Region})";
         return inFlight + planned > quota

@@ -30,17 +30,9 @@ public static class PrereqChecks
 /// <summary>The AWS default quotas the preflight measures against (aws-behaviour.md §9 rules 9 and 10).</summary>
 public static class PrereqQuotas
 {
-    /// <summary>Accounts one RDS DB or cluster snapshot can be shared with ("all" not counted).</summary>
-    public const int RdsSharedAccounts = 20;
-
     /// <summary>Manual DB snapshots, and separately manual cluster snapshots, per account and Region.</summary>
     public const int RdsManualSnapshots = 100;
 
     /// <summary>A Warning once the manual snapshots would pass this share of the quota.</summary>
     public const double NearlyFull = 0.9;
-
-    public const int ConcurrentEbsCopies = 20;
-    public const int ConcurrentAmiCopies = 300;
-    public const int ConcurrentRdsCopies = 20;
-    public const int ConcurrentAuroraCopies = 5;
 }

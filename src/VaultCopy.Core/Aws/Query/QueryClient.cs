@@ -54,8 +54,6 @@ internal sealed class QueryClient : IQueryProtocolClient, IDisposable
         };
     }
 
-    public Uri Endpoint => _endpoint;
-
     public async Task<XElement> CallAsync(string action, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
         List<KeyValuePair<string, string>> form = BuildForm(action, parameters);

@@ -107,8 +107,7 @@ internal sealed class RdsCopyBackend : ICopyBackend
             throw AwsErrorTranslator.Translate(error, $"Copying {job.SourceId}", $"account {_accountId} ({_region})");
         }
 
-        job.TargetArn = copy.Arn;
-        job.StartTime = now;
+        job.MarkStarted(copy.Identifier, copy.Arn, now, copy.Status);
         Apply(job, copy);
     }
 
