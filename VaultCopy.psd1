@@ -34,7 +34,8 @@
         PSData = @{
             Tags         = @('AWS', 'Backup', 'Vault', 'KMS', 'EBS', 'AMI', 'RDS', 'Aurora', 'Snapshot', 'Ransomware')
             LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
-            ProjectUri   = 'https://example.invalid/vaultcopy'
+            # build.ps1 writes the section of CHANGELOG.md for the version being built here.
+            ReleaseNotes = ''
         }
     }
 }

@@ -3,14 +3,14 @@
 .SYNOPSIS
     Builds, tests and demonstrates VaultCopy.
 .DESCRIPTION
-    One function per task. Run as: dotnet pwsh ./build.ps1 -Task Build|Test|Demo|Clean
+    One function per task. Run as: dotnet pwsh ./build.ps1 -Task Build|Test|Package|Demo|Clean
     Only the .NET SDK and the NuGet feed are needed: Pester is restored from the feed into .tools/ on first use.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Pester', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Pester', 'Package', 'Demo', 'Clean')]
     [string] $Task = 'Build',
 
     # With -Task Pester: run only the tests whose full name matches this wildcard (developer loop).
@@ -44,6 +44,15 @@ function Get-ModuleVersion {
 
 function Get-ModuleDirectory { Join-Path $OutDir "VaultCopy/$(Get-ModuleVersion)" }
 
+function Get-ReleaseNotes {
+    # The section of CHANGELOG.md headed with the version being built, so the package says what the version changed.
+    param([string] $Version)
+    $text = Get-Content -Raw (Join-Path $Root 'CHANGELOG.md')
+    $match = [regex]::Match($text, "(?ms)^## $([regex]::Escape($Version))[ \t]*\r?\n(?<notes>.*?)(?=^## |\z)")
+    if (-not $match.Success) { throw "CHANGELOG.md has no section '## $Version': add the release notes of this version." }
+    $match.Groups['notes'].Value.Trim()
+}
+
 function Invoke-PwshScript {
     # A separate pwsh process (binary modules cannot be unloaded). Under `dotnet pwsh` the process is dotnet itself.
     param([string] $Script, [string[]] $Arguments)
@@ -74,8 +83,11 @@ function Invoke-Build {
 
     $manifest = Get-Content -Raw (Join-Path $Root 'VaultCopy.psd1')
     $manifest = $manifest -replace "ModuleVersion(\s*)= '[^']*'", "ModuleVersion`$1= '$(Get-ModuleVersion)'"
+    # A here-string literal: release notes may hold any character but the closing sequence, which Markdown never has.
+    $notes = "@'`n$(Get-ReleaseNotes (Get-ModuleVersion))`n'@"
+    $manifest = $manifest -replace "ReleaseNotes(\s*)= ''", { "ReleaseNotes$($_.Groups[1].Value)= $notes" }
     Set-Content -Path (Join-Path $moduleDir 'VaultCopy.psd1') -Value $manifest -NoNewline
-    Copy-Item (Join-Path $Root 'VaultCopy.Format.ps1xml') $moduleDir
+    Copy-Item (Join-Path $Root 'VaultCopy.Format.ps1xml'), (Join-Path $Root 'LICENSE') $moduleDir
     # External help is generated from docs/help/*.psd1 against the built cmdlets, in a separate process.
     Invoke-PwshScript (Join-Path $Root 'docs/help/New-CmdletHelp.ps1') @(
         '-ModulePath', (Join-Path $moduleDir 'VaultCopy.psd1'), '-OutputPath', (Join-Path $moduleDir 'VaultCopy.dll-Help.xml'))
@@ -83,6 +95,41 @@ function Invoke-Build {
 
     Invoke-Native dotnet @('publish', (Join-Path $Root 'tests/VaultCopy.Emulator'), '-c', $Configuration, '-o', $EmulatorDir, '--nologo', '-v', 'quiet')
     Write-Host "Built module: $(Join-Path $moduleDir 'VaultCopy.psd1')"
+}
+
+function Invoke-Package {
+    # Packs what Invoke-Build built: the Gallery package and the SSM Automation attachment.
+    $version = Get-ModuleVersion
+    $moduleDir = Get-ModuleDirectory
+    if (-not (Test-Path (Join-Path $moduleDir 'VaultCopy.psd1'))) { throw "No built module in ${moduleDir}: run -Task Build first." }
+    Get-ChildItem $OutDir -File -Filter 'VaultCopy*.nupkg' -ErrorAction SilentlyContinue | Remove-Item
+    Get-ChildItem $OutDir -File -Filter 'VaultCopy-*-ssm.zip' -ErrorAction SilentlyContinue | Remove-Item
+
+    # PSResourceGet keeps its repository list in the user's data folder; the child gets a throwaway one.
+    $data = Join-Path $OutDir "tmp/package-$PID"
+    New-Item -ItemType Directory -Force $data | Out-Null
+    $saved = @{}
+    foreach ($name in 'XDG_DATA_HOME', 'LOCALAPPDATA') { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $data) }
+    try {
+        Invoke-PwshScript (Join-Path $Root 'tools/New-ModulePackage.ps1') @('-ModuleDirectory', $moduleDir, '-OutputDirectory', $OutDir) | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw 'Publish-PSResource failed to pack the module.' }
+    }
+    finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        Remove-Item -Recurse -Force $data -ErrorAction SilentlyContinue
+    }
+
+    # An Automation attachment is a zip the step's script extracts beside itself; Modules/ then goes on PSModulePath.
+    $stage = Join-Path $OutDir "tmp/ssm-$PID"
+    if (Test-Path $stage) { Remove-Item -Recurse -Force $stage }
+    $target = Join-Path $stage "Modules/VaultCopy/$version"
+    New-Item -ItemType Directory -Force $target | Out-Null
+    Copy-Item -Recurse (Join-Path $moduleDir '*') $target
+    $zip = Join-Path $OutDir "VaultCopy-$version-ssm.zip"
+    Compress-Archive -Path (Join-Path $stage 'Modules') -DestinationPath $zip
+    Remove-Item -Recurse -Force $stage
+    Write-Host "Package: $(Join-Path $OutDir "VaultCopy.$version.nupkg")"
+    Write-Host "SSM Automation attachment: $zip"
 }
 
 function Get-PesterModulePath {
@@ -138,6 +185,7 @@ function New-IsolatedTestEnvironment {
 function Invoke-Test {
     param([switch] $PesterOnly)
     Invoke-Build
+    Invoke-Package
     New-Item -ItemType Directory -Force $ResultsDir | Out-Null
     Get-ChildItem $ResultsDir -File -ErrorAction SilentlyContinue | Remove-Item
     $isolated = New-IsolatedTestEnvironment
@@ -234,6 +282,7 @@ function Invoke-Clean {
 
 switch ($Task) {
     'Build' { Invoke-Build }
+    'Package' { Invoke-Build; Invoke-Package }
     { $_ -in 'Test', 'Pester' } {
         try { Invoke-Test -PesterOnly:($Task -eq 'Pester') }
         catch {

@@ -78,6 +78,8 @@ function Invoke-IsolatedPwsh {
     Set-Content -Path $scriptFile -Value $Script
     $saved = @{}
     $Environment['XDG_CACHE_HOME'] = $cache
+    # Plain text: an error's colour escapes would end up in the test report, which XML cannot carry.
+    $Environment['NO_COLOR'] = '1'
     foreach ($name in $Environment.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $Environment[$name]) }
     try {
         $dll = Join-Path $PSHOME 'pwsh.dll'
