@@ -127,6 +127,58 @@ namespace VaultCopyTest {
         (Invoke-EmulatorControl -Url $Url -Path calls).operations.'sts:AssumeRole' | Should -Be 1
     }
 
+    It 'assumes a profile''s role_arn with its source_profile through -EndpointUrl, not the public STS endpoint' {
+        $file = New-ProfileFile @"
+[origin]
+aws_access_key_id = $($OriginKey.accessKeyId)
+aws_secret_access_key = $($OriginKey.secretAccessKey)
+
+[vault]
+role_arn = $VaultRoleArn
+source_profile = origin
+external_id = vaultcopy-demo
+role_session_name = from-profile
+region = eu-west-1
+"@
+        $vault = Connect-VaultAccount -ProfileName vault -ProfileLocation $file -EndpointUrl $Url
+
+        $vault.AccountId | Should -Be '222222222222'
+        $vault.Arn | Should -Be 'arn:aws:sts::222222222222:assumed-role/VaultCopyVault/from-profile'
+        $vault.CredentialExpiration | Should -Not -BeNullOrEmpty
+        $vault.CredentialSource | Should -BeLike "role $VaultRoleArn of profile 'vault' assumed with profile 'origin' in *"
+    }
+
+    It 'explains a profile role that cannot be assumed, naming the profile and what to check in it' {
+        $file = New-ProfileFile @"
+[origin]
+aws_access_key_id = $($OriginKey.accessKeyId)
+aws_secret_access_key = $($OriginKey.secretAccessKey)
+
+[vault]
+role_arn = $VaultRoleArn
+source_profile = origin
+external_id = not-the-agreed-one
+"@
+        $err = Get-ErrorFrom { Connect-VaultAccount -ProfileName vault -ProfileLocation $file -Region eu-west-1 -EndpointUrl $Url }
+
+        $err.CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $err.FullyQualifiedErrorId | Should -BeLike 'AssumeRoleDenied,*'
+        $err.TargetObject | Should -Be 'vault'
+        $err.ErrorDetails.Message | Should -Match "profile 'vault'"
+        $err.ErrorDetails.Message | Should -Match 'external_id'
+        $err.ErrorDetails.Message | Should -Match 'source_profile'
+    }
+
+    It 'refuses a profile whose source_profile does not exist, before calling AWS' {
+        $file = New-ProfileFile "[vault]`nrole_arn = $VaultRoleArn`nsource_profile = missing"
+        $err = Get-ErrorFrom { Connect-VaultAccount -ProfileName vault -ProfileLocation $file -Region eu-west-1 -EndpointUrl $Url }
+
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err.FullyQualifiedErrorId | Should -BeLike 'ProfileNotFound,*'
+        $err.ErrorDetails.Message | Should -Match "'missing'"
+        $err.ErrorDetails.Message | Should -Match "source_profile of profile 'vault'"
+    }
+
     It 'chains roles: origin user, then the origin role, then the vault role' {
         $origin = Connect-DemoOrigin -Url $Url
         $originRole = Connect-VaultAccount -SourceAccount $origin -RoleArn 'arn:aws:iam::111111111111:role/VaultCopyOrigin'

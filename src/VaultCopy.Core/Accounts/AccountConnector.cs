@@ -15,6 +15,7 @@ namespace VaultCopy.Core.Accounts;
 public static partial class AccountConnector
 {
     private const int DefaultRoleSessionSeconds = 3600;
+    private const int MaxSourceProfileDepth = 5;
 
     public static async Task<VaultAccount> ConnectAsync(ConnectionRequest request, CancellationToken cancellationToken = default)
     {
@@ -28,26 +29,21 @@ public static partial class AccountConnector
         string source = resolved.Description;
         DateTime? expiration = null;
 
+        // The SDK would assume a profile's role_arn through its own STS client, which ignores -EndpointUrl; our role
+        // sessions use the same endpoint settings as every other call.
+        foreach (ProfileRole profileRole in resolved.ProfileRoles)
+        {
+            (session, expiration) = await AssumeRoleAsync(
+                session, profileRole.RoleArn, profileRole.SessionName, profileRole.ExternalId, null,
+                error => ExplainProfileRoleFailure(error, profileRole)).ConfigureAwait(false);
+            source = $"role {profileRole.RoleArn} of profile '{profileRole.ProfileName}' assumed with {source}";
+        }
+
         if (request.RoleArn is not null)
         {
-            var roleCredentials = new RoleSessionCredentials(
-                session,
-                request.RoleArn,
-                request.RoleSessionName ?? $"vaultcopy-{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}",
-                request.ExternalId,
-                request.DurationSeconds ?? DefaultRoleSessionSeconds);
-            try
-            {
-                // The first assumption happens here, so that a refused role is reported by Connect-VaultAccount.
-                await roleCredentials.GetCredentialsAsync().ConfigureAwait(false);
-            }
-            catch (Exception error)
-            {
-                throw ExplainAssumeRoleFailure(error, request);
-            }
-
-            expiration = roleCredentials.Expiration;
-            session = new AwsSession(roleCredentials, region, endpoint, resolved.ProfileName, resolved.ProfileLocation);
+            (session, expiration) = await AssumeRoleAsync(
+                session, request.RoleArn, request.RoleSessionName, request.ExternalId, request.DurationSeconds,
+                error => ExplainAssumeRoleFailure(error, request)).ConfigureAwait(false);
             source = $"role {request.RoleArn} assumed with {source}";
         }
         else if (resolved.Credentials is RefreshingAWSCredentials refreshing && refreshing.Expiration is DateTime expires && expires != DateTime.MinValue)
@@ -71,6 +67,30 @@ public static partial class AccountConnector
         {
             throw AwsErrorTranslator.Translate(error, "Connecting", $"the account behind {source}");
         }
+    }
+
+    private static async Task<(AwsSession Session, DateTime? Expiration)> AssumeRoleAsync(
+        AwsSession source, string roleArn, string? sessionName, string? externalId, int? durationSeconds,
+        Func<Exception, VaultCopyException> explain)
+    {
+        var roleCredentials = new RoleSessionCredentials(
+            source,
+            roleArn,
+            sessionName ?? $"vaultcopy-{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}",
+            externalId,
+            durationSeconds ?? DefaultRoleSessionSeconds);
+        try
+        {
+            // The first assumption happens here, so that a refused role is reported by Connect-VaultAccount.
+            await roleCredentials.GetCredentialsAsync().ConfigureAwait(false);
+        }
+        catch (Exception error)
+        {
+            throw explain(error);
+        }
+
+        var session = new AwsSession(roleCredentials, source.Region, source.ExplicitEndpointUrl, source.ProfileName, source.ProfileLocation);
+        return (session, roleCredentials.Expiration);
     }
 
     private static void ValidateShape(ConnectionRequest request)
@@ -190,7 +210,7 @@ public static partial class AccountConnector
         }
     }
 
-    private static ResolvedCredentials FromProfile(string profileName, string? profileLocation, string via)
+    private static ResolvedCredentials FromProfile(string profileName, string? profileLocation, string via, int depth = 0)
     {
         var chain = new CredentialProfileStoreChain(profileLocation);
         if (!chain.TryGetProfile(profileName, out CredentialProfile? profile))
@@ -200,6 +220,24 @@ public static partial class AccountConnector
                 VaultCopyErrorKind.NotFound, "ProfileNotFound",
                 $"The profile '{profileName}' ({via}) was not found in {where}.",
                 "Check the name with Get-AWSCredential -ListProfileDetail, or pass -ProfileLocation to the file that holds it.");
+        }
+
+        CredentialProfileOptions options = profile.Options;
+        if (!string.IsNullOrEmpty(options.RoleArn) && !string.IsNullOrEmpty(options.SourceProfile))
+        {
+            if (depth >= MaxSourceProfileDepth)
+            {
+                throw new VaultCopyException(
+                    VaultCopyErrorKind.InvalidConfiguration, "ProfileChainTooLong",
+                    $"The profile '{profileName}' is reached through more than {MaxSourceProfileDepth} source_profile links.",
+                    "Check the profiles' source_profile settings for a loop.");
+            }
+
+            ResolvedCredentials sourceCredentials = FromProfile(
+                options.SourceProfile, profileLocation, $"the source_profile of profile '{profileName}'", depth + 1);
+            var role = new ProfileRole(profileName, options.RoleArn, Blank(options.RoleSessionName), Blank(options.ExternalID));
+            // A chain of role profiles is assumed from the innermost source outwards.
+            return sourceCredentials with { ProfileName = profileName, ProfileRoles = [.. sourceCredentials.ProfileRoles, role] };
         }
 
         if (!chain.TryGetAWSCredentials(profileName, out AWSCredentials? credentials))
@@ -236,6 +274,22 @@ public static partial class AccountConnector
         return AwsErrorTranslator.Translate(root, "Assuming the role", request.RoleArn!);
     }
 
+    private static VaultCopyException ExplainProfileRoleFailure(Exception error, ProfileRole role)
+    {
+        Exception root = error is AggregateException { InnerException: Exception inner } ? inner : error;
+        if (root is AmazonServiceException { ErrorCode: "AccessDenied" } denied)
+        {
+            return new VaultCopyException(
+                VaultCopyErrorKind.PermissionDenied, "AssumeRoleDenied",
+                $"AWS refused to let profile '{role.ProfileName}' assume its role_arn {role.RoleArn}: {denied.Message.TrimEnd('.')}.",
+                $"Check profile '{role.ProfileName}': the role's trust policy must trust the account or principal of its source_profile " +
+                "(with the same external_id, if it asks for one), and the source_profile's own policy must allow sts:AssumeRole on the role.",
+                denied.ErrorCode, denied);
+        }
+
+        return AwsErrorTranslator.Translate(root, $"Assuming the role_arn of profile '{role.ProfileName}'", role.RoleArn);
+    }
+
     private static string MaskKey(string accessKey) =>
         accessKey.Length <= 8 ? "****" : $"{accessKey[..4]}****{accessKey[^4..]}";
 
@@ -250,5 +304,11 @@ public static partial class AccountConnector
     [GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-\d$")]
     private static partial Regex RegionPattern();
 
-    private sealed record ResolvedCredentials(AWSCredentials Credentials, string Description, string? ProfileName, string? ProfileLocation);
+    private sealed record ResolvedCredentials(AWSCredentials Credentials, string Description, string? ProfileName, string? ProfileLocation)
+    {
+        /// <summary>The role_arn of each profile on the way, innermost first, still to be assumed.</summary>
+        public IReadOnlyList<ProfileRole> ProfileRoles { get; init; } = [];
+    }
+
+    private sealed record ProfileRole(string ProfileName, string RoleArn, string? SessionName, string? ExternalId);
 }
