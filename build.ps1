@@ -88,6 +88,9 @@ function Invoke-Build {
     $manifest = $manifest -replace "ReleaseNotes(\s*)= ''", { "ReleaseNotes$($_.Groups[1].Value)= $notes" }
     Set-Content -Path (Join-Path $moduleDir 'VaultCopy.psd1') -Value $manifest -NoNewline
     Copy-Item (Join-Path $Root 'VaultCopy.Format.ps1xml'), (Join-Path $Root 'LICENSE') $moduleDir
+    # Conceptual help lives in the culture folder, where Get-Help looks for about_ topics.
+    $culture = New-Item -ItemType Directory -Force (Join-Path $moduleDir 'en-US')
+    Copy-Item (Join-Path $Root 'docs/help/about_*.help.txt') $culture
     # External help is generated from docs/help/*.psd1 against the built cmdlets, in a separate process.
     Invoke-PwshScript (Join-Path $Root 'docs/help/New-CmdletHelp.ps1') @(
         '-ModulePath', (Join-Path $moduleDir 'VaultCopy.psd1'), '-OutputPath', (Join-Path $moduleDir 'VaultCopy.dll-Help.xml'))
