@@ -69,6 +69,21 @@ Describe 'Get-VaultCopy' {
         $verified.Verified | Sort-Object -Unique | Should -BeTrue
     }
 
+    It 'shows every copy id distinctly in its table, within 120 columns' {
+        $copies = @(Get-VaultCopy -Destination $Vault)
+        $lines = @(($copies | Format-Table | Out-String -Width 120) -split '\r?\n' | Where-Object { $_.Trim() })
+        $rows = @($lines | Select-Object -Skip 2)
+        $rows | Should -HaveCount $copies.Count
+        foreach ($line in $lines) { $line.Length | Should -BeLessOrEqual 120 }
+        # Columns: Type, SourceId, TargetId, ...; the TargetId cells must tell the copies apart.
+        $targets = @($rows | ForEach-Object { ($_ -split '\s+')[2] })
+        @($targets | Sort-Object -Unique) | Should -HaveCount $copies.Count -Because ($rows -join "`n")
+        foreach ($copy in $copies) {
+            $tail = $copy.TargetId.Substring([Math]::Max(0, $copy.TargetId.Length - 20))
+            ($rows -join "`n") | Should -Match ([regex]::Escape($tail))
+        }
+    }
+
     It 'refuses a source account that is not 12 digits' {
         { Get-VaultCopy -Destination $Vault -SourceAccount 12345 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }

@@ -62,10 +62,20 @@ Describe 'Test-VaultCopyPrereq on the untouched demo world' {
         $script:Results = Get-VaultResource -Account $Origin | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -DestinationKeyId alias/vault-backup
     }
 
-    It 'emits VaultPrereqResult objects with a table view of Status, Check, Side, Target, Message' {
+    It 'emits VaultPrereqResult objects with a table of Status, Check, Target and Remediation within 120 columns' {
         $Results[0].PSObject.TypeNames[0] | Should -Be 'VaultCopy.Core.Preflight.VaultPrereqResult'
-        $header = ($Results | Select-Object -First 1 | Format-Table | Out-String -Width 300) -split "`n" | Where-Object { $_ -match '\S' } | Select-Object -First 1
-        $header | Should -Match '^Status\s+Check\s+Side\s+Target\s+Message'
+        $table = @(($Results | Format-Table | Out-String -Width 120) -split '\r?\n' | Where-Object { $_ -match '\S' })
+        $table[0] | Should -Match '^Status\s+Check\s+Target\s+Remediation\s*$'
+        foreach ($line in $table) { $line.Length | Should -BeLessOrEqual 120 }
+        $fix = ($Results | Where-Object Status -eq 'Fail' | Select-Object -First 1).Remediation
+        ($table -join ' ') -replace '\s+', ' ' | Should -Match ([regex]::Escape(($fix -split '\s+')[0]))
+    }
+
+    It 'shows the Message and the Side with Format-List' {
+        $list = $Results | Select-Object -First 1 | Format-List | Out-String -Width 120
+        $list | Should -Match 'Message\s+:'
+        $list | Should -Match 'Side\s+:'
+        $list | Should -Match 'Remediation\s+:'
     }
 
     It 'fails the resources on AWS managed keys with Convert-VaultSnapshotKey as the fix' {
