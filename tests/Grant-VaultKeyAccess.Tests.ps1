@@ -109,6 +109,28 @@ Grant-VaultKeyAccess -Source `$origin -Destination `$vault -KeyId alias/origin-b
         $err.ErrorDetails.RecommendedAction | Should -Match 'Revoke-VaultKeyAccess'
     }
 
+    It 'says to add -Force when a host that cannot prompt runs it without -Force, and writes nothing' {
+        $before = Get-PolicyState -Url $Url
+        $key = Get-DemoAccessKey 'origin-admin'
+        $run = Invoke-IsolatedPwsh -Script @"
+Import-Module '$ModulePath'
+`$origin = Connect-VaultAccount -AccessKey '$($key.accessKeyId)' -SecretKey '$($key.secretAccessKey)' -Region eu-west-1 -EndpointUrl '$Url'
+`$vault = Connect-VaultAccount -SourceAccount `$origin -RoleArn '$NarrowRoleArn' -ExternalId vaultcopy-demo
+try { Grant-VaultKeyAccess -Source `$origin -Destination `$vault -KeyId alias/origin-backup -ErrorAction Stop; 'GRANTED' }
+catch { "ERROR `$(`$_.FullyQualifiedErrorId)|`$(`$_.CategoryInfo.Category)|`$(`$_.TargetObject)|`$(`$_.ErrorDetails.Message)" }
+"@
+        $line = $run.Output | Where-Object { $_ -like 'ERROR *' }
+        $line | Should -Not -BeNullOrEmpty -Because ($run.Output -join "`n")
+        $id, $category, $target, $message = ($line -replace '^ERROR ', '') -split '\|', 4
+        $id | Should -BeLike 'ConfirmationNotPossible,*'
+        $category | Should -Be 'InvalidOperation'
+        $target | Should -Be $OriginKeyArn
+        $message | Should -Match '-Force'
+        $message | Should -Match '-Confirm:\$false'
+        $message | Should -Match 'Nothing was changed'
+        (Get-PolicyState -Url $Url | ConvertTo-Json -Depth 5) | Should -Be ($before | ConvertTo-Json -Depth 5)
+    }
+
     It '-WhatIf wins over -Force' {
         Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -Force -WhatIf | Out-Null
 

@@ -131,6 +131,28 @@ public abstract class VaultCopyCmdletBase : PSCmdlet, IDisposable
         return await answer.Task.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Asks a ShouldProcess or ShouldContinue question. A host that cannot prompt (pwsh -NonInteractive, a scheduled
+    /// task, SSM Automation) makes PowerShell throw a bare NonInteractive error; this stops instead with one that
+    /// says what to add to run unattended.
+    /// </summary>
+    protected bool AskOrStop(Func<bool> ask, object target, string what)
+    {
+        try
+        {
+            return ask();
+        }
+        catch (Exception error) when (error is PSInvalidOperationException or System.Management.Automation.Host.HostException or NotImplementedException)
+        {
+            ThrowTerminatingError(ToErrorRecord(new VaultCopyException(
+                VaultCopyErrorKind.InvalidConfiguration, "ConfirmationNotPossible",
+                $"{what} asks for a confirmation first, and this PowerShell session cannot ask ({error.Message.TrimEnd('.')}). Nothing was changed.",
+                "Add -Force (or -Confirm:$false) to run it unattended, as a runbook or a scheduled task must; run it with -WhatIf first to see what it would change."),
+                target));
+            return false;
+        }
+    }
+
     protected void PostObject(object item) => Post(() => WriteObject(item));
 
     protected void PostVerbose(string message) => Post(() => WriteVerbose(message));

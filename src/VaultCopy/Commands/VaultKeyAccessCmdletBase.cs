@@ -147,7 +147,10 @@ public abstract class VaultKeyAccessCmdletBase : CrossAccountCmdletBase
             return true;
         }
 
-        bool proceed = ShouldProcess(description, $"{edit.Action} on {edit.DocumentName}?{Environment.NewLine}{diff}", "Change a key access policy", out ShouldProcessReason reason);
+        ShouldProcessReason reason = ShouldProcessReason.None;
+        bool proceed = AskOrStop(
+            () => ShouldProcess(description, $"{edit.Action} on {edit.DocumentName}?{Environment.NewLine}{diff}", "Change a key access policy", out reason),
+            edit.Target, $"{MyInvocation.MyCommand.Name} ({edit.Action} on {edit.DocumentName})");
         whatIf = reason == ShouldProcessReason.WhatIf;
         return proceed;
     }
