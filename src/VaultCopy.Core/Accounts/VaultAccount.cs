@@ -21,6 +21,7 @@ public sealed class VaultAccount
         EndpointUrl = endpointUrl;
         CredentialExpiration = credentialExpiration;
         Session = session;
+        session.AccountId = accountId;
         Partition = ArnParts.PartitionOf(arn);
     }
 

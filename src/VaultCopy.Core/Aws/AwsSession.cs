@@ -29,6 +29,9 @@ internal sealed class AwsSession
 
     public string? ProfileLocation { get; }
 
+    /// <summary>The account these credentials proved to belong to; known once GetCallerIdentity answered.</summary>
+    public string? AccountId { get; internal set; }
+
     /// <summary>Points a client config at the right endpoint for <paramref name="region"/> (default: home Region).</summary>
     public TConfig Configure<TConfig>(TConfig config, string? region = null)
         where TConfig : ClientConfig

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using VaultCopy.Core.Diagnostics;
 using VaultCopy.Core.Errors;
 
 namespace VaultCopy.Commands;
@@ -45,7 +46,12 @@ public abstract class VaultCopyCmdletBase : PSCmdlet, IDisposable
         _pipelineQueue = queue;
         try
         {
-            Task running = Task.Run(() => work(CancelToken), CancelToken);
+            Task running;
+            // The observer flows into the work (and only this work): every AWS call under -Verbose, retries under -Debug.
+            using (EngineLog.Observe(new PipelineObserver(this)))
+            {
+                running = Task.Run(() => work(CancelToken), CancelToken);
+            }
             _ = running.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
             try
             {
@@ -155,6 +161,8 @@ public abstract class VaultCopyCmdletBase : PSCmdlet, IDisposable
 
     protected void PostObject(object item) => Post(() => WriteObject(item));
 
+    protected void PostDebug(string message) => Post(() => WriteDebug(message));
+
     protected void PostVerbose(string message) => Post(() => WriteVerbose(message));
 
     protected void PostWarning(string message) => Post(() => WriteWarning(message));
@@ -189,4 +197,11 @@ public abstract class VaultCopyCmdletBase : PSCmdlet, IDisposable
         VaultCopyErrorKind.Timeout => ErrorCategory.OperationTimeout,
         _ => ErrorCategory.ResourceUnavailable,
     };
+
+    private sealed class PipelineObserver(VaultCopyCmdletBase cmdlet) : IEngineObserver
+    {
+        public void AwsCall(AwsCallRecord call) => cmdlet.PostVerbose(call.ToString());
+
+        public void Detail(string message) => cmdlet.PostDebug(message);
+    }
 }

@@ -4,6 +4,7 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
 using Amazon.SecurityToken;
+using VaultCopy.Core.Diagnostics;
 
 namespace VaultCopy.Core.Aws.Query;
 
@@ -59,6 +60,8 @@ internal sealed class QueryClient : IQueryProtocolClient, IDisposable
         List<KeyValuePair<string, string>> form = BuildForm(action, parameters);
         for (int attempt = 1; ; attempt++)
         {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            string failure;
             try
             {
                 using var content = new FormUrlEncodedContent(form);
@@ -66,21 +69,28 @@ internal sealed class QueryClient : IQueryProtocolClient, IDisposable
                 string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
+                    Observe(action, response, null, RequestIdOf(response, body), watch.Elapsed);
                     return ReadResult(action, body);
                 }
 
                 QueryServiceException error = ReadError(response.StatusCode, body);
+                Observe(action, response, error.ErrorCode, error.RequestId, watch.Elapsed);
                 if (attempt >= _retry.MaxAttempts || !IsRetryable(error))
                 {
                     throw error;
                 }
+
+                failure = error.ErrorCode;
             }
-            catch (HttpRequestException) when (attempt < _retry.MaxAttempts)
+            catch (HttpRequestException error) when (attempt < _retry.MaxAttempts)
             {
                 // Connection resets and DNS hiccups are retried like throttling; the last attempt's error surfaces.
+                failure = error.GetType().Name;
             }
 
-            await Task.Delay(_retry.DelayBefore(attempt + 1), cancellationToken).ConfigureAwait(false);
+            TimeSpan delay = _retry.DelayBefore(attempt + 1);
+            EngineLog.Detail($"AWS {_service.SigningName} {action} answered {failure}: attempt {attempt + 1} of {_retry.MaxAttempts} in {delay.TotalSeconds:0.0} s.");
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -102,6 +112,22 @@ internal sealed class QueryClient : IQueryProtocolClient, IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private void Observe(string action, HttpResponseMessage response, string? errorCode, string? requestId, TimeSpan elapsed) =>
+        EngineLog.AwsCall(new AwsCallRecord(
+            _service.SigningName, action, _session.AccountId, _signingRegion, (int)response.StatusCode, errorCode, requestId, elapsed));
+
+    private static string? RequestIdOf(HttpResponseMessage response, string body)
+    {
+        if (response.Headers.TryGetValues("x-amzn-RequestId", out IEnumerable<string>? values) && values.FirstOrDefault() is string header)
+        {
+            return header;
+        }
+
+        int start = body.IndexOf("<RequestId>", StringComparison.Ordinal);
+        int end = start < 0 ? -1 : body.IndexOf("</RequestId>", start, StringComparison.Ordinal);
+        return end < 0 ? null : body[(start + "<RequestId>".Length)..end];
+    }
 
     private List<KeyValuePair<string, string>> BuildForm(string action, IEnumerable<KeyValuePair<string, string>> parameters)
     {
