@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Reflection;
+using VaultCopy.Completion;
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Errors;
 
@@ -18,6 +19,7 @@ public sealed class ConnectVaultAccountCommand : VaultCopyCmdletBase
     [Parameter]
     [Alias("StoredCredentials", "AWSProfileName")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
     public string? ProfileName { get; set; }
 
     [Parameter]
@@ -28,6 +30,7 @@ public sealed class ConnectVaultAccountCommand : VaultCopyCmdletBase
     [Parameter(Position = 0)]
     [Alias("RegionToCall")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RegionCompleter))]
     public string? Region { get; set; }
 
     [Parameter]

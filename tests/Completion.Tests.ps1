@@ -1,0 +1,46 @@
+# Tab completion as a user meets it: TabExpansion2 on a command line, against the emulator for key aliases.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'VaultCopy.TestHelper.ps1')
+    Import-Module $ModulePath -Force
+    $script:Emulator = Start-TestEmulator
+    $script:Url = $Emulator.Url
+
+    function script:Complete {
+        param([string] $Line)
+        @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText)
+    }
+}
+
+AfterAll { Stop-TestEmulator $Emulator }
+
+Describe 'Tab completion' {
+    It 'completes -Region with the Regions of the partition' {
+        $regions = Complete 'Connect-VaultAccount -Region eu-w'
+        $regions | Should -Contain 'eu-west-1'
+        $regions | Should -Contain 'eu-west-3'
+        $regions | Where-Object { $_ -notlike 'eu-w*' } | Should -BeNullOrEmpty
+        Complete 'Connect-VaultAccount -Region us-gov-' | Should -Be @('us-gov-east-1', 'us-gov-west-1')
+        Complete 'Connect-VaultAccount -Region cn-' | Should -Be @('cn-north-1', 'cn-northwest-1')
+    }
+
+    It 'offers only the Regions of the partition of an account already connected' {
+        $script:Origin = Connect-DemoOrigin -Url $Url
+        Complete 'Connect-VaultAccount -SourceAccount $Origin -RoleArn x -Region us-gov-' | Should -BeNullOrEmpty
+        Complete 'Connect-VaultAccount -SourceAccount $Origin -RoleArn x -Region eu-west-' | Should -Be @('eu-west-1', 'eu-west-2', 'eu-west-3')
+    }
+
+    It 'completes -ProfileName with the profiles of -ProfileLocation' {
+        $file = Join-Path ([IO.Path]::GetTempPath()) "vaultcopy-completion-$([guid]::NewGuid().ToString('n'))"
+        Set-Content -Path $file -Value "[origin-admin]`naws_access_key_id = AKIAEXAMPLE000000001`naws_secret_access_key = x`n[origin-audit]`naws_access_key_id = AKIAEXAMPLE000000002`naws_secret_access_key = y`n[vault]`naws_access_key_id = AKIAEXAMPLE000000003`naws_secret_access_key = z"
+        try {
+            Complete "Connect-VaultAccount -ProfileLocation '$file' -ProfileName origin" | Should -Be @('origin-admin', 'origin-audit')
+            Complete "Connect-VaultAccount -ProfileLocation '$file' -ProfileName " | Should -Be @('origin-admin', 'origin-audit', 'vault')
+        }
+        finally { Remove-Item $file }
+    }
+
+    It 'completes -Type with the resource types' {
+        Complete 'Get-VaultResource -Type Rds' | Should -Be @('RdsSnapshot')
+        Complete 'Get-VaultResource -Type A' | Should -Be @('Ami', 'AuroraClusterSnapshot')
+    }
+}
