@@ -32,7 +32,8 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
         var signable = await ReadAsync(context).ConfigureAwait(false);
 
         var scope = SigV4Auth.ReadScope(signable);
-        var service = KnownServices.BySigningName(scope?.Service) ?? GuessService(signable);
+        var addressed = AddressedService(signable, scope);
+        var service = addressed ?? KnownServices.BySigningName(scope?.Service) ?? GuessService(signable);
         string? region = scope?.Region;
         string? action = null;
         AuthenticationResult? auth = null;
@@ -40,7 +41,7 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
         AwsResponse response;
         try
         {
-            if (scope is not null && KnownServices.BySigningName(scope.Service) is null)
+            if (addressed is null && scope is not null && KnownServices.BySigningName(scope.Service) is null)
             {
                 // Nothing in AWS answers like this: the emulator simply does not host that service.
                 throw new AwsServiceException("InvalidAction", $"The VaultCopy emulator does not serve the '{scope.Service}' service.", 404);
@@ -48,7 +49,7 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
 
             // The operation name is read before authentication only for the call log; it is not trusted.
             action = PeekAction(signable, service);
-            auth = RequestAuthenticator.Authenticate(signable, world, clock.UtcNow, EmulatorClock.WallClock);
+            auth = RequestAuthenticator.Authenticate(signable, world, clock.UtcNow, EmulatorClock.WallClock, addressed?.SigningName);
             if (!auth.Succeeded)
             {
                 throw AuthErrors.For(service.Protocol, auth.Failure!.Value, auth.Message);
@@ -241,6 +242,36 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
         }
 
         return FormParameters(signable).Where(p => p.Key == "Action").Select(p => p.Value).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// The service another than the scope's that this request is addressed to, as a real endpoint knows from its
+    /// host name: a JSON target prefix of another service, or another service's <c>Version</c> together with one of
+    /// that service's operations. Null when the request is the scope's service's (or names nothing known), so a
+    /// wrong <c>Version</c> alone stays that service's own version error.
+    /// </summary>
+    private static AwsServiceInfo? AddressedService(SignableRequest signable, CredentialScope? scope)
+    {
+        if (scope is null)
+        {
+            return null;
+        }
+
+        AwsServiceInfo? other = null;
+        if (signable.Header("X-Amz-Target") is { } target && target.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot)
+        {
+            other = KnownServices.ByJsonTargetPrefix(target[..dot]);
+        }
+        else if (FormParameters(signable).Where(p => p.Key == "Version").Select(p => p.Value).FirstOrDefault() is { } version
+            && KnownServices.ByApiVersion(version) is { } byVersion
+            && ServiceRegistry.Find(byVersion.SigningName) is { } plugin
+            && PeekAction(signable, byVersion) is { } action
+            && plugin.Operations.Contains(action))
+        {
+            other = byVersion;
+        }
+
+        return other is not null && !string.Equals(other.SigningName, scope.Service, StringComparison.Ordinal) ? other : null;
     }
 
     // Without a readable credential scope, pick the envelope from what the request looks like.
