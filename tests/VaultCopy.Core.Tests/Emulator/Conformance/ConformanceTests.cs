@@ -10,7 +10,7 @@ namespace VaultCopy.Core.Tests.Emulator.Conformance;
 /// <summary>
 /// The proof of fidelity: every operation a registered plug-in lists in <see cref="IAwsService.Operations"/> is
 /// driven (by the <see cref="IConformanceScenario"/> of its service, else by a bare probe) while the server records
-/// what it reads and writes, and each recorded call is checked against ../shared/aws-models by
+/// what it reads and writes, and each recorded call is checked against tests/aws-models by
 /// <see cref="ModelChecker"/>. A plug-in merged with its Operations filled in is picked up without touching this file.
 /// </summary>
 public sealed class ConformanceTests(ITestOutputHelper output)

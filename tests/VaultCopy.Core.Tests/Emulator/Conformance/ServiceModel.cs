@@ -4,8 +4,8 @@ using System.Text.Json;
 namespace VaultCopy.Core.Tests.Emulator.Conformance;
 
 /// <summary>
-/// One botocore service model (../shared/aws-models/{service}/service-2.json): operations, shapes and errors, read
-/// at test time so that the emulator is checked against the same files the team documents behaviour from.
+/// One botocore service model (tests/aws-models/{service}/service-2.json, trimmed to the operations VaultCopy and the
+/// emulator use): operations, shapes and errors, read at test time so that the emulator is checked against them.
 /// </summary>
 internal sealed class ServiceModel
 {
@@ -39,28 +39,13 @@ internal sealed class ServiceModel
         return new ServiceModel(s, document.RootElement.Clone());
     });
 
-    /// <summary>
-    /// ../shared/aws-models beside the project root (<see cref="RepoPaths.Shared"/>); from a git worktree nested
-    /// deeper (e.g. /work/wt/iam), the nearest shared/aws-models above the root.
-    /// </summary>
+    /// <summary>The repository's trimmed models, one folder per signing name (<see cref="RepoPaths.AwsModels"/>).</summary>
     public static string ModelsDirectory()
     {
-        string direct = Path.Combine(RepoPaths.Shared, "aws-models");
-        if (Directory.Exists(direct))
-        {
-            return direct;
-        }
-
-        for (var dir = new DirectoryInfo(RepoPaths.Root).Parent; dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared", "aws-models");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No shared/aws-models beside or above {RepoPaths.Root}.");
+        string directory = RepoPaths.AwsModels;
+        return Directory.Exists(directory)
+            ? directory
+            : throw new DirectoryNotFoundException($"The trimmed service models are missing: {directory} (regenerate them with Update-AwsModels.ps1 there).");
     }
 
     public bool HasOperation(string name) => _operations.TryGetProperty(name, out _);
