@@ -76,6 +76,7 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
                 throw new AwsServiceException(fault.Code, fault.Message ?? fault.Code, fault.HttpStatus, senderFault: fault.HttpStatus < 500);
             }
 
+            RefuseUnknownParameters(service, request);
             var plugin = ServiceRegistry.Find(service.SigningName) ?? throw request.UnknownAction();
             response = await plugin.HandleAsync(request, context.RequestAborted).ConfigureAwait(false);
         }
@@ -112,6 +113,28 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
 
         await WriteAsync(context, response, requestId).ConfigureAwait(false);
         Record(requestId, service, scope, region, action, auth, signable, response.StatusCode, response.ErrorCode, watch);
+    }
+
+    /// <summary>
+    /// EC2 refuses a parameter its model does not define ("UnknownParameter: The parameter X is not recognized",
+    /// EC2 errors-overview; observed texts name the unknown top-level name as sent, e.g. "Item" for Item.1.IpProtocol).
+    /// Query (STS, IAM, RDS) and JSON (KMS) services ignore members their model does not define, so they are not
+    /// checked here; see the emulator README ("Unknown parameters").
+    /// </summary>
+    private static void RefuseUnknownParameters(AwsServiceInfo service, AwsRequest request)
+    {
+        if (service.Protocol != AwsProtocol.Ec2)
+        {
+            return;
+        }
+
+        var names = request.Parameters.Keys.Where(k => k is not "Action" and not "Version");
+        if (ModelInputs.FirstUnknown(service, request.Action, names) is { } unknown)
+        {
+            string top = unknown.Split('.')[0];
+            string shown = ModelInputs.DefinesTopLevel(service, request.Action, top) ? unknown : top;
+            throw new AwsServiceException("UnknownParameter", $"The parameter {shown} is not recognized");
+        }
     }
 
     private void Record(
