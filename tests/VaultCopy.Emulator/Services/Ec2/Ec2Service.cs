@@ -311,7 +311,7 @@ public sealed partial class Ec2Service : IAwsService
 
             foreach (var tag in spec.GetStructList("Tag"))
             {
-                var (key, value) = ReadTag(tag, requireValue: false);
+                var (key, value) = ReadTag(tag, requireValue: false, inTagSpecification: true);
                 tags[key] = value ?? string.Empty;
             }
 
@@ -324,8 +324,11 @@ public sealed partial class Ec2Service : IAwsService
         return result;
     }
 
-    /// <summary>A Tag.N structure: key 1–128 characters, not aws:-prefixed; value up to 256.</summary>
-    private static (string Key, string? Value) ReadTag(QueryParameters tag, bool requireValue)
+    /// <summary>A Tag.N structure: key 1–128 characters, not aws:-prefixed (in any case); value up to 256. A caller
+    /// never writes or deletes an aws: tag: CreateTags/DeleteTags name the key ("Value ( aws:x ) for parameter key is
+    /// invalid. …", observed), a TagSpecification does not ("Tag keys starting with 'aws:' are reserved for internal
+    /// use", observed for RunInstances).</summary>
+    private static (string Key, string? Value) ReadTag(QueryParameters tag, bool requireValue, bool inTagSpecification = false)
     {
         string key = tag.Get("Key") ?? throw Ec2Errors.InvalidParameterValue("Tag key must have a value");
         string? value = tag.Get("Value");
@@ -334,9 +337,11 @@ public sealed partial class Ec2Service : IAwsService
             throw Ec2Errors.InvalidParameterValue($"Tag key exceeds the maximum length of 128 characters or is empty: '{key}'");
         }
 
-        if (key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
+        if (Ec2Tags.IsAwsTag(key))
         {
-            throw Ec2Errors.InvalidParameterValue("Tag keys starting with 'aws:' are reserved for internal use");
+            throw Ec2Errors.InvalidParameterValue(inTagSpecification
+                ? "Tag keys starting with 'aws:' are reserved for internal use"
+                : $"Value ( {key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use");
         }
 
         if (value is { Length: > 256 })

@@ -44,6 +44,13 @@ public sealed class Ec2Tags
 
     private readonly Dictionary<string, Dictionary<string, string>> _byAccount = new(StringComparer.Ordinal);
 
+    /// <summary>AWS-generated tags (AWS Backup, CloudFormation: the aws: prefix in any case). Callers can neither write
+    /// nor delete them, and they do not count against the 50 tags of a resource (EC2 User Guide, tag restrictions).</summary>
+    public static bool IsAwsTag(string key) => key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>How many of these tags count against the 50-tag limit (the caller's own, not aws: ones).</summary>
+    public static int UserTagCount(IEnumerable<string> keys) => keys.Count(k => !IsAwsTag(k));
+
     /// <summary>The tags <paramref name="accountId"/> sees on the resource (empty when it set none).</summary>
     public IReadOnlyDictionary<string, string> For(string accountId) =>
         _byAccount.TryGetValue(accountId, out var tags) ? tags : s_empty;

@@ -683,7 +683,9 @@ public sealed partial class Ec2WorldExtension : IWorldExtension
             return time;
         }
 
-        /// <summary>A tags object (key → value) with EC2's limits: 50 tags, keys 1-128 and not aws:, values up to 256.</summary>
+        /// <summary>A tags object (key → value) with EC2's limits: 50 tags besides aws: ones, keys 1-128, values up to
+        /// 256. aws: keys are allowed here: AWS Backup and CloudFormation put them on snapshots and AMIs; only a caller
+        /// may not write them.</summary>
         public void Tags(JsonElement element, string path, Dictionary<string, string> target)
         {
             if (!element.TryGetProperty("tags", out var tags))
@@ -707,9 +709,9 @@ public sealed partial class Ec2WorldExtension : IWorldExtension
                 }
 
                 string value = tag.Value.GetString()!;
-                if (tag.Name.Length is 0 or > 128 || tag.Name.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
+                if (tag.Name.Length is 0 or > 128)
                 {
-                    Error($"{tagsPath}.{tag.Name}", "tag keys are 1-128 characters and may not start with aws:");
+                    Error($"{tagsPath}.{tag.Name}", "tag keys are 1-128 characters");
                 }
                 else if (value.Length > 256)
                 {
@@ -721,9 +723,9 @@ public sealed partial class Ec2WorldExtension : IWorldExtension
                 }
             }
 
-            if (target.Count > 50)
+            if (Ec2Tags.UserTagCount(target.Keys) > 50)
             {
-                Error(tagsPath, "a resource has at most 50 tags");
+                Error(tagsPath, "a resource has at most 50 tags besides aws: ones");
             }
         }
     }
