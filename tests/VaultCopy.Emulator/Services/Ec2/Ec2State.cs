@@ -139,10 +139,14 @@ public sealed class Ec2CopyJob
     public required TimeSpan Duration { get; init; }
 
     /// <summary>Why the copy fails (the StateMessage), or null when it completes.</summary>
-    public string? FailureMessage { get; init; }
+    public string? FailureMessage { get; set; }
 
     /// <summary>When a failing copy turns to error: as soon as the service first uses the keys.</summary>
-    public DateTimeOffset FailureAt { get; init; }
+    public DateTimeOffset FailureAt { get; set; }
+
+    /// <summary>When EBS asks KMS for the copy's data keys (source decrypt, target data key). A key made unusable
+    /// before then fails the copy at this moment; after it, the copy completes on the data keys it holds.</summary>
+    public DateTimeOffset KeyStepAt { get; init; }
 
     public required string SourceSnapshotId { get; init; }
 

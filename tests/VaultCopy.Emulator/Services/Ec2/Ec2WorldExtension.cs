@@ -14,7 +14,7 @@ namespace VaultCopy.Emulator.Services.Ec2;
 /// images with their sharing, plus the Region's EBS encryption defaults and block public access. Strict: whatever
 /// AWS would have refused (sharing an aws/ebs snapshot, a public encrypted snapshot, …) is a fixture error.
 /// </summary>
-public sealed partial class Ec2WorldExtension : IWorldExtension
+public sealed partial class Ec2WorldExtension : IWorldExtension, IKeyStateObserver
 {
     private static readonly ConditionalWeakTable<FixtureContext, LoadState> s_loads = new();
 
@@ -113,6 +113,32 @@ public sealed partial class Ec2WorldExtension : IWorldExtension
             if (kms.Resolve(world, Ec2Keys.OwnerAsCaller(region.Account), region.Ec2.DefaultKmsKeyId!, region.Name) is null)
             {
                 context.Error(path, $"no KMS key '{region.Ec2.DefaultKmsKeyId}' in account {region.Account.Id}, Region {region.Name}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A key became unusable while copies may be in flight. EBS copies that have not yet reached their key step
+    /// (source or target on that key) fail there with the key error; copies past it keep their data keys and complete,
+    /// as AWS documents for data keys already in use. The copy reads as completed, under a key that is now unusable.
+    /// </summary>
+    public void KeyBecameUnusable(World world, string keyArn, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        var snapshots = world.Accounts.Values.SelectMany(a => a.Regions.Values).SelectMany(r => r.Ec2.Snapshots.Values).ToList();
+        var byId = snapshots.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        foreach (var snapshot in snapshots)
+        {
+            if (snapshot.Copy is not { } copy || at >= copy.KeyStepAt || (copy.FailureMessage is not null && copy.FailureAt <= copy.KeyStepAt))
+            {
+                continue;
+            }
+
+            string? sourceKey = byId.TryGetValue(copy.SourceSnapshotId, out var source) ? source.KmsKeyArn : null;
+            if (string.Equals(snapshot.KmsKeyArn, keyArn, StringComparison.Ordinal) || string.Equals(sourceKey, keyArn, StringComparison.Ordinal))
+            {
+                copy.FailureMessage = Ec2Lifecycle.KeyNotAccessible;
+                copy.FailureAt = copy.KeyStepAt;
             }
         }
     }
