@@ -130,6 +130,19 @@ public class CredentialScopeTests(EmulatorFixture emulator) : IClassFixture<Emul
             RawAws.Element(root, "Message"));
     }
 
+    [Theory]
+    [InlineData("eu-weest-1")]
+    [InlineData("cn-north-1")]
+    public async Task A_copy_from_a_SourceRegion_that_does_not_exist_in_the_partition_is_InvalidRegion(string sourceRegion)
+    {
+        using var response = await RawAws.PostFormAsync(emulator.Http, emulator.BaseUri, "ec2",
+            $"Action=CopySnapshot&Version=2016-11-15&SourceRegion={sourceRegion}&SourceSnapshotId=snap-0a1b2c3d4e5f60003", Demo.OriginAdmin);
+        var root = RawAws.Xml(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("InvalidRegion", RawAws.Element(root, "Code"));
+    }
+
     [Fact]
     public async Task Another_services_version_without_its_operation_stays_the_scope_services_version_error()
     {

@@ -23,7 +23,7 @@ public sealed partial class Ec2Service
         var now = request.Clock.UtcNow;
         string sourceId = p.Required("SourceSnapshotId");
         string sourceRegion = p.Required("SourceRegion");
-        CheckSourceRegion(sourceRegion);
+        CheckSourceRegion(request, sourceRegion);
         bool encryptRequested = p.GetBool("Encrypted") == true;
         string? kmsKeyId = p.Get("KmsKeyId");
         if (kmsKeyId is not null && !encryptRequested)
@@ -82,7 +82,7 @@ public sealed partial class Ec2Service
         string sourceId = p.Required("SourceImageId");
         string sourceRegion = p.Required("SourceRegion");
         CheckImageName(name);
-        CheckSourceRegion(sourceRegion);
+        CheckSourceRegion(request, sourceRegion);
         string? description = ReadDescription(p.Get("Description"));
         string? token = p.Get("ClientToken");
         if (token is { Length: > 128 })

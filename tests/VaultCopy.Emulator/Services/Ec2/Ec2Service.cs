@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using VaultCopy.Emulator.Model;
 using VaultCopy.Emulator.Protocol;
 
@@ -390,15 +389,13 @@ public sealed partial class Ec2Service : IAwsService
         }
     }
 
-    /// <summary>SourceRegion must be a Region code (errors-overview: InvalidRegion).</summary>
-    private static void CheckSourceRegion(string region)
+    /// <summary>SourceRegion must be a Region of the caller's partition (errors-overview: InvalidRegion, "The specified
+    /// region is not valid"): a Region code that does not exist is as invalid as a name.</summary>
+    private static void CheckSourceRegion(AwsRequest request, string region)
     {
-        if (!RegionPattern().IsMatch(region))
+        if (!Model.Partitions.HasRegion(request.Caller.Partition, region))
         {
             throw Ec2Errors.InvalidRegion(region);
         }
     }
-
-    [GeneratedRegex("^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]$")]
-    private static partial Regex RegionPattern();
 }
