@@ -78,8 +78,13 @@ public class UnknownParameterTests(EmulatorFixture emulator) : IClassFixture<Emu
         }
 
         using var rds = await RawAws.PostFormAsync(
-            emulator.Http, emulator.BaseUri, "rds", "Action=DescribeDBSnapshots&Version=2014-10-31&DBSnapshotIdentifiers.member.1=nothing", Demo.OriginAdmin);
+            emulator.Http, emulator.BaseUri, "rds", "Action=DescribeDBSnapshots&Version=2014-10-31&DBSnapshotIdentifiers.member.1=nothing&MaxRecords=20", Demo.OriginAdmin);
         Assert.Equal(HttpStatusCode.OK, rds.StatusCode);
+
+        // The call log names what was ignored, so tests can prove a client sends only model names.
+        var recent = (await emulator.GetJsonAsync("calls"))["recent"]!.AsArray();
+        Assert.Equal("""["DurationSeconds"]""", recent[^2]!["ignoredParameters"]!.ToJsonString());
+        Assert.Equal("""["DBSnapshotIdentifiers.member.1"]""", recent[^1]!["ignoredParameters"]!.ToJsonString());
     }
 
     [Fact]
@@ -89,5 +94,16 @@ public class UnknownParameterTests(EmulatorFixture emulator) : IClassFixture<Emu
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["Keys"]);
+        var last = (await emulator.GetJsonAsync("calls"))["recent"]!.AsArray()[^1]!;
+        Assert.Equal("""["KeyIds"]""", last["ignoredParameters"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_call_with_only_model_names_ignores_nothing()
+    {
+        using var response = await RawAws.PostJsonAsync(emulator.Http, emulator.BaseUri, "kms", "TrentService.ListKeys", """{"Limit":10}""", Demo.OriginAdmin);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null((await emulator.GetJsonAsync("calls"))["recent"]!.AsArray()[^1]!["ignoredParameters"]);
     }
 }

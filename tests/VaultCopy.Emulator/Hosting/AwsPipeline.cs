@@ -37,6 +37,7 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
         string? region = scope?.Region;
         string? action = null;
         AuthenticationResult? auth = null;
+        IReadOnlyList<string>? ignored = null;
         WireCall? recording = null;
         AwsResponse response;
         try
@@ -76,7 +77,7 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
                 throw new AwsServiceException(fault.Code, fault.Message ?? fault.Code, fault.HttpStatus, senderFault: fault.HttpStatus < 500);
             }
 
-            RefuseUnknownParameters(service, request);
+            ignored = UnknownParameters(service, request);
             var plugin = ServiceRegistry.Find(service.SigningName) ?? throw request.UnknownAction();
             response = await plugin.HandleAsync(request, context.RequestAborted).ConfigureAwait(false);
         }
@@ -93,7 +94,7 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
                 recorder!.End(recording, ClientClosedRequest);
             }
 
-            Record(requestId, service, scope, region, action, auth, signable, ClientClosedRequest, null, watch);
+            Record(requestId, service, scope, region, action, auth, signable, ClientClosedRequest, null, watch, ignored);
             return;
         }
 #pragma warning disable CA1031 // Any plug-in bug must still produce an AWS-shaped 500, as AWS would.
@@ -112,20 +113,24 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
         }
 
         await WriteAsync(context, response, requestId).ConfigureAwait(false);
-        Record(requestId, service, scope, region, action, auth, signable, response.StatusCode, response.ErrorCode, watch);
+        Record(requestId, service, scope, region, action, auth, signable, response.StatusCode, response.ErrorCode, watch, ignored);
     }
 
     /// <summary>
     /// EC2 refuses a parameter its model does not define ("UnknownParameter: The parameter X is not recognized",
     /// EC2 errors-overview; observed texts name the unknown top-level name as sent, e.g. "Item" for Item.1.IpProtocol).
-    /// Query (STS, IAM, RDS) and JSON (KMS) services ignore members their model does not define, so they are not
-    /// checked here; see the emulator README ("Unknown parameters").
+    /// Query (STS, IAM, RDS) and JSON (KMS) services ignore members their model does not define: those are returned,
+    /// for the call log, and the call goes on. See the emulator README ("Unknown parameters").
     /// </summary>
-    private static void RefuseUnknownParameters(AwsServiceInfo service, AwsRequest request)
+    private static IReadOnlyList<string>? UnknownParameters(AwsServiceInfo service, AwsRequest request)
     {
         if (service.Protocol != AwsProtocol.Ec2)
         {
-            return;
+            var given = service.Protocol == AwsProtocol.Json
+                ? request.Json.Body.EnumerateObject().Select(p => p.Name)
+                : request.Parameters.Keys.Where(k => k is not "Action" and not "Version");
+            var ignored = ModelInputs.AllUnknown(service, request.Action, given);
+            return ignored.Count == 0 ? null : ignored;
         }
 
         var names = request.Parameters.Keys.Where(k => k is not "Action" and not "Version");
@@ -135,6 +140,8 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
             string shown = ModelInputs.DefinesTopLevel(service, request.Action, top) ? unknown : top;
             throw new AwsServiceException("UnknownParameter", $"The parameter {shown} is not recognized");
         }
+
+        return null;
     }
 
     private void Record(
@@ -147,7 +154,8 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
         SignableRequest signable,
         int status,
         string? errorCode,
-        Stopwatch watch) => calls.Record(new CallRecord
+        Stopwatch watch,
+        IReadOnlyList<string>? ignoredParameters) => calls.Record(new CallRecord
         {
             Time = clock.UtcNow,
             RequestId = requestId,
@@ -163,6 +171,7 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
             ErrorCode = errorCode,
             DurationMs = watch.Elapsed.TotalMilliseconds,
             CanonicalRequest = auth?.CanonicalRequest,
+            IgnoredParameters = ignoredParameters,
         });
 
     private AwsRequest BuildRequest(SignableRequest signable, AwsServiceInfo service, AuthenticationResult auth, string region, string requestId)

@@ -44,6 +44,23 @@ public static class ModelInputs
         return null;
     }
 
+    /// <summary>Every parameter (by name order) the operation's input shape does not define; empty when the model
+    /// does not list the operation.</summary>
+    public static IReadOnlyList<string> AllUnknown(AwsServiceInfo service, string operation, IEnumerable<string> parameterNames)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var model = s_models.GetOrAdd(service.SigningName, Load);
+        if (model is null || !model.Inputs.TryGetValue(operation, out var input))
+        {
+            return [];
+        }
+
+        // JSON bodies are checked by their top-level member names; the wire forms below those are JSON's own.
+        return parameterNames.Order(StringComparer.Ordinal)
+            .Where(name => model.IsJson ? !model.HasMember(input, name) : !model.Accepts(input, name.Split('.'), 0))
+            .ToList();
+    }
+
     /// <summary>True when the operation's input structure has a member sent as <paramref name="wireName"/> (the part of
     /// a parameter name before its first dot).</summary>
     public static bool DefinesTopLevel(AwsServiceInfo service, string operation, string wireName) =>
@@ -80,6 +97,8 @@ public static class ModelInputs
         public Dictionary<string, string?> Inputs { get; } = inputs;
 
         private bool IsEc2 => protocol == "ec2";
+
+        public bool IsJson => protocol == "json";
 
         public bool HasMember(string? shapeName, string wireName) =>
             shapeName is not null && shapes.TryGetProperty(shapeName, out var shape) && shape.GetProperty("type").GetString() == "structure"
