@@ -3,14 +3,16 @@
 .SYNOPSIS
     Builds, tests and demonstrates VaultCopy.
 .DESCRIPTION
-    One function per task. Run as: dotnet pwsh ./build.ps1 -Task Build|Test|Demo|Clean
+    One function per task. Run as: dotnet pwsh ./build.ps1 -Task Build|Test|Demo|Clean|BareCloneTest
     Only the .NET SDK and the NuGet feed are needed: Pester is restored from the feed into .tools/ on first use.
+    BareCloneTest clones HEAD into an empty temporary folder and runs the README test command there: the proof that
+    the repository stands on its own (not part of Test; it builds and tests everything once more).
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Pester', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Pester', 'Demo', 'Clean', 'BareCloneTest')]
     [string] $Task = 'Build',
 
     # With -Task Pester: run only the tests whose full name matches this wildcard (developer loop).
@@ -232,6 +234,40 @@ function Invoke-Clean {
     Write-Host 'Cleaned.'
 }
 
+function Invoke-BareCloneTest {
+    # The README promises that a fresh clone passes with only the .NET SDK: clone HEAD (committed work only) into a
+    # folder with nothing beside it, then run exactly the README test command there.
+    $parent = Join-Path ([IO.Path]::GetTempPath()) "vaultcopy-bare-clone-$([guid]::NewGuid().ToString('n'))"
+    $clone = Join-Path $parent 'vc'
+    New-Item -ItemType Directory -Force $parent | Out-Null
+    Invoke-Native git @('-C', $Root, 'clone', '--quiet', $Root, $clone)
+    $head = (& git -C $clone rev-parse --short HEAD).Trim()
+    Write-Host "Cloned HEAD ($head) into $clone; running: dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test"
+    $summary = $null
+    Push-Location $clone
+    try {
+        Invoke-Native dotnet @('tool', 'restore')
+        & dotnet pwsh ./build.ps1 -Task Test 2>&1 | ForEach-Object {
+            $line = "$_"
+            Write-Host $line
+            if ($line -match '^Tests: \d+ passed, \d+ failed, \d+ skipped$') { $summary = $line }
+        }
+        $exitCode = $LASTEXITCODE
+    }
+    finally {
+        Pop-Location
+    }
+
+    if (-not $summary) { throw "The clone's test run printed no summary line (exit code $exitCode); see $clone." }
+    $failed = [int]([regex]::Match($summary, '(\d+) failed').Groups[1].Value)
+    Write-Host "Bare clone ($head): $summary"
+    if ($failed -gt 0 -or $exitCode -ne 0) {
+        Write-Host "The clone is kept for inspection: $clone (results in out/test-results/)."
+        exit 1
+    }
+    Remove-Item -Recurse -Force $parent
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     { $_ -in 'Test', 'Pester' } {
@@ -245,4 +281,5 @@ switch ($Task) {
     }
     'Demo' { Invoke-Demo }
     'Clean' { Invoke-Clean }
+    'BareCloneTest' { Invoke-BareCloneTest }
 }
