@@ -59,6 +59,19 @@ public class KeyStateDuringCopyTests(EmulatorFixture emulator) : IClassFixture<E
     }
 
     [Fact]
+    public async Task A_key_enabled_again_before_the_key_step_lets_the_copy_go_on()
+    {
+        string copy = await CopySnapshotAsync(Unencrypted, OriginKey);
+        await MakeUnusableAsync("DisableKey", OriginKey);
+        await emulator.AdvanceClockAsync(TimeSpan.FromSeconds(2));
+        await KeyCallAsync("EnableKey", OriginKey);
+
+        await emulator.AdvanceClockAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(("completed", (string?)null), await SnapshotStateAsync(copy));
+    }
+
+    [Fact]
     public async Task The_source_key_scheduled_for_deletion_fails_a_copy_before_its_key_step_and_not_after()
     {
         string otherKey = await CreateKeyAsync();
@@ -124,7 +137,9 @@ public class KeyStateDuringCopyTests(EmulatorFixture emulator) : IClassFixture<E
         return (RawAws.Element(root, "status"), RawAws.Element(root, "statusMessage"));
     }
 
-    private async Task MakeUnusableAsync(string operation, string keyArn)
+    private async Task MakeUnusableAsync(string operation, string keyArn) => await KeyCallAsync(operation, keyArn);
+
+    private async Task KeyCallAsync(string operation, string keyArn)
     {
         using var response = await RawAws.PostJsonAsync(emulator.Http, emulator.BaseUri, "kms", "TrentService." + operation,
             new JsonObject { ["KeyId"] = keyArn }.ToJsonString(), Demo.OriginAdmin);

@@ -10,4 +10,8 @@ namespace VaultCopy.Emulator.Services;
 public interface IKeyStateObserver
 {
     void KeyBecameUnusable(World world, string keyArn, DateTimeOffset at);
+
+    /// <summary>The key was enabled again (EnableKey): copies it had failed that have not reached their key step yet
+    /// find it usable after all.</summary>
+    void KeyBecameUsable(World world, string keyArn, DateTimeOffset at);
 }

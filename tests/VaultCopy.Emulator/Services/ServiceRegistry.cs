@@ -36,6 +36,15 @@ public static class ServiceRegistry
         }
     }
 
+    /// <summary>Tells every extension that watches key state that <paramref name="keyArn"/> is usable again.</summary>
+    public static void KeyBecameUsable(Model.World world, string keyArn, DateTimeOffset at)
+    {
+        foreach (var observer in Extensions.OfType<IKeyStateObserver>())
+        {
+            observer.KeyBecameUsable(world, keyArn, at);
+        }
+    }
+
     public static IAwsService? Find(string signingName) =>
         Services.FirstOrDefault(s => string.Equals(s.SigningName, signingName, StringComparison.Ordinal));
 }

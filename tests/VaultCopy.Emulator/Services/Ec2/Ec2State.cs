@@ -148,6 +148,12 @@ public sealed class Ec2CopyJob
     /// before then fails the copy at this moment; after it, the copy completes on the data keys it holds.</summary>
     public DateTimeOffset KeyStepAt { get; init; }
 
+    /// <summary>The key whose DisableKey/ScheduleKeyDeletion failed this copy before its key step, and the failure it
+    /// had before (restored if that key is enabled again in time); null otherwise.</summary>
+    public string? FailedByKeyArn { get; set; }
+
+    public (string? Message, DateTimeOffset At) FailureBeforeKeyChange { get; set; }
+
     public required string SourceSnapshotId { get; init; }
 
     public required string SourceRegion { get; init; }

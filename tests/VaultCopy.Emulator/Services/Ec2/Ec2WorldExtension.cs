@@ -137,8 +137,27 @@ public sealed partial class Ec2WorldExtension : IWorldExtension, IKeyStateObserv
             string? sourceKey = byId.TryGetValue(copy.SourceSnapshotId, out var source) ? source.KmsKeyArn : null;
             if (string.Equals(snapshot.KmsKeyArn, keyArn, StringComparison.Ordinal) || string.Equals(sourceKey, keyArn, StringComparison.Ordinal))
             {
+                copy.FailedByKeyArn = keyArn;
+                copy.FailureBeforeKeyChange = (copy.FailureMessage, copy.FailureAt);
                 copy.FailureMessage = Ec2Lifecycle.KeyNotAccessible;
                 copy.FailureAt = copy.KeyStepAt;
+            }
+        }
+    }
+
+    /// <summary>A key enabled again before a copy's key step: the copy it failed goes on as it was.</summary>
+    public void KeyBecameUsable(World world, string keyArn, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        foreach (var region in world.Accounts.Values.SelectMany(a => a.Regions.Values))
+        {
+            foreach (var snapshot in region.Ec2.Snapshots.Values)
+            {
+                if (snapshot.Copy is { } copy && at < copy.KeyStepAt && string.Equals(copy.FailedByKeyArn, keyArn, StringComparison.Ordinal))
+                {
+                    (copy.FailureMessage, copy.FailureAt) = copy.FailureBeforeKeyChange;
+                    copy.FailedByKeyArn = null;
+                }
             }
         }
     }

@@ -232,6 +232,10 @@ public sealed partial class KmsService : IAwsService
         {
             ServiceRegistry.KeyBecameUnusable(call.World, key.Arn, call.Now);
         }
+        else if (!wasUsable && enable)
+        {
+            ServiceRegistry.KeyBecameUsable(call.World, key.Arn, call.Now);
+        }
 
         return AwsResponse.Json(null);
     }
