@@ -179,6 +179,36 @@ public class CopyFailureTests(EmulatorFixture emulator) : IClassFixture<Emulator
         Assert.False((bool)state["copyInProgress"]!);
     }
 
+    [Fact]
+    public async Task A_rule_for_every_service_fails_the_next_copies_of_ec2_and_rds_alike()
+    {
+        await ArmAsync(new { service = "*", failAtPercent = 0, count = 2 });
+
+        string snapshot = (await _ec2.CopySnapshotAsync(new CopySnapshotRequest { SourceRegion = Demo.Region, SourceSnapshotId = UnencryptedSnapshot })).SnapshotId;
+        var rds = new RdsApi(emulator.Http, emulator.BaseUri, Demo.OriginAdmin);
+        await rds.OkAsync("CopyDBClusterSnapshot",
+            ("SourceDBClusterSnapshotIdentifier", "origin-ledger-manual-cmk"), ("TargetDBClusterSnapshotIdentifier", "ledger-copy"));
+        string healthy = (await _ec2.CopySnapshotAsync(new CopySnapshotRequest { SourceRegion = Demo.Region, SourceSnapshotId = UnencryptedSnapshot })).SnapshotId;
+
+        Assert.Equal(SnapshotState.Error, (await SnapshotAsync(snapshot)).State);
+        Assert.Equal("failed", (await rds.OkAsync("DescribeDBClusterSnapshots", ("DBClusterSnapshotIdentifier", "ledger-copy"))).Snapshots(cluster: true).Single().Field("Status"));
+        Assert.Equal(SnapshotState.Pending, (await SnapshotAsync(healthy)).State);
+    }
+
+    [Theory]
+    [InlineData("""{"service":"kms","failAtPercent":10}""", "Copies fail part-way only in ec2 and rds (or *), not 'kms'.")]
+    [InlineData("""{"service":"*","action":"DescribeSnapshots","failAtPercent":10}""", "'DescribeSnapshots' starts no copy. Use CopySnapshot, CopyImage, CopyDBSnapshot, CopyDBClusterSnapshot or *.")]
+    [InlineData("""{"service":"*","failAtPercent":10,"message":"x"}""", "RDS snapshots have no status message: 'message' applies to \"service\": \"ec2\" only.")]
+    [InlineData("""{"service":"*","action":"*","failAtPercent":100}""", "failAtPercent must be 0 or more and less than 100: a copy at 100 % has completed.")]
+    public async Task A_bad_copy_failure_rule_is_refused_and_arms_nothing(string rule, string error)
+    {
+        using var response = await emulator.Http.PostAsync(emulator.Control("copyfailures"), new StringContent(rule, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(error, (string?)System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+        Assert.Empty((await emulator.GetJsonAsync("copyfailures"))["copyFailures"]!.AsArray());
+    }
+
     private async Task<Snapshot> SnapshotAsync(string id) =>
         (await _ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [id] })).Snapshots.Single();
 

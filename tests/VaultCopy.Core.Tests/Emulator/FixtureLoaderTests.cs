@@ -40,6 +40,8 @@ public class FixtureLoaderTests
     [InlineData("""{"accounts":[{"id":"111111111111","roles":[{"name":"r","maxSessionDuration":60,"trustPolicy":{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}]}}]}]}""",
         "$.accounts[0].roles[0].maxSessionDuration: must be a number of seconds from 3600 to 43200")]
     [InlineData("""{"accounts":[{"id":"111111111111","regions":{"eu-west-1":{"s3":{}}}}]}""", "$.accounts[0].regions.eu-west-1.s3: unknown section")]
+    [InlineData("""{"accounts":[{"id":"111111111111","regions":{"eu-weest-1":{}}}]}""", "$.accounts[0].regions.eu-weest-1: 'eu-weest-1' is not a Region of the aws partition")]
+    [InlineData("""{"accounts":[{"id":"111111111111","partition":"aws-cn","regions":{"eu-west-1":{}}}]}""", "$.accounts[0].regions.eu-west-1: 'eu-west-1' is not a Region of the aws-cn partition")]
     [InlineData("""{"accounts":[{"id":"111111111111","users":[{"name":"a","attachedPolicies":["Missing"]}]}]}""", "$.accounts[0].users[0].attachedPolicies[0]: no managed policy 'Missing'")]
     [InlineData("""not json""", "fixture: not valid JSON")]
     public void Invalid_fixtures_are_refused_with_the_json_path_of_the_problem(string json, string expected)

@@ -13,15 +13,15 @@ internal static class RawAws
     public const string FormContentType = "application/x-www-form-urlencoded; charset=utf-8";
     public const string JsonContentType = "application/x-amz-json-1.1";
 
-    /// <summary>A form POST (Query/EC2), signed for <paramref name="service"/> in eu-west-1.</summary>
+    /// <summary>A form POST (Query/EC2), signed for <paramref name="service"/> in <paramref name="region"/> (default eu-west-1).</summary>
     public static Task<HttpResponseMessage> PostFormAsync(
-        HttpClient http, Uri baseUri, string service, string form, AWSCredentials? credentials, DateTime? signedAt = null, Action<HttpRequestMessage>? tamper = null) =>
-        SendAsync(http, baseUri, service, Encoding.UTF8.GetBytes(form), FormContentType, null, credentials, signedAt, tamper);
+        HttpClient http, Uri baseUri, string service, string form, AWSCredentials? credentials, DateTime? signedAt = null, Action<HttpRequestMessage>? tamper = null, string? region = null) =>
+        SendAsync(http, baseUri, service, Encoding.UTF8.GetBytes(form), FormContentType, null, credentials, signedAt, tamper, region);
 
     /// <summary>A JSON 1.1 POST with X-Amz-Target (KMS/SSM).</summary>
     public static Task<HttpResponseMessage> PostJsonAsync(
-        HttpClient http, Uri baseUri, string service, string target, string json, AWSCredentials? credentials, DateTime? signedAt = null) =>
-        SendAsync(http, baseUri, service, Encoding.UTF8.GetBytes(json), JsonContentType, target, credentials, signedAt, null);
+        HttpClient http, Uri baseUri, string service, string target, string json, AWSCredentials? credentials, DateTime? signedAt = null, string? region = null) =>
+        SendAsync(http, baseUri, service, Encoding.UTF8.GetBytes(json), JsonContentType, target, credentials, signedAt, null, region);
 
     public static async Task<Uri> PresignAsync(Uri baseUri, string service, string query, AWSCredentials credentials, TimeSpan expiry, DateTime? signedAt = null)
     {
@@ -37,7 +37,7 @@ internal static class RawAws
         root.DescendantsAndSelf().FirstOrDefault(e => e.Name.LocalName == localName)?.Value;
 
     private static async Task<HttpResponseMessage> SendAsync(
-        HttpClient http, Uri baseUri, string service, byte[] body, string contentType, string? target, AWSCredentials? credentials, DateTime? signedAt, Action<HttpRequestMessage>? tamper)
+        HttpClient http, Uri baseUri, string service, byte[] body, string contentType, string? target, AWSCredentials? credentials, DateTime? signedAt, Action<HttpRequestMessage>? tamper, string? region = null)
     {
         var message = new HttpRequestMessage(HttpMethod.Post, baseUri) { Content = new ByteArrayContent(body) };
         message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
@@ -55,7 +55,7 @@ internal static class RawAws
                 request.Headers["X-Amz-Target"] = target;
             }
 
-            var signed = await AWSSigV4Signer.SignAsync(request, Parameters(service, credentials, signedAt));
+            var signed = await AWSSigV4Signer.SignAsync(request, Parameters(service, credentials, signedAt, region));
             foreach (var header in signed.Headers)
             {
                 message.Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -66,10 +66,10 @@ internal static class RawAws
         return await http.SendAsync(message);
     }
 
-    private static AWSSigV4Parameters Parameters(string service, AWSCredentials credentials, DateTime? signedAt) => new()
+    private static AWSSigV4Parameters Parameters(string service, AWSCredentials credentials, DateTime? signedAt, string? region = null) => new()
     {
         Credentials = credentials,
-        Region = RegionEndpoint.EUWest1,
+        Region = region is null ? RegionEndpoint.EUWest1 : RegionEndpoint.GetBySystemName(region),
         Service = service,
         SignedAt = signedAt,
     };

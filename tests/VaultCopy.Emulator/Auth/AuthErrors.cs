@@ -37,6 +37,9 @@ public static class AuthErrors
         AuthFailure.Incomplete => new("IncompleteSignature", message ?? "The request signature does not conform to AWS standards.", 400),
         AuthFailure.ExpiredToken or AuthFailure.SignatureExpired or AuthFailure.SignatureNotYetCurrent =>
             new("RequestExpired", Ec2RequestExpiredMessage, 400),
+        // EC2 words a scope problem as the Coral services do (UNVERIFIED for EC2; the code and status are its
+        // signature failure's).
+        AuthFailure.WrongScope => new("AuthFailure", message ?? Ec2AuthFailureMessage, 401),
         _ => new("AuthFailure", Ec2AuthFailureMessage, 401),
     };
 

@@ -29,6 +29,7 @@ public sealed class AuthenticationResult
         AuthFailure.InvalidToken => "invalid-token",
         AuthFailure.ExpiredToken => "expired-token",
         AuthFailure.SignatureExpired or AuthFailure.SignatureNotYetCurrent => "expired",
+        AuthFailure.WrongScope => "wrong-scope",
         _ => "mismatch",
     };
 }
@@ -38,7 +39,9 @@ public static class RequestAuthenticator
 {
     /// <param name="worldNow">World time (session expiry).</param>
     /// <param name="wallNow">Real time (signature freshness), see EmulatorClock.</param>
-    public static AuthenticationResult Authenticate(SignableRequest request, World world, DateTimeOffset worldNow, DateTimeOffset wallNow)
+    /// <param name="addressedService">The signing name of the service the request is addressed to (what a real
+    /// endpoint's host name would say); null when only the scope tells.</param>
+    public static AuthenticationResult Authenticate(SignableRequest request, World world, DateTimeOffset worldNow, DateTimeOffset wallNow, string? addressedService = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(world);
@@ -50,6 +53,7 @@ public static class RequestAuthenticator
 
         string secret;
         Caller caller;
+        string partition;
         lock (world.Sync)
         {
             if (auth.AccessKeyId.StartsWith("ASIA", StringComparison.Ordinal))
@@ -70,6 +74,7 @@ public static class RequestAuthenticator
                 }
 
                 secret = session.SecretAccessKey;
+                partition = account.Partition;
                 caller = Caller.ForSession(account, session, account.Roles.GetValueOrDefault(session.RoleName));
             }
             else
@@ -85,10 +90,16 @@ public static class RequestAuthenticator
                 }
 
                 secret = owner.Key.SecretAccessKey;
+                partition = owner.Account.Partition;
                 caller = owner.User is null
                     ? Caller.ForRoot(owner.Account, owner.Key)
                     : Caller.ForUser(owner.Account, owner.User, owner.Key);
             }
+        }
+
+        if (ScopeProblems(auth, partition, addressedService) is { } scopeMessage)
+        {
+            return new AuthenticationResult { Failure = AuthFailure.WrongScope, Message = scopeMessage, Auth = auth };
         }
 
         if (SigV4Auth.CheckFreshness(auth, wallNow, out var freshnessMessage) is { } stale)
@@ -108,6 +119,28 @@ public static class RequestAuthenticator
 
         return new AuthenticationResult { Caller = caller, Auth = auth };
     }
+
+    // AWS checks the scope against the endpoint before the signature and names every problem at once, each
+    // sentence ending ". " (Coral), e.g. "Credential should be scoped to a valid region, not 'c'. Credential should
+    // be scoped to correct service: 'dynamodb'. " (quoted in aws/aws-sdk-js and dynamodb-local tests; the SQS Query
+    // envelope in the same words). The endpoint here is the caller's partition and the addressed service.
+    private static string? ScopeProblems(ParsedAuth auth, string partition, string? addressedService)
+    {
+        string message = string.Empty;
+        if (!Partitions.HasRegion(partition, auth.Region))
+        {
+            message += Partitions.InvalidScopeRegionMessage(auth.Region) + " ";
+        }
+
+        if (addressedService is not null && !string.Equals(addressedService, auth.Service, StringComparison.Ordinal))
+        {
+            message += WrongServiceMessage(addressedService) + " ";
+        }
+
+        return message.Length == 0 ? null : message;
+    }
+
+    public static string WrongServiceMessage(string service) => $"Credential should be scoped to correct service: '{service}'.";
 
     private static AuthenticationResult Fail(ParsedAuth auth, AuthFailure failure) => new() { Failure = failure, Auth = auth };
 }

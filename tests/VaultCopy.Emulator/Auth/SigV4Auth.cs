@@ -30,6 +30,10 @@ public enum AuthFailure
 
     /// <summary>The signature does not verify (or the scope is inconsistent).</summary>
     Mismatch,
+
+    /// <summary>The credential scope names a Region the caller's partition does not have, or another service than
+    /// the one addressed ("Credential should be scoped to …"); the message says which.</summary>
+    WrongScope,
 }
 
 /// <summary>The parsed SigV4 credential and signature of a request (header or query form).</summary>

@@ -566,15 +566,25 @@ internal sealed class ControlApi(EmulatorServer server)
 
     private JsonObject AddCopyFailure(JsonObject body)
     {
-        var match = ReadMatch(body, "failAtPercent", "message", "count");
-        if (!CopyFailureRule.CopyOperations.TryGetValue(match.Service, out var operations))
+        // "service": "*" arms every copy of every service that copies (ec2 and rds), as the README documents.
+        var match = ReadMatch(body, allowAnyService: true, "failAtPercent", "message", "count");
+        IReadOnlyList<string> operations;
+        if (match.Service == "*")
         {
-            throw new ControlException(400, $"Copies fail part-way only in ec2 and rds, not '{match.Service}'.");
+            operations = [.. CopyFailureRule.CopyOperations.Values.SelectMany(o => o)];
+        }
+        else if (!CopyFailureRule.CopyOperations.TryGetValue(match.Service, out var serviceOperations))
+        {
+            throw new ControlException(400, $"Copies fail part-way only in ec2 and rds (or *), not '{match.Service}'.");
+        }
+        else
+        {
+            operations = serviceOperations;
         }
 
         if (match.Action != "*" && !operations.Contains(match.Action, StringComparer.Ordinal))
         {
-            throw new ControlException(400, $"'{match.Action}' starts no {match.Service} copy. Use {string.Join(", ", operations)} or *.");
+            throw new ControlException(400, $"'{match.Action}' starts no {(match.Service == "*" ? string.Empty : match.Service + " ")}copy. Use {string.Join(", ", operations)} or *.");
         }
 
         double percent = Number(body, "failAtPercent") ?? throw new ControlException(400, "A copy failure needs 'failAtPercent' (0 to less than 100).");
@@ -584,9 +594,9 @@ internal sealed class ControlApi(EmulatorServer server)
         }
 
         string? message = OptionalString(body, "message");
-        if (message is not null && match.Service == "rds")
+        if (message is not null && match.Service != "ec2")
         {
-            throw new ControlException(400, "RDS snapshots have no status message: 'message' applies to ec2 only.");
+            throw new ControlException(400, "RDS snapshots have no status message: 'message' applies to \"service\": \"ec2\" only.");
         }
 
         server.Settings.AddCopyFailure(new CopyFailureRule
@@ -623,11 +633,13 @@ internal sealed class ControlApi(EmulatorServer server)
     private sealed record CallMatch(string Service, string Action, string? AccountId, string? Region);
 
     // service (required), action (default *), accountId, region, plus the rule's own members; anything else is refused.
-    private static CallMatch ReadMatch(JsonObject body, params string[] ruleMembers)
+    private static CallMatch ReadMatch(JsonObject body, params string[] ruleMembers) => ReadMatch(body, allowAnyService: false, ruleMembers);
+
+    private static CallMatch ReadMatch(JsonObject body, bool allowAnyService, params string[] ruleMembers)
     {
         Refuse(body, ["service", "action", "accountId", "region", .. ruleMembers]);
         string service = OptionalString(body, "service") ?? throw new ControlException(400, "The rule needs 'service' (string).");
-        if (KnownServices.BySigningName(service) is null)
+        if (!(allowAnyService && service == "*") && KnownServices.BySigningName(service) is null)
         {
             throw new ControlException(400, $"Unknown service '{service}'. Services: {string.Join(", ", KnownServices.All.Select(s => s.SigningName))}.");
         }

@@ -14,7 +14,7 @@ public static partial class FixtureLoader
 {
     public const string DemoWorldResource = "VaultCopy.Emulator.Fixtures.demo-world.json";
 
-    private static readonly string[] s_partitions = ["aws", "aws-cn", "aws-us-gov"];
+    private static readonly string[] s_partitions = [.. Partitions.Names];
 
     /// <summary>The demo world (origin 111111111111, vault 222222222222) shipped inside the emulator.</summary>
     public static string DemoWorldJson()
@@ -349,9 +349,9 @@ public static partial class FixtureLoader
         foreach (var region in regions.EnumerateObject())
         {
             string regionPath = $"{path}.{region.Name}";
-            if (!RegionPattern().IsMatch(region.Name))
+            if (!Partitions.HasRegion(account.Partition, region.Name))
             {
-                context.Error(regionPath, $"'{region.Name}' is not a Region name");
+                context.Error(regionPath, $"'{region.Name}' is not a Region of the {account.Partition} partition");
                 continue;
             }
 
@@ -608,7 +608,4 @@ public static partial class FixtureLoader
 
     [GeneratedRegex(@"^/(?:[\x21-\x7E]+/)*$")]
     private static partial Regex IamPathPattern();
-
-    [GeneratedRegex("^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]$")]
-    private static partial Regex RegionPattern();
 }

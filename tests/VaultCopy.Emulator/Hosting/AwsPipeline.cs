@@ -32,15 +32,17 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
         var signable = await ReadAsync(context).ConfigureAwait(false);
 
         var scope = SigV4Auth.ReadScope(signable);
-        var service = KnownServices.BySigningName(scope?.Service) ?? GuessService(signable);
+        var addressed = AddressedService(signable, scope);
+        var service = addressed ?? KnownServices.BySigningName(scope?.Service) ?? GuessService(signable);
         string? region = scope?.Region;
         string? action = null;
         AuthenticationResult? auth = null;
+        IReadOnlyList<string>? ignored = null;
         WireCall? recording = null;
         AwsResponse response;
         try
         {
-            if (scope is not null && KnownServices.BySigningName(scope.Service) is null)
+            if (addressed is null && scope is not null && KnownServices.BySigningName(scope.Service) is null)
             {
                 // Nothing in AWS answers like this: the emulator simply does not host that service.
                 throw new AwsServiceException("InvalidAction", $"The VaultCopy emulator does not serve the '{scope.Service}' service.", 404);
@@ -48,7 +50,7 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
 
             // The operation name is read before authentication only for the call log; it is not trusted.
             action = PeekAction(signable, service);
-            auth = RequestAuthenticator.Authenticate(signable, world, clock.UtcNow, EmulatorClock.WallClock);
+            auth = RequestAuthenticator.Authenticate(signable, world, clock.UtcNow, EmulatorClock.WallClock, addressed?.SigningName);
             if (!auth.Succeeded)
             {
                 throw AuthErrors.For(service.Protocol, auth.Failure!.Value, auth.Message);
@@ -75,6 +77,7 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
                 throw new AwsServiceException(fault.Code, fault.Message ?? fault.Code, fault.HttpStatus, senderFault: fault.HttpStatus < 500);
             }
 
+            ignored = UnknownParameters(service, request);
             var plugin = ServiceRegistry.Find(service.SigningName) ?? throw request.UnknownAction();
             response = await plugin.HandleAsync(request, context.RequestAborted).ConfigureAwait(false);
         }
@@ -91,7 +94,7 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
                 recorder!.End(recording, ClientClosedRequest);
             }
 
-            Record(requestId, service, scope, region, action, auth, signable, ClientClosedRequest, null, watch);
+            Record(requestId, service, scope, region, action, auth, signable, ClientClosedRequest, null, watch, ignored);
             return;
         }
 #pragma warning disable CA1031 // Any plug-in bug must still produce an AWS-shaped 500, as AWS would.
@@ -110,7 +113,35 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
         }
 
         await WriteAsync(context, response, requestId).ConfigureAwait(false);
-        Record(requestId, service, scope, region, action, auth, signable, response.StatusCode, response.ErrorCode, watch);
+        Record(requestId, service, scope, region, action, auth, signable, response.StatusCode, response.ErrorCode, watch, ignored);
+    }
+
+    /// <summary>
+    /// EC2 refuses a parameter its model does not define ("UnknownParameter: The parameter X is not recognized",
+    /// EC2 errors-overview; observed texts name the unknown top-level name as sent, e.g. "Item" for Item.1.IpProtocol).
+    /// Query (STS, IAM, RDS) and JSON (KMS) services ignore members their model does not define: those are returned,
+    /// for the call log, and the call goes on. See the emulator README ("Unknown parameters").
+    /// </summary>
+    private static IReadOnlyList<string>? UnknownParameters(AwsServiceInfo service, AwsRequest request)
+    {
+        if (service.Protocol != AwsProtocol.Ec2)
+        {
+            var given = service.Protocol == AwsProtocol.Json
+                ? request.Json.Body.EnumerateObject().Select(p => p.Name)
+                : request.Parameters.Keys.Where(k => k is not "Action" and not "Version");
+            var ignored = ModelInputs.AllUnknown(service, request.Action, given);
+            return ignored.Count == 0 ? null : ignored;
+        }
+
+        var names = request.Parameters.Keys.Where(k => k is not "Action" and not "Version");
+        if (ModelInputs.FirstUnknown(service, request.Action, names) is { } unknown)
+        {
+            string top = unknown.Split('.')[0];
+            string shown = ModelInputs.DefinesTopLevel(service, request.Action, top) ? unknown : top;
+            throw new AwsServiceException("UnknownParameter", $"The parameter {shown} is not recognized");
+        }
+
+        return null;
     }
 
     private void Record(
@@ -123,7 +154,8 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
         SignableRequest signable,
         int status,
         string? errorCode,
-        Stopwatch watch) => calls.Record(new CallRecord
+        Stopwatch watch,
+        IReadOnlyList<string>? ignoredParameters) => calls.Record(new CallRecord
         {
             Time = clock.UtcNow,
             RequestId = requestId,
@@ -139,6 +171,7 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
             ErrorCode = errorCode,
             DurationMs = watch.Elapsed.TotalMilliseconds,
             CanonicalRequest = auth?.CanonicalRequest,
+            IgnoredParameters = ignoredParameters,
         });
 
     private AwsRequest BuildRequest(SignableRequest signable, AwsServiceInfo service, AuthenticationResult auth, string region, string requestId)
@@ -241,6 +274,36 @@ internal sealed class AwsPipeline(World world, EmulatorClock clock, EmulatorSett
         }
 
         return FormParameters(signable).Where(p => p.Key == "Action").Select(p => p.Value).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// The service another than the scope's that this request is addressed to, as a real endpoint knows from its
+    /// host name: a JSON target prefix of another service, or another service's <c>Version</c> together with one of
+    /// that service's operations. Null when the request is the scope's service's (or names nothing known), so a
+    /// wrong <c>Version</c> alone stays that service's own version error.
+    /// </summary>
+    private static AwsServiceInfo? AddressedService(SignableRequest signable, CredentialScope? scope)
+    {
+        if (scope is null)
+        {
+            return null;
+        }
+
+        AwsServiceInfo? other = null;
+        if (signable.Header("X-Amz-Target") is { } target && target.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot)
+        {
+            other = KnownServices.ByJsonTargetPrefix(target[..dot]);
+        }
+        else if (FormParameters(signable).Where(p => p.Key == "Version").Select(p => p.Value).FirstOrDefault() is { } version
+            && KnownServices.ByApiVersion(version) is { } byVersion
+            && ServiceRegistry.Find(byVersion.SigningName) is { } plugin
+            && PeekAction(signable, byVersion) is { } action
+            && plugin.Operations.Contains(action))
+        {
+            other = byVersion;
+        }
+
+        return other is not null && !string.Equals(other.SigningName, scope.Service, StringComparison.Ordinal) ? other : null;
     }
 
     // Without a readable credential scope, pick the envelope from what the request looks like.

@@ -20,7 +20,7 @@ public sealed record CallRecord
     public string? CallerArn { get; init; }
 
     /// <summary>Result of signature verification: valid, missing, incomplete, unknown-key, invalid-token,
-    /// expired-token, expired, mismatch.</summary>
+    /// expired-token, expired, mismatch, wrong-scope.</summary>
     public required string Signature { get; init; }
 
     public bool Presigned { get; init; }
@@ -33,6 +33,10 @@ public sealed record CallRecord
 
     /// <summary>On a signature mismatch: the canonical request the emulator computed (session token redacted).</summary>
     public string? CanonicalRequest { get; init; }
+
+    /// <summary>Parameters the operation's model does not define, which a Query or JSON service ignores as AWS does
+    /// (EC2 refuses them instead); null when there were none. Tests use it to prove a client sends only model names.</summary>
+    public IReadOnlyList<string>? IgnoredParameters { get; init; }
 }
 
 /// <summary>Per-operation and per-account call counts plus a bounded log of recent requests.</summary>

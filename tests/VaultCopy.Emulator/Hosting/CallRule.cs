@@ -9,7 +9,8 @@ public abstract class CallRule
     private readonly int _count;
     private int _remaining;
 
-    /// <summary>The signing name: <c>ec2</c>, <c>rds</c>, <c>kms</c>, <c>sts</c>, <c>iam</c>, <c>ssm</c>.</summary>
+    /// <summary>The signing name: <c>ec2</c>, <c>rds</c>, <c>kms</c>, <c>sts</c>, <c>iam</c>, <c>ssm</c>; copy failures
+    /// also take <c>*</c> (every service that copies).</summary>
     public required string Service { get; init; }
 
     /// <summary>The operation name, or <c>*</c> for every operation of the service.</summary>
@@ -33,7 +34,7 @@ public abstract class CallRule
     public int Remaining => Volatile.Read(ref _remaining);
 
     internal bool Matches(string service, string action, string? accountId, string region) =>
-        string.Equals(Service, service, StringComparison.Ordinal)
+        (Service == "*" || string.Equals(Service, service, StringComparison.Ordinal))
         && (Action == "*" || string.Equals(Action, action, StringComparison.Ordinal))
         && (AccountId is null || string.Equals(AccountId, accountId, StringComparison.Ordinal))
         && (Region is null || string.Equals(Region, region, StringComparison.Ordinal));

@@ -27,6 +27,24 @@ public static class ServiceRegistry
     /// <summary>KMS as EC2 and RDS use it on a caller's behalf; set by the KMS plug-in, null until it is registered.</summary>
     public static IServiceKeyAccess? KeyAccess { get; set; } = new KmsServiceKeyAccess();
 
+    /// <summary>Tells every extension that watches key state that <paramref name="keyArn"/> became unusable at <paramref name="at"/> (world time).</summary>
+    public static void KeyBecameUnusable(Model.World world, string keyArn, DateTimeOffset at)
+    {
+        foreach (var observer in Extensions.OfType<IKeyStateObserver>())
+        {
+            observer.KeyBecameUnusable(world, keyArn, at);
+        }
+    }
+
+    /// <summary>Tells every extension that watches key state that <paramref name="keyArn"/> is usable again.</summary>
+    public static void KeyBecameUsable(Model.World world, string keyArn, DateTimeOffset at)
+    {
+        foreach (var observer in Extensions.OfType<IKeyStateObserver>())
+        {
+            observer.KeyBecameUsable(world, keyArn, at);
+        }
+    }
+
     public static IAwsService? Find(string signingName) =>
         Services.FirstOrDefault(s => string.Equals(s.SigningName, signingName, StringComparison.Ordinal));
 }

@@ -166,7 +166,7 @@ public sealed class IamEntityTests : IClassFixture<IamServerFixture>
     {
         var result = await _fixture.Iam(AdminKey, region: "eu-west-1").CallAsync("GetUser");
 
-        Assert.Equal("Credential should be scoped to a valid region. ", result.AssertError("SignatureDoesNotMatch", 403));
+        Assert.Equal("Credential should be scoped to a valid region, not 'eu-west-1'. ", result.AssertError("SignatureDoesNotMatch", 403));
     }
 
     [Fact]

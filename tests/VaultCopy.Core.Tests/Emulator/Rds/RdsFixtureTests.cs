@@ -28,7 +28,7 @@ public sealed class RdsFixtureTests
     [InlineData("""{"dbSnapshots":[{"identifier":"rds:s-1","dbInstanceIdentifier":"db","snapshotType":"automated","restoreAccounts":["222222222222"]}]}""", "$.accounts[0].regions.eu-west-1.rds.dbSnapshots[0].restoreAccounts: automated snapshots cannot be shared")]
     [InlineData("""{"dbSnapshots":[{"identifier":"s","dbInstanceIdentifier":"db","restoreAccounts":["2222"]}]}""", "$.accounts[0].regions.eu-west-1.rds.dbSnapshots[0].restoreAccounts[0]: must be a 12-digit account id or \"all\"")]
     [InlineData("""{"dbSnapshots":[{"identifier":"s","dbInstanceIdentifier":"db","createTime":"yesterday"}]}""", "$.accounts[0].regions.eu-west-1.rds.dbSnapshots[0].createTime: 'yesterday' is not an ISO 8601 time")]
-    [InlineData("""{"dbSnapshots":[{"identifier":"s","dbInstanceIdentifier":"db","tags":{"aws:x":"y"}}]}""", "$.accounts[0].regions.eu-west-1.rds.dbSnapshots[0].tags.aws:x: Tag keys cannot start with the reserved prefix")]
+    [InlineData("""{"dbSnapshots":[{"identifier":"s","dbInstanceIdentifier":"db","tags":{"rds:x":"y"}}]}""", "$.accounts[0].regions.eu-west-1.rds.dbSnapshots[0].tags.rds:x: Tag keys cannot start with the reserved prefix")]
     [InlineData("""{"dbClusterSnapshots":[{"identifier":"c","dbClusterIdentifier":"db","status":"pending"}]}""", "$.accounts[0].regions.eu-west-1.rds.dbClusterSnapshots[0].status: 'pending' must be one of")]
     [InlineData("""{"dbClusterSnapshots":[{"identifier":"c","dbClusterIdentifier":"db","kmsKeyId":"alias/nowhere"}]}""", "$.accounts[0].regions.eu-west-1.rds.dbClusterSnapshots[0].kmsKeyId: no KMS key 'alias/nowhere' in account 111111111111, Region eu-west-1")]
     public void InvalidSections_AreRefusedWithTheJsonPath(string section, string expected)

@@ -23,7 +23,7 @@ public sealed partial class Ec2Service
         var now = request.Clock.UtcNow;
         string sourceId = p.Required("SourceSnapshotId");
         string sourceRegion = p.Required("SourceRegion");
-        CheckSourceRegion(sourceRegion);
+        CheckSourceRegion(request, sourceRegion);
         bool encryptRequested = p.GetBool("Encrypted") == true;
         string? kmsKeyId = p.Get("KmsKeyId");
         if (kmsKeyId is not null && !encryptRequested)
@@ -82,7 +82,7 @@ public sealed partial class Ec2Service
         string sourceId = p.Required("SourceImageId");
         string sourceRegion = p.Required("SourceRegion");
         CheckImageName(name);
-        CheckSourceRegion(sourceRegion);
+        CheckSourceRegion(request, sourceRegion);
         string? description = ReadDescription(p.Get("Description"));
         string? token = p.Get("ClientToken");
         if (token is { Length: > 128 })
@@ -312,7 +312,8 @@ public sealed partial class Ec2Service
         double scale = request.Settings.TimeScale;
         var duration = Ec2Lifecycle.CopyDuration(source.VolumeSize, completion, scale);
         string? failure = plan.FailureMessage;
-        var failsAt = now + Ec2Lifecycle.KeyCheckDelay(duration, scale);
+        var keyStepAt = now + Ec2Lifecycle.KeyCheckDelay(duration, scale);
+        var failsAt = keyStepAt;
 
         // An armed failure (control API) that strikes before the key check would is what the copy reports.
         if (injected is not null && (failure is null || injected.FailsAt(now, duration) < failsAt))
@@ -338,6 +339,7 @@ public sealed partial class Ec2Service
                 Duration = duration,
                 FailureMessage = failure,
                 FailureAt = failsAt,
+                KeyStepAt = keyStepAt,
                 SourceSnapshotId = source.Id,
                 SourceRegion = source.Region,
                 ImageId = imageId,

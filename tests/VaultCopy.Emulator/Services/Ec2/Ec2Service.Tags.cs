@@ -79,7 +79,7 @@ public sealed partial class Ec2Service
         foreach (var target in targets)
         {
             var existing = target.Tags.For(me);
-            if (existing.Keys.Union(tags.Keys, StringComparer.Ordinal).Count() > MaxTags)
+            if (Ec2Tags.UserTagCount(existing.Keys.Union(tags.Keys, StringComparer.Ordinal)) > MaxTags)
             {
                 throw Ec2Errors.TagLimit();
             }
@@ -119,7 +119,13 @@ public sealed partial class Ec2Service
             var edit = target.Tags.Edit(me);
             if (removals.Count == 0)
             {
-                edit.Clear();
+                // "If you omit this parameter, we delete all user-defined tags … We do not delete AWS-generated tags
+                // (tags that have the aws: prefix)." (DeleteTags, EC2 API Reference)
+                foreach (string key in edit.Keys.Where(k => !Ec2Tags.IsAwsTag(k)).ToList())
+                {
+                    edit.Remove(key);
+                }
+
                 continue;
             }
 

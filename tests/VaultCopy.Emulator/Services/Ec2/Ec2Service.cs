@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using VaultCopy.Emulator.Model;
 using VaultCopy.Emulator.Protocol;
 
@@ -311,7 +310,7 @@ public sealed partial class Ec2Service : IAwsService
 
             foreach (var tag in spec.GetStructList("Tag"))
             {
-                var (key, value) = ReadTag(tag, requireValue: false);
+                var (key, value) = ReadTag(tag, requireValue: false, inTagSpecification: true);
                 tags[key] = value ?? string.Empty;
             }
 
@@ -324,8 +323,11 @@ public sealed partial class Ec2Service : IAwsService
         return result;
     }
 
-    /// <summary>A Tag.N structure: key 1–128 characters, not aws:-prefixed; value up to 256.</summary>
-    private static (string Key, string? Value) ReadTag(QueryParameters tag, bool requireValue)
+    /// <summary>A Tag.N structure: key 1–128 characters, not aws:-prefixed (in any case); value up to 256. A caller
+    /// never writes or deletes an aws: tag: CreateTags/DeleteTags name the key ("Value ( aws:x ) for parameter key is
+    /// invalid. …", observed), a TagSpecification does not ("Tag keys starting with 'aws:' are reserved for internal
+    /// use", observed for RunInstances).</summary>
+    private static (string Key, string? Value) ReadTag(QueryParameters tag, bool requireValue, bool inTagSpecification = false)
     {
         string key = tag.Get("Key") ?? throw Ec2Errors.InvalidParameterValue("Tag key must have a value");
         string? value = tag.Get("Value");
@@ -334,9 +336,11 @@ public sealed partial class Ec2Service : IAwsService
             throw Ec2Errors.InvalidParameterValue($"Tag key exceeds the maximum length of 128 characters or is empty: '{key}'");
         }
 
-        if (key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
+        if (Ec2Tags.IsAwsTag(key))
         {
-            throw Ec2Errors.InvalidParameterValue("Tag keys starting with 'aws:' are reserved for internal use");
+            throw Ec2Errors.InvalidParameterValue(inTagSpecification
+                ? "Tag keys starting with 'aws:' are reserved for internal use"
+                : $"Value ( {key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use");
         }
 
         if (value is { Length: > 256 })
@@ -385,15 +389,13 @@ public sealed partial class Ec2Service : IAwsService
         }
     }
 
-    /// <summary>SourceRegion must be a Region code (errors-overview: InvalidRegion).</summary>
-    private static void CheckSourceRegion(string region)
+    /// <summary>SourceRegion must be a Region of the caller's partition (errors-overview: InvalidRegion, "The specified
+    /// region is not valid"): a Region code that does not exist is as invalid as a name.</summary>
+    private static void CheckSourceRegion(AwsRequest request, string region)
     {
-        if (!RegionPattern().IsMatch(region))
+        if (!Model.Partitions.HasRegion(request.Caller.Partition, region))
         {
             throw Ec2Errors.InvalidRegion(region);
         }
     }
-
-    [GeneratedRegex("^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]$")]
-    private static partial Regex RegionPattern();
 }

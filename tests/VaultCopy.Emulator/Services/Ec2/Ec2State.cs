@@ -44,6 +44,13 @@ public sealed class Ec2Tags
 
     private readonly Dictionary<string, Dictionary<string, string>> _byAccount = new(StringComparer.Ordinal);
 
+    /// <summary>AWS-generated tags (AWS Backup, CloudFormation: the aws: prefix in any case). Callers can neither write
+    /// nor delete them, and they do not count against the 50 tags of a resource (EC2 User Guide, tag restrictions).</summary>
+    public static bool IsAwsTag(string key) => key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>How many of these tags count against the 50-tag limit (the caller's own, not aws: ones).</summary>
+    public static int UserTagCount(IEnumerable<string> keys) => keys.Count(k => !IsAwsTag(k));
+
     /// <summary>The tags <paramref name="accountId"/> sees on the resource (empty when it set none).</summary>
     public IReadOnlyDictionary<string, string> For(string accountId) =>
         _byAccount.TryGetValue(accountId, out var tags) ? tags : s_empty;
@@ -132,10 +139,20 @@ public sealed class Ec2CopyJob
     public required TimeSpan Duration { get; init; }
 
     /// <summary>Why the copy fails (the StateMessage), or null when it completes.</summary>
-    public string? FailureMessage { get; init; }
+    public string? FailureMessage { get; set; }
 
     /// <summary>When a failing copy turns to error: as soon as the service first uses the keys.</summary>
-    public DateTimeOffset FailureAt { get; init; }
+    public DateTimeOffset FailureAt { get; set; }
+
+    /// <summary>When EBS asks KMS for the copy's data keys (source decrypt, target data key). A key made unusable
+    /// before then fails the copy at this moment; after it, the copy completes on the data keys it holds.</summary>
+    public DateTimeOffset KeyStepAt { get; init; }
+
+    /// <summary>The key whose DisableKey/ScheduleKeyDeletion failed this copy before its key step, and the failure it
+    /// had before (restored if that key is enabled again in time); null otherwise.</summary>
+    public string? FailedByKeyArn { get; set; }
+
+    public (string? Message, DateTimeOffset At) FailureBeforeKeyChange { get; set; }
 
     public required string SourceSnapshotId { get; init; }
 

@@ -14,7 +14,7 @@ namespace VaultCopy.Emulator.Services.Ec2;
 /// images with their sharing, plus the Region's EBS encryption defaults and block public access. Strict: whatever
 /// AWS would have refused (sharing an aws/ebs snapshot, a public encrypted snapshot, …) is a fixture error.
 /// </summary>
-public sealed partial class Ec2WorldExtension : IWorldExtension
+public sealed partial class Ec2WorldExtension : IWorldExtension, IKeyStateObserver
 {
     private static readonly ConditionalWeakTable<FixtureContext, LoadState> s_loads = new();
 
@@ -113,6 +113,51 @@ public sealed partial class Ec2WorldExtension : IWorldExtension
             if (kms.Resolve(world, Ec2Keys.OwnerAsCaller(region.Account), region.Ec2.DefaultKmsKeyId!, region.Name) is null)
             {
                 context.Error(path, $"no KMS key '{region.Ec2.DefaultKmsKeyId}' in account {region.Account.Id}, Region {region.Name}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A key became unusable while copies may be in flight. EBS copies that have not yet reached their key step
+    /// (source or target on that key) fail there with the key error; copies past it keep their data keys and complete,
+    /// as AWS documents for data keys already in use. The copy reads as completed, under a key that is now unusable.
+    /// </summary>
+    public void KeyBecameUnusable(World world, string keyArn, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        var snapshots = world.Accounts.Values.SelectMany(a => a.Regions.Values).SelectMany(r => r.Ec2.Snapshots.Values).ToList();
+        var byId = snapshots.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        foreach (var snapshot in snapshots)
+        {
+            if (snapshot.Copy is not { } copy || at >= copy.KeyStepAt || (copy.FailureMessage is not null && copy.FailureAt <= copy.KeyStepAt))
+            {
+                continue;
+            }
+
+            string? sourceKey = byId.TryGetValue(copy.SourceSnapshotId, out var source) ? source.KmsKeyArn : null;
+            if (string.Equals(snapshot.KmsKeyArn, keyArn, StringComparison.Ordinal) || string.Equals(sourceKey, keyArn, StringComparison.Ordinal))
+            {
+                copy.FailedByKeyArn = keyArn;
+                copy.FailureBeforeKeyChange = (copy.FailureMessage, copy.FailureAt);
+                copy.FailureMessage = Ec2Lifecycle.KeyNotAccessible;
+                copy.FailureAt = copy.KeyStepAt;
+            }
+        }
+    }
+
+    /// <summary>A key enabled again before a copy's key step: the copy it failed goes on as it was.</summary>
+    public void KeyBecameUsable(World world, string keyArn, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        foreach (var region in world.Accounts.Values.SelectMany(a => a.Regions.Values))
+        {
+            foreach (var snapshot in region.Ec2.Snapshots.Values)
+            {
+                if (snapshot.Copy is { } copy && at < copy.KeyStepAt && string.Equals(copy.FailedByKeyArn, keyArn, StringComparison.Ordinal))
+                {
+                    (copy.FailureMessage, copy.FailureAt) = copy.FailureBeforeKeyChange;
+                    copy.FailedByKeyArn = null;
+                }
             }
         }
     }
@@ -683,7 +728,9 @@ public sealed partial class Ec2WorldExtension : IWorldExtension
             return time;
         }
 
-        /// <summary>A tags object (key → value) with EC2's limits: 50 tags, keys 1-128 and not aws:, values up to 256.</summary>
+        /// <summary>A tags object (key → value) with EC2's limits: 50 tags besides aws: ones, keys 1-128, values up to
+        /// 256. aws: keys are allowed here: AWS Backup and CloudFormation put them on snapshots and AMIs; only a caller
+        /// may not write them.</summary>
         public void Tags(JsonElement element, string path, Dictionary<string, string> target)
         {
             if (!element.TryGetProperty("tags", out var tags))
@@ -707,9 +754,9 @@ public sealed partial class Ec2WorldExtension : IWorldExtension
                 }
 
                 string value = tag.Value.GetString()!;
-                if (tag.Name.Length is 0 or > 128 || tag.Name.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
+                if (tag.Name.Length is 0 or > 128)
                 {
-                    Error($"{tagsPath}.{tag.Name}", "tag keys are 1-128 characters and may not start with aws:");
+                    Error($"{tagsPath}.{tag.Name}", "tag keys are 1-128 characters");
                 }
                 else if (value.Length > 256)
                 {
@@ -721,9 +768,9 @@ public sealed partial class Ec2WorldExtension : IWorldExtension
                 }
             }
 
-            if (target.Count > 50)
+            if (Ec2Tags.UserTagCount(target.Keys) > 50)
             {
-                Error(tagsPath, "a resource has at most 50 tags");
+                Error(tagsPath, "a resource has at most 50 tags besides aws: ones");
             }
         }
     }

@@ -76,15 +76,10 @@ public sealed class IamService : IAwsService
     // us-east-1, and anything else is refused as AWS refuses it (SignatureDoesNotMatch, 403).
     private static void RequireGlobalScope(AwsRequest request)
     {
-        string expected = request.Caller.Partition switch
-        {
-            "aws-cn" => "cn-north-1",
-            "aws-us-gov" => "us-gov-west-1",
-            _ => "us-east-1",
-        };
+        string expected = Model.Partitions.GlobalRegion(request.Caller.Partition);
         if (!string.Equals(request.Region, expected, StringComparison.Ordinal))
         {
-            throw new AwsServiceException("SignatureDoesNotMatch", "Credential should be scoped to a valid region. ", 403);
+            throw new AwsServiceException("SignatureDoesNotMatch", Model.Partitions.InvalidScopeRegionMessage(request.Region) + " ", 403);
         }
     }
 

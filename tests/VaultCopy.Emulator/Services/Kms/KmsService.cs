@@ -226,7 +226,17 @@ public sealed partial class KmsService : IAwsService
                 throw KmsErrors.PendingImport(key.Arn);
         }
 
+        bool wasUsable = key.KeyState == KmsKeyStates.Enabled;
         key.KeyState = enable ? KmsKeyStates.Enabled : KmsKeyStates.Disabled;
+        if (wasUsable && !enable)
+        {
+            ServiceRegistry.KeyBecameUnusable(call.World, key.Arn, call.Now);
+        }
+        else if (!wasUsable && enable)
+        {
+            ServiceRegistry.KeyBecameUsable(call.World, key.Arn, call.Now);
+        }
+
         return AwsResponse.Json(null);
     }
 
@@ -255,9 +265,14 @@ public sealed partial class KmsService : IAwsService
             throw KmsErrors.PendingDeletion(key.Arn);
         }
 
+        bool wasUsable = key.KeyState == KmsKeyStates.Enabled;
         key.KeyState = KmsKeyStates.PendingDeletion;
         key.PendingWindowInDays = days;
         key.DeletionDate = call.Now.AddDays(days);
+        if (wasUsable)
+        {
+            ServiceRegistry.KeyBecameUnusable(call.World, key.Arn, call.Now);
+        }
         return AwsResponse.Json(new JsonObject
         {
             ["KeyId"] = key.Arn,

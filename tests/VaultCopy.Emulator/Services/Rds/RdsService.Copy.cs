@@ -56,9 +56,10 @@ public sealed partial class RdsService
         // Tags never cross accounts: CopyTags copies the source's tags only from the caller's own snapshot. Explicit
         // Tags are applied after them and win on the same key.
         var copyTagList = new List<KeyValuePair<string, string>>();
+        // aws: tags stay with the source: AWS generated them for it, and no copy may write them.
         if (copyTags && !crossAccount)
         {
-            RdsTags.Apply(copyTagList, sourceSnapshot.Tags);
+            RdsTags.Apply(copyTagList, sourceSnapshot.Tags.Where(t => !RdsTags.IsAwsTag(t.Key)));
         }
 
         RdsTags.Apply(copyTagList, tags);

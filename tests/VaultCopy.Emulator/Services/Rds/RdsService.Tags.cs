@@ -19,7 +19,7 @@ public sealed partial class RdsService
         var snapshot = TaggedSnapshot(request, resourceName);
         var merged = snapshot.Tags.ToList();
         RdsTags.Apply(merged, tags);
-        if (merged.Count > RdsTags.MaxTagsPerResource)
+        if (merged.Count(t => !RdsTags.IsAwsTag(t.Key)) > RdsTags.MaxTagsPerResource)
         {
             throw RdsErrors.InvalidParameterValue($"A resource can have at most {RdsTags.MaxTagsPerResource} tags.");
         }
@@ -46,6 +46,12 @@ public sealed partial class RdsService
         if (keys is null || keys.Count == 0)
         {
             throw RdsErrors.MissingParameter("TagKeys");
+        }
+
+        // aws: tags are AWS's own (AWS Backup, CloudFormation): a caller removes them no more than it writes them.
+        if (keys.FirstOrDefault(RdsTags.IsAwsTag) is { } reserved)
+        {
+            throw RdsErrors.InvalidParameterValue(RdsTags.Problem(reserved, string.Empty)!);
         }
 
         Authorize(request, "RemoveTagsFromResource", resourceName);

@@ -7,8 +7,12 @@ internal static partial class RdsTags
 {
     public const int MaxTagsPerResource = 50;
 
-    /// <summary>Null when the tag is acceptable, otherwise what is wrong with it.</summary>
-    public static string? Problem(string key, string value)
+    /// <summary>AWS-generated tags (AWS Backup's aws:backup:…, CloudFormation's aws:cloudformation:…).</summary>
+    public static bool IsAwsTag(string key) => key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Null when the tag is acceptable, otherwise what is wrong with it. <paramref name="awsGenerated"/>: a tag
+    /// AWS itself put there (fixtures), which may carry the aws: prefix that a caller may never write.</summary>
+    public static string? Problem(string key, string value, bool awsGenerated = false)
     {
         if (key.Length is 0 or > 128)
         {
@@ -20,7 +24,12 @@ internal static partial class RdsTags
             return "Tag values must be at most 256 characters long.";
         }
 
-        if (key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase) || key.StartsWith("rds:", StringComparison.OrdinalIgnoreCase))
+        if (awsGenerated && IsAwsTag(key))
+        {
+            return TagText().IsMatch(key) && TagText().IsMatch(value) ? null : "Tags may contain only Unicode letters, digits, white space, and _ . : / = + - @.";
+        }
+
+        if (IsAwsTag(key) || key.StartsWith("rds:", StringComparison.OrdinalIgnoreCase))
         {
             return "Tag keys cannot start with the reserved prefix 'aws:' or 'rds:'.";
         }

@@ -289,7 +289,7 @@ public sealed class RdsWorldExtension : IWorldExtension
                 continue;
             }
 
-            if (RdsTags.Problem(tag.Name, tag.Value.GetString()!) is { } problem)
+            if (RdsTags.Problem(tag.Name, tag.Value.GetString()!, awsGenerated: true) is { } problem)
             {
                 context.Error(tagPath, problem);
                 continue;
@@ -298,7 +298,7 @@ public sealed class RdsWorldExtension : IWorldExtension
             tags.Add(new KeyValuePair<string, string>(tag.Name, tag.Value.GetString()!));
         }
 
-        if (tags.Count > RdsTags.MaxTagsPerResource)
+        if (tags.Count(t => !RdsTags.IsAwsTag(t.Key)) > RdsTags.MaxTagsPerResource)
         {
             context.Error(path + ".tags", $"RDS allows at most {RdsTags.MaxTagsPerResource} tags per resource");
         }
