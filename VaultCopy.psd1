@@ -18,6 +18,7 @@
         'Get-VaultCopy'
         'Get-VaultResource'
         'Grant-VaultKeyAccess'
+        'Lock-VaultCopy'
         'Grant-VaultSnapshotAccess'
         'Revoke-VaultKeyAccess'
         'Revoke-VaultSnapshotAccess'
