@@ -20,6 +20,7 @@
         'Grant-VaultKeyAccess'
         'Lock-VaultCopy'
         'Grant-VaultSnapshotAccess'
+        'Remove-VaultCopy'
         'Revoke-VaultKeyAccess'
         'Revoke-VaultSnapshotAccess'
         'Test-VaultCopyPrereq'

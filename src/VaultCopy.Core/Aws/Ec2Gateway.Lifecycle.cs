@@ -120,6 +120,27 @@ internal sealed partial class Ec2Gateway
         }
     }
 
+    /// <summary>
+    /// The volume each of our snapshots was taken of, by snapshot id; snapshots that are gone, and copies (whose
+    /// volume id is the meaningless vol-ffffffff), are left out.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> GetSourceVolumesAsync(IReadOnlyList<string> snapshotIds, CancellationToken cancellationToken)
+    {
+        var volumes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string[] chunk in snapshotIds.Chunk(PageSize))
+        {
+            foreach (Snapshot snapshot in await DescribeExistingSnapshotsAsync(chunk, cancellationToken).ConfigureAwait(false))
+            {
+                if (!string.IsNullOrEmpty(snapshot.VolumeId) && snapshot.VolumeId != CopyVolumeId)
+                {
+                    volumes[snapshot.SnapshotId] = snapshot.VolumeId;
+                }
+            }
+        }
+
+        return volumes;
+    }
+
     /// <summary>Block public access for EBS snapshots in this Region: unblocked, block-new-sharing or block-all-sharing.</summary>
     public async Task<string> GetSnapshotBlockPublicAccessAsync(CancellationToken cancellationToken) =>
         (await _client.GetSnapshotBlockPublicAccessStateAsync(new GetSnapshotBlockPublicAccessStateRequest(), cancellationToken).ConfigureAwait(false))

@@ -41,6 +41,15 @@ public sealed class VaultCopyCatalog : IDisposable
 
     public async IAsyncEnumerable<VaultCopyJob> ListAsync(VaultCopyQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await foreach ((VaultCopyJob job, VaultResource _) in ListCopiesAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            yield return job;
+        }
+    }
+
+    /// <summary>The copies as jobs, each with the resource it was read from (an AMI's backing snapshots, its protection).</summary>
+    internal async IAsyncEnumerable<(VaultCopyJob Job, VaultResource Copy)> ListCopiesAsync(VaultCopyQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(query);
         var tags = new Dictionary<string, string?>(StringComparer.Ordinal) { [CopyNaming.PurposeTag] = VaultCopier.Purpose };
         if (!string.IsNullOrEmpty(query.SourceAccountId))
@@ -67,7 +76,7 @@ public sealed class VaultCopyCatalog : IDisposable
 
             VaultCopyJob job = ToJob(copy);
             await LockedAsync(locks, job, copy, cancellationToken).ConfigureAwait(false);
-            yield return job;
+            yield return (job, copy);
         }
     }
 
