@@ -24,6 +24,7 @@
         'Revoke-VaultKeyAccess'
         'Revoke-VaultSnapshotAccess'
         'Test-VaultCopyPrereq'
+        'Test-VaultPosture'
         'Wait-VaultCopy'
     )
     AliasesToExport      = @(

@@ -5,7 +5,8 @@
 function New-LifecycleFixture {
     # Writes the fixture and points the helpers that look up demo keys (Get-DemoAccessKey) at it.
     param([scriptblock] $Edit)
-    $world = Get-Content -Raw $script:DemoWorldPath | ConvertFrom-Json -Depth 50
+    if (-not $script:PristineDemoWorldPath) { $script:PristineDemoWorldPath = $script:DemoWorldPath }
+    $world = Get-Content -Raw $script:PristineDemoWorldPath | ConvertFrom-Json -Depth 50
     $vaultAccount = $world.accounts | Where-Object id -eq '222222222222'
     $operator = [pscustomobject]@{
         name           = 'vault-operator'
