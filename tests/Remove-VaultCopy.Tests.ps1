@@ -59,9 +59,9 @@ Describe 'Remove-VaultCopy' {
         $whatIf = @(Get-WhatIf { Remove-VaultCopy -Destination $Vault -Source $Origin -OlderThanDays 20 -WhatIf -WarningVariable script:skipped -WarningAction SilentlyContinue })
 
         $whatIf | Should -HaveCount 1 -Because 'only the 50-day-old nightly copy is old, unlocked and not the newest of its volume'
-        $whatIf[0] | Should -BeLike "*Delete the snapshot*$($Oldest.TargetId)*"
+        $whatIf[0] | Should -Be "What if: Remove EbsSnapshot $($Oldest.TargetId) (copy of $($Oldest.SourceId), 50d old)"
         $skipped | Should -HaveCount 1
-        "$($skipped[0])" | Should -BeLike "Skipped $($Locked.TargetId)*locked in governance mode until *"
+        "$($skipped[0])" | Should -BeLike "Skipped $($Locked.TargetId): locked (governance) until *"
         (Invoke-EmulatorControl -Url $Url -Path state).accounts | ConvertTo-Json -Depth 30 -Compress | Should -Be $before
     }
 

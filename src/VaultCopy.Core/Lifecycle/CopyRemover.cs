@@ -155,17 +155,21 @@ public sealed class CopyRemover : IDisposable
         return VaultCopyCatalog.ToJob(copy);
     }
 
-    /// <summary>What -WhatIf and the confirmation show: exactly what the delete calls remove.</summary>
+    /// <summary>What -WhatIf and the confirmation show, in one short line: exactly what the delete calls remove.</summary>
     public static string DescribeRemoval(RetentionDecision decision)
     {
         ArgumentNullException.ThrowIfNull(decision);
         VaultCopyJob job = decision.Job;
-        return job.Type switch
-        {
-            VaultResourceType.Ami => $"Deregister the AMI and delete its snapshot{(decision.BackingSnapshotIds.Count == 1 ? string.Empty : "s")} {string.Join(", ", decision.BackingSnapshotIds)} ({decision.Reason})",
-            VaultResourceType.EbsSnapshot => $"Delete the snapshot ({decision.Reason})",
-            _ => $"Delete the {(job.Type == VaultResourceType.RdsSnapshot ? "DB" : "DB cluster")} snapshot ({decision.Reason})",
-        };
+        string what = job.Type == VaultResourceType.Ami && decision.BackingSnapshotIds.Count > 0
+            ? $"{job.TargetId} + {string.Join(" + ", decision.BackingSnapshotIds)}"
+            : job.TargetId ?? "(unknown)";
+
+        // An RDS copy's identifier is made from its source's (CopyNaming.RdsIdentifier): it already says what it copies.
+        string source = job.Type is VaultResourceType.EbsSnapshot or VaultResourceType.Ami ? $"copy of {job.SourceId}, " : string.Empty;
+        string age = job.StartTime is DateTime started
+            ? $"{(DateTime.UtcNow - started).TotalDays.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}d old"
+            : "age unknown";
+        return $"Remove {job.Type} {what} ({source}{age})";
     }
 
     /// <summary>Removes one copy the plan chose; locked or protected at this moment is an InvalidState error.</summary>

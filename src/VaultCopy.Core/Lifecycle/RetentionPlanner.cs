@@ -150,13 +150,13 @@ public static class RetentionPlanner
 
         if (copy.LockState is CopyLockState state && CopyLockStates.PreventsDeletion(state))
         {
-            reason = $"locked in {Describe(state)} mode until {LockPlanner.Format(copy.LockExpiresOn)}; it can be removed after that";
+            reason = $"locked ({Describe(state)}) until {LockPlanner.Format(copy.LockExpiresOn)}";
             return RetentionVerdict.Skip;
         }
 
         if (CopyLockStates.ProtectsImage(copy.DeregistrationProtection))
         {
-            reason = $"the AMI has deregistration protection ({copy.DeregistrationProtection}); disable it (Disable-EC2ImageDeregistrationProtection) to let it go";
+            reason = $"deregistration protection is {copy.DeregistrationProtection}";
             return RetentionVerdict.Skip;
         }
 
@@ -168,7 +168,7 @@ public static class RetentionPlanner
 
     private static string Describe(CopyLockState state) => state switch
     {
-        CopyLockState.ComplianceCoolOff => "compliance (cool-off)",
+        CopyLockState.ComplianceCoolOff => "compliance, cool-off",
         _ => state.ToString().ToLowerInvariant(),
     };
 }

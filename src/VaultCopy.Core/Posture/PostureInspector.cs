@@ -105,7 +105,7 @@ public sealed class PostureInspector
             {
                 yield return Finding(PostureSeverity.Medium, "AwsManagedKey", PostureSide.Origin, backup.Id, account, region,
                     $"{Describe(backup)} is encrypted under an AWS managed key ({backup.KmsKeyArn}), which can't be shared: it can never reach the vault as it is.",
-                    $"Get-VaultResource -Account $origin -Id {backup.Id} | Convert-VaultSnapshotKey -Account $origin -KmsKeyId <customer managed key> -Wait, then copy the result.");
+                    Preflight.PrereqChecker.ConvertCommand(backup) + ", then copy the result");
             }
 
             bool ready = backup.State is "completed" or "available";

@@ -120,7 +120,7 @@ public sealed class RemoveVaultCopyCommand : VaultCopyLifecycleCmdletBase
                     WriteVerbose($"Kept {decision.Job.TargetId} ({decision.Job.Type}, copy of {decision.Job.SourceId}): {decision.Reason}.");
                     break;
                 case RetentionVerdict.Skip:
-                    WriteWarning($"Skipped {decision.Job.TargetId} ({decision.Job.Type}, copy of {decision.Job.SourceId}): {decision.Reason}.");
+                    WriteWarning($"Skipped {decision.Job.TargetId}: {decision.Reason}.");
                     break;
                 default:
                     Remove(decision);
@@ -143,7 +143,8 @@ public sealed class RemoveVaultCopyCommand : VaultCopyLifecycleCmdletBase
     private void Remove(RetentionDecision decision)
     {
         VaultCopyJob job = decision.Job;
-        if (!ShouldApply($"{job.Type} {job.TargetId} (copy of {job.SourceId}, vault account {job.TargetAccountId})", CopyRemover.DescribeRemoval(decision)))
+        WriteVerbose($"{job.TargetId} (copy of {job.SourceId}): {decision.Reason}.");
+        if (!ShouldApply(CopyRemover.DescribeRemoval(decision)))
         {
             return;
         }

@@ -51,6 +51,19 @@ public abstract class VaultCopyLifecycleCmdletBase : VaultCopyCmdletBase
         return ShouldProcess(target, action);
     }
 
+    /// <summary>The same rule with one line for -WhatIf and the prompt (no "Performing the operation … on target …" wrapping).</summary>
+    private protected bool ShouldApply(string description)
+    {
+        bool confirmRequested = MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm) && LanguagePrimitives.IsTrue(confirm);
+        if (Force && !WhatIfRequested() && !confirmRequested)
+        {
+            WriteVerbose(description);
+            return true;
+        }
+
+        return ShouldProcess(description, description + "?", MyInvocation.MyCommand.Name);
+    }
+
     private protected bool WhatIfRequested() =>
         MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? value)
             ? LanguagePrimitives.IsTrue(value)
