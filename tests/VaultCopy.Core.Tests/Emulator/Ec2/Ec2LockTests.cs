@@ -159,6 +159,30 @@ public sealed class Ec2LockTests(Ec2EmulatorFixture fixture) : Ec2TestBase(fixtu
     }
 
     [Fact]
+    public async Task IAM_decides_who_locks_with_the_lock_condition_keys_and_who_deletes_the_snapshots_of_an_AMI()
+    {
+        // A backup operator who may lock only for 30 days or more, and deregister AMIs but not delete snapshots.
+        var operatorKeys = new Ec2Credentials("AKIAEC2ORIGINOPER001", ("AKIAEC2ORIGINOPER001" + "/FAKE/secret+0000000000000000000000000")[..40]);
+        const string policy = """
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Action":["ec2:LockSnapshot","ec2:DeregisterImage","ec2:Describe*"],"Resource":"*"},
+              {"Effect":"Deny","Action":"ec2:LockSnapshot","Resource":"*","Condition":{"NumericLessThan":{"ec2:SnapshotLockDuration":"30"}}}
+            ]}
+            """;
+        string user = $$"""{ "name": "origin-operator", "accessKeys": [ { "accessKeyId": "{{operatorKeys.AccessKeyId}}", "secretAccessKey": "{{operatorKeys.SecretAccessKey}}" } ], "inlinePolicies": { "policy": {{policy}} } },""";
+        int users = World.IndexOf("\"users\": [", StringComparison.Ordinal) + "\"users\": [".Length;
+        Fixture.Load(World.Insert(users, user));
+        var operatorClient = Client(operatorKeys);
+
+        await Ec2Assert.Fails("UnauthorizedOperation", () => operatorClient.LockSnapshotAsync(new LockSnapshotRequest { SnapshotId = PlainSnapshot, LockMode = LockMode.Governance, LockDuration = 7 }));
+        Assert.Equal(LockState.Governance, (await operatorClient.LockSnapshotAsync(new LockSnapshotRequest { SnapshotId = PlainSnapshot, LockMode = LockMode.Governance, LockDuration = 30 })).LockState);
+
+        var deregistered = await operatorClient.DeregisterImageAsync(new DeregisterImageRequest { ImageId = SharedImage, DeleteAssociatedSnapshots = true });
+        Assert.Equal(SnapshotReturnCodes.MissingPermissions, Assert.Single(deregistered.DeleteSnapshotResults).ReturnCode);
+        Assert.Equal(SnapshotState.Completed, (await DescribeSnapshot(Origin, SharedImageSnapshot)).State);
+    }
+
+    [Fact]
     public async Task Deregistering_an_AMI_keeps_its_locked_snapshots_and_says_so()
     {
         await Origin.LockSnapshotAsync(new LockSnapshotRequest { SnapshotId = SharedImageSnapshot, LockMode = LockMode.Governance, LockDuration = 1 });
