@@ -80,6 +80,22 @@ public sealed class RetentionPlannerTests
     }
 
     [Fact]
+    public void An_AMI_with_deregistration_protection_is_skipped_even_when_its_protection_is_cooling_down()
+    {
+        var protectedImage = Copy("ami-protected", 40);
+        protectedImage.Job.DeregistrationProtection = "disabled after 2026-12-05T00:00:00Z";
+        var plain = Copy("ami-plain", 41);
+        plain.Job.DeregistrationProtection = "disabled";
+
+        var decisions = RetentionPlanner.Plan([protectedImage, plain], null, new RetentionRule { OlderThanDays = 30, IncludeNewest = true }, s_now);
+
+        var skipped = Assert.Single(decisions, d => d.Verdict == RetentionVerdict.Skip);
+        Assert.Equal("ami-protected", skipped.Job.TargetId);
+        Assert.Contains("disabled after", skipped.Reason, StringComparison.Ordinal);
+        Assert.Equal(RetentionVerdict.Remove, Assert.Single(decisions, d => d.Job.TargetId == "ami-plain").Verdict);
+    }
+
+    [Fact]
     public void Only_the_given_copies_can_go()
     {
         var verdicts = Verdicts([Copy("new", 1), Copy("a", 10), Copy("b", 20)], new RetentionRule(), new HashSet<string> { "b" });
