@@ -18,10 +18,13 @@
         'Get-VaultCopy'
         'Get-VaultResource'
         'Grant-VaultKeyAccess'
+        'Lock-VaultCopy'
         'Grant-VaultSnapshotAccess'
+        'Remove-VaultCopy'
         'Revoke-VaultKeyAccess'
         'Revoke-VaultSnapshotAccess'
         'Test-VaultCopyPrereq'
+        'Test-VaultPosture'
         'Wait-VaultCopy'
     )
     AliasesToExport      = @(

@@ -17,7 +17,17 @@ $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
 
 function Write-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
-function Show([object[]] $Objects, [string[]] $Property) { $Objects | Format-Table -Property $Property -AutoSize -Wrap | Out-String -Width 200 | Write-Host }
+function Write-Wrapped([string] $Text, [string] $Indent = '    ') {
+    # The demo stays within 120 columns: long sentences are wrapped at word boundaries.
+    $line = ''
+    foreach ($word in $Text -split ' ') {
+        if ($line.Length -gt 0 -and ($line.Length + 1 + $word.Length) -gt 120) { Write-Host $line; $line = $Indent + $word }
+        elseif ($line.Length -gt 0) { $line += " $word" }
+        else { $line = $word }
+    }
+    if ($line) { Write-Host $line }
+}
+function Show([object[]] $Objects, [string[]] $Property) { $Objects | Format-Table -Property $Property -AutoSize -Wrap | Out-String -Width 120 | Write-Host }
 
 # A throwaway shared-credentials file holding the demo world's fake origin key, as an admin would keep a profile.
 $world = Get-Content -Raw $DemoWorld | ConvertFrom-Json
@@ -39,7 +49,7 @@ try {
         -ExternalId 'vaultcopy-demo' -RoleSessionName 'vaultcopy-demo'
 
     Write-Step 'Both identities'
-    $origin, $vault | Format-List AccountId, Partition, Region, Arn, CredentialSource | Out-String -Width 160 | Write-Host
+    $origin, $vault | Format-List AccountId, Partition, Region, Arn, CredentialSource | Out-String -Width 120 | Write-Host
 
     if ($origin.AccountId -eq $vault.AccountId) { throw 'The origin and the vault must be different accounts.' }
     Write-Host "Origin $($origin.AccountId) and vault $($vault.AccountId) are connected; the vault session expires at $($vault.CredentialExpiration.ToString('u'))."
@@ -50,7 +60,7 @@ try {
 
     Write-Step 'Preflight: what would stop a vault copy, and what fixes it'
     $preflight = @($backups | Test-VaultCopyPrereq -Source $origin -Destination $vault -DestinationKeyId alias/vault-backup)
-    $preflight | Where-Object Status -eq Fail | Format-List Check, Target, Message, Remediation | Out-String -Width 160 | Write-Host
+    $preflight | Where-Object Status -eq Fail | Format-List Check, Target, Message, Remediation | Out-String -Width 120 | Write-Host
     $failed = @($preflight | Where-Object Status -eq Fail).Count
     Write-Host "$failed of $($preflight.Count) checks fail before any data moves."
     if ($failed -eq 0) { throw 'The untouched demo world should fail the preflight.' }
@@ -59,7 +69,8 @@ try {
     Invoke-RestMethod -Method Post -Uri "$EndpointUrl/_emulator/settings" -ContentType 'application/json' -Body '{"timeScale": 600}' | Out-Null
 
     Write-Step 'Let the vault use the origin key (key policy) and make the vault role a user of the vault key'
-    Grant-VaultKeyAccess -Source $origin -Destination $vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -WhatIf
+    Grant-VaultKeyAccess -Source $origin -Destination $vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -WhatIf |
+        Out-String -Width 120 | Write-Host
     $grants = @(Grant-VaultKeyAccess -Source $origin -Destination $vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -Force)
     Show $grants Kind, Target, Changed, Applied
     $grants | Where-Object Changed | ForEach-Object { Write-Host "--- $($_.Target)"; Write-Host $_.Diff }
@@ -101,6 +112,30 @@ try {
     $withdrawn = @($shareable | Revoke-VaultSnapshotAccess -Source $origin -Destination $vault)
     Write-Host "$(@($withdrawn | Where-Object Changed).Count) shares withdrawn."
     $inVault = @(Get-VaultCopy -Destination $vault)
+
+    Write-Step 'Lock the copies: compliance mode, 35 days, 24-hour cool-off (RDS and Aurora have no lock in AWS)'
+    $locked = @($inVault | Lock-VaultCopy -Destination $vault -Mode Compliance -Days 35 -CoolOffHours 24 -Force `
+            -ErrorAction SilentlyContinue -ErrorVariable notLockable)
+    $locked | Format-Table -View Lock | Out-String -Width 120 | Write-Host
+    Write-Host "$($notLockable.Count) RDS and Aurora copies can't be locked; Lock-VaultCopy says so for each of them."
+    if ($locked.Count -eq 0 -or @($locked | Where-Object LockState -ne 'ComplianceCoolOff').Count) { throw 'Every EBS and AMI copy should be locked.' }
+    Write-Wrapped "What protects them instead: $($notLockable[0].ErrorDetails.RecommendedAction)"
+
+    Write-Step 'Posture of both accounts (read-only): what could still leak or lose a backup'
+    $findings = @(Test-VaultPosture -Source $origin -Destination $vault -KmsKeyId alias/vault-backup -RequireLock)
+    $findings | Group-Object Severity, Check | Sort-Object Name |
+        Select-Object Count, @{ n = 'Severity, Check'; e = { $_.Name } }, @{ n = 'Example'; e = { $r = $_.Group[0].Resource; if ($r.Length -gt 60) { $r.Substring(0, 57) + '...' } else { $r } } } |
+        Format-Table -AutoSize | Out-String -Width 120 | Write-Host
+    $worst = $findings | Select-Object -First 1
+    Write-Wrapped "Most severe: $($worst.Severity) $($worst.Check) $($worst.Resource): $($worst.Message)"
+    Write-Wrapped "  Fix: $($worst.Remediation)"
+    Write-Host "Test-VaultPosture -Quiet answers $(Test-VaultPosture -Source $origin -Destination $vault -Quiet) for an alerting runbook."
+
+    Write-Step 'Retention, -WhatIf: a 0-day rule; the newest verified copy of each series is kept without -IncludeNewest'
+    $types = 'EbsSnapshot', 'Ami', 'AuroraClusterSnapshot'
+    Remove-VaultCopy -Destination $vault -Source $origin -OlderThanDays 0 -Type $types -WhatIf
+    Write-Host 'Nothing: each of these copies is the newest of its series. With -IncludeNewest, locked copies are still skipped:'
+    Remove-VaultCopy -Destination $vault -Source $origin -OlderThanDays 0 -Type $types -IncludeNewest -WhatIf
 
     Write-Step 'Summary'
     $summary = foreach ($copy in $inVault) {

@@ -3,6 +3,8 @@
     Description = @'
 Get-VaultCopy reads the vault account (EBS snapshots, AMIs, RDS DB snapshots and Aurora cluster snapshots) in one Region and returns every copy Copy-VaultSnapshot or Copy-VaultImage made there, found by its lineage tags (vaultcopy:purpose = vault). Each copy is returned as a VaultCopyJob: the same object the copy commands return, with the source (account, Region, id, ARN, key) read from the vaultcopy: tags and the copy (id, ARN, key, state, copy time) from the vault. So a listing can be piped to Wait-VaultCopy, which waits for copies still running and verifies them, or saved as JSON. The snapshots behind an AMI copy are part of the AMI and are not listed on their own.
 
+Each copy also shows how it is locked (Lock-VaultCopy): LockState (None, Governance, ComplianceCoolOff, Compliance, Expired; NotLockable for RDS and Aurora copies; an AMI shows the weakest lock among its snapshots), LockExpiresOn and, for an AMI, DeregistrationProtection. The Lock view shows them: Get-VaultCopy -Destination $vault | Format-Table -View Lock. A principal that may not call ec2:DescribeLockedSnapshots still lists its copies, with LockState empty.
+
 Filters: -SourceAccount, -SourceId (id or ARN; binds by property name, so VaultResource or VaultCopyJob objects of the origin can be piped), -Type, -CreatedAfter and -OlderThan (the copy's age).
 '@
     Parameters  = @{
@@ -17,6 +19,7 @@ Filters: -SourceAccount, -SourceId (id or ARN; binds by property name, so VaultR
     Examples    = @(
         @{ Title = 'Everything in the vault, with where it came from'; Code = 'Get-VaultCopy -Destination $vault | Format-Table Type, SourceAccountId, SourceId, TargetId, State' }
         @{ Title = 'The copies of one origin snapshot'; Code = 'Get-VaultCopy -Destination $vault -SourceId snap-0a1b2c3d4e5f60001' }
+        @{ Title = 'Lock state and expiry of every copy'; Code = 'Get-VaultCopy -Destination $vault | Format-Table -View Lock' }
         @{ Title = 'Copies older than 90 days'; Code = 'Get-VaultCopy -Destination $vault -Type EbsSnapshot, Ami -OlderThan (New-TimeSpan -Days 90)' }
     )
 }

@@ -81,6 +81,15 @@ public sealed class VaultCopyJob
 
     public string? VerificationMessage { get; set; }
 
+    /// <summary>How the copy is locked in the vault (Get-VaultCopy, Lock-VaultCopy); null when not looked at.</summary>
+    public Lifecycle.CopyLockState? LockState { get; set; }
+
+    /// <summary>When the lock ends (for an AMI, the first of its snapshots' locks); null when unlocked or not known yet.</summary>
+    public DateTime? LockExpiresOn { get; set; }
+
+    /// <summary>An AMI copy's deregistration protection as EC2 reports it (disabled, enabled-with-cooldown, …).</summary>
+    public string? DeregistrationProtection { get; set; }
+
     public bool IsFinished => State is CopyJobState.Completed or CopyJobState.Failed;
 
     /// <summary>Records that the service accepted the copy: it now exists under <paramref name="targetId"/> and runs.</summary>

@@ -129,7 +129,7 @@ public sealed partial class PrereqChecker
         }
     }
 
-    private static string ConvertCommand(VaultResource resource) =>
+    internal static string ConvertCommand(VaultResource resource) =>
         $"Convert-VaultSnapshotKey -Account {SourceVariable} -Id '{resource.Id}' -KmsKeyId <customer managed key>";
 
     private static bool IsFinal(string state) => state is "error" or "failed" or "invalid" or "deregistered" or "incompatible-parameters";

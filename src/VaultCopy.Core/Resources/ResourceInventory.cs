@@ -272,6 +272,7 @@ public sealed class ResourceInventory : IDisposable
             BackingSnapshots = backing,
             Name = image.Name,
             BillingProducts = BillingProductsOf(image),
+            DeregistrationProtection = image.DeregistrationProtection,
             IsSharedWithMe = !mine,
         };
     }

@@ -72,6 +72,9 @@ public sealed class VaultResource
     public string? Engine { get; init; }
 
     /// <summary>AMI billing product codes; such AMIs cannot be copied across accounts.</summary>
+    /// <summary>An AMI's deregistration protection as EC2 reports it (disabled, enabled-with-cooldown, …); null for other types.</summary>
+    public string? DeregistrationProtection { get; init; }
+
     public IReadOnlyList<string> BillingProducts { get; init; } = [];
 
     /// <summary>True when another account owns the resource and shared it with this one.</summary>

@@ -30,14 +30,25 @@ public sealed class VaultCopyQuery
 public sealed class VaultCopyCatalog : IDisposable
 {
     private readonly ResourceInventory _inventory;
+    private readonly Aws.Ec2Gateway _ec2;
 
     public VaultCopyCatalog(VaultAccount destination, string? region = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
         _inventory = new ResourceInventory(destination, region);
+        _ec2 = new Aws.Ec2Gateway(destination.Session, region ?? destination.Region);
     }
 
     public async IAsyncEnumerable<VaultCopyJob> ListAsync(VaultCopyQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach ((VaultCopyJob job, VaultResource _) in ListCopiesAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            yield return job;
+        }
+    }
+
+    /// <summary>The copies as jobs, each with the resource it was read from (an AMI's backing snapshots, its protection).</summary>
+    internal async IAsyncEnumerable<(VaultCopyJob Job, VaultResource Copy)> ListCopiesAsync(VaultCopyQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         var tags = new Dictionary<string, string?>(StringComparer.Ordinal) { [CopyNaming.PurposeTag] = VaultCopier.Purpose };
@@ -53,6 +64,7 @@ public sealed class VaultCopyCatalog : IDisposable
         }
 
         var resources = new ResourceQuery { Types = query.Types, Tags = tags, CreatedAfter = query.CreatedAfter, CreatedBefore = query.CreatedBefore };
+        var locks = new Lifecycle.CopyLockReader(_ec2);
         await foreach (VaultResource copy in _inventory.ListAsync(resources, cancellationToken).ConfigureAwait(false))
         {
             // The snapshots behind an AMI copy carry its lineage too; they are listed as part of the AMI.
@@ -62,11 +74,20 @@ public sealed class VaultCopyCatalog : IDisposable
                 continue;
             }
 
-            yield return ToJob(copy);
+            VaultCopyJob job = ToJob(copy);
+            await LockedAsync(locks, job, copy, cancellationToken).ConfigureAwait(false);
+            yield return (job, copy);
         }
     }
 
-    public void Dispose() => _inventory.Dispose();
+    public void Dispose()
+    {
+        _inventory.Dispose();
+        _ec2.Dispose();
+    }
+
+    private static Task LockedAsync(Lifecycle.CopyLockReader locks, VaultCopyJob job, VaultResource copy, CancellationToken cancellationToken) =>
+        locks.FillAsync(job, copy, cancellationToken);
 
     /// <summary>A copy job describing an existing copy, from its lineage tags and its description.</summary>
     internal static VaultCopyJob ToJob(VaultResource copy)

@@ -96,7 +96,7 @@ public sealed partial class Ec2Service
             .ToList();
         var (page, next) = Ec2Query.Page(matching, v => v.Image.Id, maxResults, p.Get("NextToken"));
         return AwsResponse.Ec2(request,
-            new XElement("imagesSet", page.Select(v => Ec2Xml.Image(v.Image, v.Status, me, v.Image.LaunchPermission.Public))),
+            new XElement("imagesSet", page.Select(v => Ec2Xml.Image(v.Image, v.Status, me, v.Image.LaunchPermission.Public, now))),
             AwsFormat.Optional("nextToken", next));
     }
 
@@ -194,7 +194,7 @@ public sealed partial class Ec2Service
             "description" => Value("description", image.Description),
             "bootMode" => Value("bootMode", image.BootMode),
             "imdsSupport" => Value("imdsSupport", image.ImdsSupport),
-            "deregistrationProtection" => Value("deregistrationProtection", "disabled"),
+            "deregistrationProtection" => Value("deregistrationProtection", Ec2LockRules.ProtectionState(image, request.Clock.UtcNow)),
             _ => new XElement(attribute),
         };
         return AwsResponse.Ec2(request, new XElement("imageId", image.Id), member);
@@ -462,6 +462,7 @@ public sealed partial class Ec2Service
         DryRunGate(request);
 
         var now = request.Clock.UtcNow;
+        RefuseIfProtected(image, now);
         home.Images.Remove(id);
 
         // Deregistering a pending copy stops it (aws-behaviour.md §2.5): its unfinished snapshot copies go too.
@@ -485,14 +486,16 @@ public sealed partial class Ec2Service
                     continue;
                 }
 
-                // A snapshot another AMI still uses is kept (DeleteAssociatedSnapshots documentation).
-                bool shared = home.Images.Values.Any(i => i.BlockDevices.Any(d => d.SnapshotId == snapshotId));
-                if (!shared)
+                // A snapshot another AMI still uses is kept (DeleteAssociatedSnapshots documentation); so is one the
+                // caller may not delete (missing-permissions) and a locked one (client-error: UNVERIFIED, the likely
+                // code per aws-behaviour-lifecycle.md §1.3). The AMI is deregistered all the same.
+                string returnCode = AssociatedSnapshotDeletion(request, home, snapshotId, now);
+                if (returnCode == "success")
                 {
                     home.Snapshots.Remove(snapshotId);
                 }
 
-                items.Add(new object[] { new XElement("snapshotId", snapshotId), new XElement("returnCode", shared ? "skipped" : "success") });
+                items.Add(new object[] { new XElement("snapshotId", snapshotId), new XElement("returnCode", returnCode) });
             }
 
             results = AwsFormat.Ec2Set("deleteSnapshotResultSet", items);

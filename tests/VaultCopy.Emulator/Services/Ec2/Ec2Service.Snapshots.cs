@@ -321,6 +321,7 @@ public sealed partial class Ec2Service
         var (snapshot, home) = OwnedSnapshot(request, id);
         Authorize(request, SnapshotArn(request, snapshot), SnapshotContext(request.World, snapshot, request.Caller.AccountId));
         DryRunGate(request);
+        RefuseIfLocked(snapshot, request.Clock.UtcNow);
         if (home.Images.Values.FirstOrDefault(i => i.BlockDevices.Any(d => d.SnapshotId == id)) is { } user)
         {
             throw Ec2Errors.SnapshotInUse(id, user.Id);

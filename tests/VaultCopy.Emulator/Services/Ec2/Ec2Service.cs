@@ -23,7 +23,8 @@ public sealed partial class Ec2Service : IAwsService
         "DeleteSnapshot", "DescribeImages", "DescribeImageAttribute", "ModifyImageAttribute", "ResetImageAttribute", "CopyImage",
         "DeregisterImage", "RegisterImage", "CreateTags", "DeleteTags", "DescribeTags", "EnableSnapshotBlockPublicAccess",
         "DisableSnapshotBlockPublicAccess", "GetSnapshotBlockPublicAccessState", "EnableImageBlockPublicAccess",
-        "DisableImageBlockPublicAccess", "GetImageBlockPublicAccessState",
+        "DisableImageBlockPublicAccess", "GetImageBlockPublicAccessState", "LockSnapshot", "UnlockSnapshot",
+        "DescribeLockedSnapshots", "EnableImageDeregistrationProtection", "DisableImageDeregistrationProtection",
     ];
 
     public Task<AwsResponse> HandleAsync(AwsRequest request, CancellationToken cancellationToken)
@@ -55,6 +56,11 @@ public sealed partial class Ec2Service : IAwsService
                 "EnableImageBlockPublicAccess" => EnableImageBlockPublicAccess(request),
                 "DisableImageBlockPublicAccess" => DisableImageBlockPublicAccess(request),
                 "GetImageBlockPublicAccessState" => GetImageBlockPublicAccessState(request),
+                "LockSnapshot" => LockSnapshot(request),
+                "UnlockSnapshot" => UnlockSnapshot(request),
+                "DescribeLockedSnapshots" => DescribeLockedSnapshots(request),
+                "EnableImageDeregistrationProtection" => EnableImageDeregistrationProtection(request),
+                "DisableImageDeregistrationProtection" => DisableImageDeregistrationProtection(request),
                 _ => throw request.UnknownAction(),
             });
         }

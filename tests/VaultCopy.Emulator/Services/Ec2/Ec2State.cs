@@ -128,6 +128,9 @@ public sealed class Ec2Snapshot
     public Ec2Permissions CreateVolumePermission { get; } = new();
 
     public Ec2Tags Tags { get; } = new();
+
+    /// <summary>The snapshot lock, if any (state from <see cref="Ec2LockRules.Status"/>).</summary>
+    public Ec2SnapshotLock? Lock { get; set; }
 }
 
 /// <summary>A snapshot copy in flight: its state is computed from the world clock when read.</summary>
@@ -250,6 +253,9 @@ public sealed class Ec2Image
     public Ec2Permissions LaunchPermission { get; } = new();
 
     public Ec2Tags Tags { get; } = new();
+
+    /// <summary>Deregistration protection, if ever enabled (state from <see cref="Ec2LockRules.ProtectionState"/>).</summary>
+    public Ec2DeregistrationProtection? DeregistrationProtection { get; set; }
 }
 
 public sealed class Ec2ImageCopy

@@ -211,6 +211,15 @@ public sealed partial class Ec2WorldExtension : IWorldExtension, IKeyStateObserv
         },
         ["createVolumePermission"] = Permissions(snapshot.CreateVolumePermission),
         ["tags"] = Tags(snapshot.Tags),
+        ["lock"] = snapshot.Lock is not { } held ? null : new JsonObject
+        {
+            ["mode"] = held.Mode,
+            ["createdOn"] = AwsFormat.Iso8601(held.CreatedOn),
+            ["durationDays"] = held.DurationDays,
+            ["expirationDate"] = held.ExpirationDate is { } date ? AwsFormat.Iso8601(date) : null,
+            ["coolOffHours"] = held.CoolOffHours,
+            ["coolOffStart"] = AwsFormat.Iso8601(held.CoolOffStart),
+        },
     };
 
     private static JsonObject DescribeImage(Ec2Image image) => new()
@@ -230,6 +239,11 @@ public sealed partial class Ec2WorldExtension : IWorldExtension, IKeyStateObserv
         ["billingProducts"] = new JsonArray(image.BillingProducts.Select(b => (JsonNode?)b).ToArray()),
         ["launchPermission"] = Permissions(image.LaunchPermission),
         ["tags"] = Tags(image.Tags),
+        ["deregistrationProtection"] = image.DeregistrationProtection is not { } protection ? null : new JsonObject
+        {
+            ["withCooldown"] = protection.WithCooldown,
+            ["disabledAt"] = protection.DisabledAt is { } at ? AwsFormat.Iso8601(at) : null,
+        },
     };
 
     private static JsonObject Permissions(Ec2Permissions permissions) => new()

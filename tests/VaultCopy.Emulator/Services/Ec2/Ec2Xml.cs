@@ -33,7 +33,7 @@ internal static class Ec2Xml
             AwsFormat.Optional("completionDurationMinutes", snapshot.Copy?.CompletionDurationMinutes),
             status.CompletionTime is { } done ? new XElement("completionTime", AwsFormat.Iso8601(done)) : null);
 
-    public static XElement Image(Ec2Image image, Ec2ImageStatus status, string viewerAccountId, bool publicVisible) =>
+    public static XElement Image(Ec2Image image, Ec2ImageStatus status, string viewerAccountId, bool publicVisible, DateTimeOffset now) =>
         new("item",
             new XElement("imageId", image.Id),
             new XElement("imageLocation", image.OwnerId + "/" + image.Name),
@@ -63,7 +63,7 @@ internal static class Ec2Xml
                     AwsFormat.Optional("message", status.ReasonMessage)),
             AwsFormat.Optional("sourceImageId", image.Copy?.SourceImageId),
             AwsFormat.Optional("sourceImageRegion", image.Copy?.SourceRegion),
-            new XElement("deregistrationProtection", "disabled"));
+            new XElement("deregistrationProtection", Ec2LockRules.ProtectionState(image, now)));
 
     /// <summary>
     /// The AMI billing fields, the only place DescribeImages shows a billing product (EC2 User Guide, "AMI billing

@@ -97,7 +97,8 @@ public sealed partial class RdsService
         Prepared(request, snapshot);
         if (!snapshot.IsManual)
         {
-            throw RdsErrors.InvalidState(kind, $"Automated snapshots can't be deleted directly: {snapshot.Identifier}. RDS deletes them when their retention period ends.");
+            // Observed texts (aws-behaviour-lifecycle.md §4): terraform-provider-aws#13800, aws-nuke#511.
+            throw RdsErrors.InvalidState(kind, kind.Kind == SnapshotKind.Db ? "automated snapshots cannot be deleted." : "Only manual snapshots may be deleted.");
         }
 
         if (!snapshot.IsAvailable && !snapshot.IsCopyInProgress && snapshot.Status != "failed")
