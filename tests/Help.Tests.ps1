@@ -1,5 +1,11 @@
 # Get-Help shows VaultCopy's cmdlets as it shows built-in ones: inputs, outputs, related links, defaults, switches
 # and the risk-mitigation parameters, and the conceptual topic about_VaultCopy.
+BeforeDiscovery {
+    # The per-cmdlet cases are made at discovery, so the module is imported here already.
+    Import-Module $env:VAULTCOPY_MODULE_PATH -Force
+    $script:CmdletsToDocument = @(Get-Command -Module VaultCopy -CommandType Cmdlet)
+}
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'VaultCopy.TestHelper.ps1')
     Import-Module $ModulePath -Force
@@ -7,7 +13,7 @@ BeforeAll {
 }
 
 Describe 'Cmdlet help' {
-    It 'lists for <_.Name> what it takes from the pipeline, what it returns and what to read next' -ForEach @(Get-Command -Module VaultCopy -CommandType Cmdlet) {
+    It 'lists for <_.Name> what it takes from the pipeline, what it returns and what to read next' -ForEach $CmdletsToDocument {
         $help = Get-Help $_.Name -Full
         $inputs = @($help.inputTypes.inputType.type.name)
         $inputs | Should -Not -BeNullOrEmpty
@@ -18,6 +24,11 @@ Describe 'Cmdlet help' {
         $links = @($help.relatedLinks.navigationLink.linkText)
         $links | Should -Contain 'about_VaultCopy'
         @($links | Where-Object { $_ -like '*-Vault*' }).Count | Should -BeGreaterThan 0
+    }
+
+    It 'has a case for every exported cmdlet' {
+        $CmdletsToDocument.Count | Should -Be $Cmdlets.Count
+        $Cmdlets.Count | Should -BeGreaterThan 10
     }
 
     It 'names the properties an AWS Tools object binds by, aliases included' {
@@ -46,7 +57,7 @@ Describe 'Cmdlet help' {
 Describe 'about_VaultCopy' {
     It 'explains the vault model, the key rules, the workflow and running from SSM Automation' {
         $topic = Get-Help about_VaultCopy | Out-String
-        foreach ($section in 'THE TWO ACCOUNTS', 'THE KEY RULES', 'THE WORKFLOW', 'RUNNING FROM SSM AUTOMATION') {
+        foreach ($section in 'THE TWO ACCOUNTS', 'THE KEY RULES', 'THE WORKFLOW', 'AFTER THE COPY', 'RUNNING FROM SSM AUTOMATION') {
             $topic | Should -Match $section
         }
         $topic | Should -Match 'kms:GrantIsForAWSResource'

@@ -33,4 +33,5 @@ $origin = Connect-VaultAccount
             Remarks = 'With no credential parameter, the session defaults of AWS Tools for PowerShell apply.'
         }
     )
+    RelatedLinks = @('Get-VaultResource', 'Test-VaultCopyPrereq', 'Get-VaultCopy')
 }

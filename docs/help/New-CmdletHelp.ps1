@@ -123,9 +123,10 @@ foreach ($command in $commands) {
         [void]$xml.Append("<dev:code>$(Escape $example.Code)</dev:code><dev:remarks>$(Paras ([string]$example.Remarks))</dev:remarks></command:example>")
     }
     [void]$xml.Append('</command:examples><maml:relatedLinks>')
-    # The cmdlets of the same noun and those the text and examples name, then the conceptual topic.
+    # The cmdlets of the same noun, those the text and examples name and those RelatedLinks adds, then the conceptual topic.
     $said = "$($doc.Description) $(@($doc.Examples | ForEach-Object { "$($_.Code) $($_.Remarks)" }) -join ' ') $(@($doc.Parameters.Values) -join ' ')"
-    $related = @($names | Where-Object { $_ -ne $command.Name -and (($_ -split '-', 2)[1] -eq $noun -or $said -match "\b$([regex]::Escape($_))\b") })
+    $related = @($names | Where-Object { $_ -ne $command.Name -and (($_ -split '-', 2)[1] -eq $noun -or $said -match "\b$([regex]::Escape($_))\b" -or $_ -in @($doc.RelatedLinks)) })
+    foreach ($link in @($doc.RelatedLinks)) { if ($link -and $link -notin $names) { throw "$($command.Name): RelatedLinks names $link, which the module does not export." } }
     foreach ($link in @($related) + 'about_VaultCopy') {
         [void]$xml.Append("<maml:navigationLink><maml:linkText>$(Escape $link)</maml:linkText><maml:uri /></maml:navigationLink>")
     }
