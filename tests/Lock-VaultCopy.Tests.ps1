@@ -30,6 +30,23 @@ AfterAll {
 }
 
 Describe 'Lock-VaultCopy' {
+    It 'says to add -Force when a host that cannot prompt runs it without -Force, and locks nothing' {
+        $key = Get-DemoAccessKey 'vault-admin'
+        $run = Invoke-IsolatedPwsh -Script @"
+Import-Module '$ModulePath'
+`$vault = Connect-VaultAccount -AccessKey '$($key.accessKeyId)' -SecretKey '$($key.secretAccessKey)' -Region eu-west-1 -EndpointUrl '$Url'
+try { Lock-VaultCopy -Destination `$vault -Id '$($GovernanceCopy.TargetId)' -Mode Governance -Days 3 -ErrorAction Stop; 'LOCKED' }
+catch { "ERROR `$(`$_.FullyQualifiedErrorId)|`$(`$_.CategoryInfo.Category)|`$(`$_.ErrorDetails.Message)" }
+"@
+        $line = $run.Output | Where-Object { $_ -like 'ERROR *' }
+        $line | Should -Not -BeNullOrEmpty -Because ($run.Output -join "`n")
+        $id, $category, $message = ($line -replace '^ERROR ', '') -split '\|', 3
+        $id | Should -BeLike 'ConfirmationNotPossible,*'
+        $category | Should -Be 'InvalidOperation'
+        $message | Should -Match '-Force \(or -Confirm:\$false\)'
+        Get-SnapshotLock $GovernanceCopy.TargetId | Should -BeNullOrEmpty
+    }
+
     It 'locks a snapshot copy in governance mode, which only a principal allowed ec2:UnlockSnapshot can lift' {
         $Copies | Should -HaveCount 4
 

@@ -138,6 +138,29 @@ public abstract class VaultCopyCmdletBase : PSCmdlet, IDisposable
     }
 
     /// <summary>
+    /// AWS Tools' confirmation rule: -WhatIf wins, an explicit -Confirm still asks, otherwise -Force answers the
+    /// prompt. Without -Force, <paramref name="shouldProcess"/> asks, as <see cref="AskOrStop"/> does.
+    /// </summary>
+    protected bool ConfirmUnlessForced(bool force, string verboseText, string what, object target, Func<bool> shouldProcess)
+    {
+        if (force && !WhatIfRequested() && !ConfirmRequested())
+        {
+            WriteVerbose(verboseText);
+            return true;
+        }
+
+        return AskOrStop(shouldProcess, target, what);
+    }
+
+    protected bool WhatIfRequested() =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? value)
+            ? LanguagePrimitives.IsTrue(value)
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+    private bool ConfirmRequested() =>
+        MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm) && LanguagePrimitives.IsTrue(confirm);
+
+    /// <summary>
     /// Asks a ShouldProcess or ShouldContinue question. A host that cannot prompt (pwsh -NonInteractive, a scheduled
     /// task, SSM Automation) makes PowerShell throw a bare NonInteractive error; this stops instead with one that
     /// says what to add to run unattended.

@@ -38,34 +38,12 @@ public abstract class VaultCopyLifecycleCmdletBase : VaultCopyCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>ShouldProcess unless -Force answered it; -WhatIf and an explicit -Confirm always go through ShouldProcess.</summary>
-    private protected bool ShouldApply(string target, string action)
-    {
-        bool confirmRequested = MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm) && LanguagePrimitives.IsTrue(confirm);
-        if (Force && !WhatIfRequested() && !confirmRequested)
-        {
-            WriteVerbose($"{action}: {target}");
-            return true;
-        }
-
-        return ShouldProcess(target, action);
-    }
+    /// <summary>ShouldProcess unless -Force answered it (<see cref="VaultCopyCmdletBase.ConfirmUnlessForced"/>).</summary>
+    private protected bool ShouldApply(string target, string action) =>
+        ConfirmUnlessForced(Force, $"{action}: {target}", $"{MyInvocation.MyCommand.Name} ({action} on {target})", target, () => ShouldProcess(target, action));
 
     /// <summary>The same rule with one line for -WhatIf and the prompt (no "Performing the operation … on target …" wrapping).</summary>
-    private protected bool ShouldApply(string description)
-    {
-        bool confirmRequested = MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm) && LanguagePrimitives.IsTrue(confirm);
-        if (Force && !WhatIfRequested() && !confirmRequested)
-        {
-            WriteVerbose(description);
-            return true;
-        }
-
-        return ShouldProcess(description, description + "?", MyInvocation.MyCommand.Name);
-    }
-
-    private protected bool WhatIfRequested() =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? value)
-            ? LanguagePrimitives.IsTrue(value)
-            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+    private protected bool ShouldApply(string description) =>
+        ConfirmUnlessForced(Force, description, $"{MyInvocation.MyCommand.Name} ({description})", description,
+            () => ShouldProcess(description, description + "?", MyInvocation.MyCommand.Name));
 }

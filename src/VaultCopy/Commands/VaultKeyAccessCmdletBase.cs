@@ -136,29 +136,15 @@ public abstract class VaultKeyAccessCmdletBase : CrossAccountCmdletBase
     /// <summary>ShouldProcess with the diff in the WhatIf and Confirm text; -Force skips the prompt, -WhatIf still wins.</summary>
     private bool ShouldApply(PlannedPolicyEdit edit, out bool whatIf)
     {
-        whatIf = false;
         string diff = edit.Preview.Diff;
         string description = $"Performing the operation \"{edit.Action}\" on target \"{edit.Target}\".{Environment.NewLine}{diff}";
-        // -Force answers the prompt, but an explicit -Confirm asks anyway (AWS Tools' rule: -WhatIf, then -Confirm, then -Force).
-        bool confirmRequested = MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm) && LanguagePrimitives.IsTrue(confirm);
-        if (Force && !WhatIfRequested() && !confirmRequested)
-        {
-            WriteVerbose(description);
-            return true;
-        }
-
         ShouldProcessReason reason = ShouldProcessReason.None;
-        bool proceed = AskOrStop(
-            () => ShouldProcess(description, $"{edit.Action} on {edit.DocumentName}?{Environment.NewLine}{diff}", "Change a key access policy", out reason),
-            edit.Target, $"{MyInvocation.MyCommand.Name} ({edit.Action} on {edit.DocumentName})");
+        bool proceed = ConfirmUnlessForced(
+            Force, description, $"{MyInvocation.MyCommand.Name} ({edit.Action} on {edit.DocumentName})", edit.Target,
+            () => ShouldProcess(description, $"{edit.Action} on {edit.DocumentName}?{Environment.NewLine}{diff}", "Change a key access policy", out reason));
         whatIf = reason == ShouldProcessReason.WhatIf;
         return proceed;
     }
-
-    private bool WhatIfRequested() =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? value)
-            ? LanguagePrimitives.IsTrue(value)
-            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
     private static string HowToApply(PlannedPolicyEdit edit)
     {
