@@ -41,7 +41,7 @@ Describe 'Copy-VaultSnapshot' {
 
     Context 'after the vault was given the origin key and the backups were shared' {
         BeforeEach {
-            Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -Force | Out-Null
+            Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force | Out-Null
             $script:Shares = Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id $SnapshotIds
         }
 
@@ -257,6 +257,27 @@ Describe 'Copy-VaultSnapshot' {
         $kept.Verified | Should -BeFalse
         $kept.TargetKeyArn | Should -Be $OriginKeyArn
         "$warnings" | Should -Match 'not verified'
+    }
+
+    It 'refuses an AWS managed vault key by name, with the preflight''s words, without describing it into existence' {
+        Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60001 | Out-Null
+        $before = Get-WorldState
+        $preflight = Test-VaultCopyPrereq -Source $Origin -Destination $Vault -Resource snap-0a1b2c3d4e5f60001 -KmsKeyId alias/aws/ebs |
+            Where-Object Check -eq 'DestinationKey'
+        Invoke-EmulatorControl -Url $Url -Path calls/reset -Method POST | Out-Null
+
+        $err = Get-ErrorFrom { Copy-VaultSnapshot -Destination $Vault -Id snap-0a1b2c3d4e5f60001 -KmsKeyId alias/aws/ebs }
+
+        $preflight.Status | Should -Be 'Fail'
+        $err.FullyQualifiedErrorId | Should -BeLike 'AwsManagedKeyRefused,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.TargetObject | Should -Be 'alias/aws/ebs'
+        $err.Exception.Message | Should -BeExactly $preflight.Message
+        $err.ErrorDetails.RecommendedAction | Should -BeExactly $preflight.Remediation
+        $calls = Invoke-EmulatorControl -Url $Url -Path calls
+        $calls.operations.PSObject.Properties.Name | Should -Not -Contain 'kms:DescribeKey'
+        Get-CopyCalls | Should -Be 0
+        Get-WorldState | Should -Be $before
     }
 
     It 'refuses a key that is not in the vault, an AMI, and an RDS identifier without its account' {

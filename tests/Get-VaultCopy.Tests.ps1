@@ -14,7 +14,7 @@ BeforeAll {
     $script:Origin = Connect-DemoOrigin -Url $Url
     $vaultKey = Get-DemoAccessKey vault-admin
     $script:Vault = Connect-VaultAccount -AccessKey $vaultKey.accessKeyId -SecretKey $vaultKey.secretAccessKey -Region eu-west-1 -EndpointUrl $Url
-    Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -Force | Out-Null
+    Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force | Out-Null
     $shares = Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id ($SnapshotIds + 'ami-0a1b2c3d4e5f60001')
     $script:Made = @($shares | Copy-VaultSnapshot -Destination $Vault -KmsKeyId alias/vault-backup -ErrorAction SilentlyContinue) +
         @($shares | Copy-VaultImage -Destination $Vault -KmsKeyId alias/vault-backup -ErrorAction SilentlyContinue)

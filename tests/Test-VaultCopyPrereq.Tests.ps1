@@ -59,7 +59,7 @@ Describe 'Test-VaultCopyPrereq on the untouched demo world' {
         $script:Vault = Connect-DemoVault -Origin $Origin
         $script:Before = Get-WorldState
         Invoke-EmulatorControl -Url $Url -Path 'calls/reset' -Method POST | Out-Null
-        $script:Results = Get-VaultResource -Account $Origin | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -DestinationKeyId alias/vault-backup
+        $script:Results = Get-VaultResource -Account $Origin | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup
     }
 
     It 'emits VaultPrereqResult objects with a table view of Status, Check, Side, Target, Message' {
@@ -114,7 +114,7 @@ Describe 'Test-VaultCopyPrereq on the untouched demo world' {
     }
 
     It 'returns only $false with -Quiet' {
-        $quiet = Get-VaultResource -Account $Origin | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -DestinationKeyId alias/vault-backup -Quiet
+        $quiet = Get-VaultResource -Account $Origin | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -Quiet
         $quiet | Should -BeExactly $false
     }
 }
@@ -127,7 +127,7 @@ Describe 'Test-VaultCopyPrereq once the origin key policy names the vault' {
         $script:Before = Get-WorldState
         Invoke-EmulatorControl -Url $Url -Path 'calls/reset' -Method POST | Out-Null
         $script:Resources = Get-VaultResource -Account $Origin -Id $CustomerKeyResources
-        $script:Results = $Resources | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -DestinationKeyId alias/vault-backup
+        $script:Results = $Resources | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup
     }
 
     AfterAll {
@@ -143,7 +143,7 @@ Describe 'Test-VaultCopyPrereq once the origin key policy names the vault' {
     }
 
     It 'returns only $true with -Quiet' {
-        $Resources | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -DestinationKeyId alias/vault-backup -Quiet | Should -BeExactly $true
+        $Resources | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -Quiet | Should -BeExactly $true
     }
 
     It 'still changed nothing' {
@@ -160,7 +160,7 @@ Describe 'Test-VaultCopyPrereq once the origin key policy names the vault' {
         )
         $results = $inputs | Test-VaultCopyPrereq -Source $Origin -Destination $Vault
         ($results | Where-Object Check -eq 'ResourceState').Target | Should -Be 'snap-0a1b2c3d4e5f60001', 'origin-orders-manual-cmk', 'ami-0a1b2c3d4e5f60001', 'origin-ledger-manual-cmk'
-        ($results | Where-Object Check -eq 'DestinationKey').Status | Should -Be 'Warning' -Because 'no -DestinationKeyId was given'
+        ($results | Where-Object Check -eq 'DestinationKey').Status | Should -Be 'Warning' -Because 'no -KmsKeyId was given'
     }
 }
 
@@ -193,7 +193,7 @@ Describe 'Test-VaultCopyPrereq with bad input' {
     }
 
     It 'answers $false with -Quiet when an input was rejected' {
-        'not an id!' | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -DestinationKeyId alias/vault-backup -Quiet -ErrorAction SilentlyContinue | Should -BeExactly $false
+        'not an id!' | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -Quiet -ErrorAction SilentlyContinue | Should -BeExactly $false
     }
 
     It 'reports a missing resource as a failed check with the command that lists what exists' {
@@ -213,7 +213,7 @@ Describe 'Test-VaultCopyPrereq help' {
         $help = Get-Help Test-VaultCopyPrereq -Full
         $help.Synopsis | Should -Match 'prerequisite'
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 3
-        foreach ($name in 'Source', 'Destination', 'Resource', 'DestinationKeyId', 'Quiet') {
+        foreach ($name in 'Source', 'Destination', 'Resource', 'KmsKeyId', 'Quiet') {
             ($help.Parameters.Parameter | Where-Object Name -eq $name).Description | Should -Not -BeNullOrEmpty -Because $name
         }
     }

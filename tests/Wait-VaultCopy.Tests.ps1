@@ -20,7 +20,7 @@ Describe 'Wait-VaultCopy' {
         Set-TimeScale 600
         $script:Origin = Connect-DemoOrigin -Url $Url
         $script:Vault = Connect-DemoVault -Origin $Origin
-        Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -Force | Out-Null
+        Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force | Out-Null
         $script:Ids = @('snap-0a1b2c3d4e5f60001', 'snap-0a1b2c3d4e5f60003', 'origin-orders-manual-cmk', 'origin-ledger-manual-cmk')
         Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id $Ids | Out-Null
     }

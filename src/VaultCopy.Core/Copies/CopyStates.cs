@@ -59,7 +59,7 @@ internal static class CopyStates
         + $" — so the copy {job.TargetId} failed ({service} said: \"{serviceText}\"). "
         + (job.SourceKeyArn is not null && job.SourceAccountId != job.TargetAccountId
             ? $"The vault cannot use the origin key: run Grant-VaultKeyAccess -Source <origin {job.SourceAccountId}> -Destination <vault {job.TargetAccountId}> -KeyId {job.SourceKeyArn}"
-              + (job.TargetKeyArn is null ? string.Empty : $" -DestinationKeyId {job.TargetKeyArn}")
+              + (job.TargetKeyArn is null ? string.Empty : $" -KmsKeyId {job.TargetKeyArn}")
               + (job.Type == Resources.VaultResourceType.Ami ? " (and the same for every other key of the AMI's snapshots; Test-VaultCopyPrereq lists them)" : string.Empty)
               + ", then copy again."
             : "Run Grant-VaultKeyAccess for that key (Test-VaultCopyPrereq shows which one), then copy again.");

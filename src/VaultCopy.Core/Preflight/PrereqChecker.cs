@@ -126,6 +126,10 @@ public sealed partial class PrereqChecker : IDisposable
     private static VaultPrereqResult Result(string check, PrereqSide side, string target, PrereqStatus status, string message, string? remediation = null) =>
         new() { Check = check, Side = side, Target = target, Status = status, Message = message, Remediation = remediation };
 
+    /// <summary>A rule's finding (<see cref="Rules.Finding"/>) as the preflight shows it.</summary>
+    private static VaultPrereqResult Result(string check, PrereqSide side, string target, Rules.Finding finding) =>
+        Result(check, side, target, finding.Status, finding.Message, finding.Remediation);
+
     private static VaultPrereqResult Pass(string check, PrereqSide side, string target, string message) =>
         Result(check, side, target, PrereqStatus.Pass, message);
 

@@ -350,7 +350,7 @@ public sealed class ResourceInventory : IDisposable
             return (KeyManager.None, null);
         }
 
-        KeyFacts? facts = await _kms.TryDescribeAsync(keyId, cancellationToken).ConfigureAwait(false);
+        Keys.KmsKey? facts = await _kms.TryDescribeAsync(keyId, cancellationToken).ConfigureAwait(false);
         return facts is null ? (KeyManager.Unknown, keyId) : (facts.IsAwsManaged ? KeyManager.AwsManaged : KeyManager.Customer, facts.Arn);
     }
 

@@ -3,33 +3,12 @@ using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Copies;
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.Keys;
 using VaultCopy.Core.Resources;
+using VaultCopy.Core.Rules;
 using VaultCopy.Core.Sharing;
 
 namespace VaultCopy.Core.VaultCopies;
-
-/// <summary>The key vault copies are encrypted under, checked to be usable for them.</summary>
-public sealed class VaultKey
-{
-    internal VaultKey(string requestedAs, string arn, string accountId, string region)
-    {
-        RequestedAs = requestedAs;
-        Arn = arn;
-        AccountId = accountId;
-        Region = region;
-    }
-
-    /// <summary>The id, alias or ARN as the user gave it.</summary>
-    public string RequestedAs { get; }
-
-    public string Arn { get; }
-
-    public string AccountId { get; }
-
-    public string Region { get; }
-
-    public override string ToString() => RequestedAs == Arn ? Arn : $"{RequestedAs} ({Arn})";
-}
 
 /// <summary>What to do with one source: copy it (Job) or refuse it (Refusal).</summary>
 public sealed class VaultCopyPlan
@@ -80,72 +59,14 @@ public sealed class VaultCopier : IDisposable
     public CopyEngine Engine { get; }
 
     /// <summary>
-    /// The vault key: a key of the destination account in the destination Region (alias names resolve there),
-    /// enabled and symmetric. A key of any other account is refused unless <paramref name="keepSourceKey"/>,
-    /// because copies under it would still depend on that account.
+    /// The vault key, by <see cref="KeyRules"/> for <see cref="KeyUse.VaultCopy"/>: a customer managed, enabled,
+    /// symmetric key of the vault account in the destination Region (alias names resolve there). A key of any other
+    /// account is refused unless <paramref name="keepSourceKey"/>, because copies under it would still depend on it.
     /// </summary>
-    public async Task<VaultKey> ResolveKeyAsync(string kmsKeyId, bool keepSourceKey, CancellationToken cancellationToken = default)
+    public Task<KmsKey> ResolveKeyAsync(string kmsKeyId, bool keepSourceKey, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(kmsKeyId);
-        string hint = $"Pass the id, ARN or alias (alias/name) of a key of the vault account {_destination.AccountId} in {DestinationRegion}.";
-        if (kmsKeyId.StartsWith("arn:", StringComparison.Ordinal))
-        {
-            string owner = ArnParts.AccountOf(kmsKeyId);
-            if (owner != _destination.AccountId)
-            {
-                if (keepSourceKey)
-                {
-                    return new VaultKey(kmsKeyId, kmsKeyId, owner, kmsKeyId.Split(':') is { Length: > 3 } parts ? parts[3] : DestinationRegion);
-                }
-
-                throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KeyOutsideVault",
-                    $"KMS key {kmsKeyId} belongs to account {owner}, not to the vault account {_destination.AccountId}: copies under it would still depend on account {owner}, which defeats the vault.",
-                    hint + " Add -KeepSourceKey only if the copies are meant to stay on that key.");
-            }
-        }
-
-        KeyFacts? key;
-        try
-        {
-            key = await _kms.TryDescribeAsync(kmsKeyId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            throw AwsErrorTranslator.Translate(error, $"Describing KMS key {kmsKeyId}", $"account {_destination.AccountId} ({DestinationRegion})");
-        }
-
-        if (key is null)
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KmsKeyNotFound",
-                $"KMS key '{kmsKeyId}' was not found in the vault account {_destination.AccountId} ({DestinationRegion}), or the vault's principal may not describe it.", hint);
-        }
-
-        if (key.AccountId != _destination.AccountId && !keepSourceKey)
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KeyOutsideVault",
-                $"KMS key {key.Arn} belongs to account {key.AccountId}, not to the vault account {_destination.AccountId}: copies under it would still depend on account {key.AccountId}, which defeats the vault.",
-                hint + " Add -KeepSourceKey only if the copies are meant to stay on that key.");
-        }
-
-        if (key.Region != DestinationRegion)
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KeyInOtherRegion",
-                $"KMS key {key.Arn} is in {key.Region}, but the copies are made in {DestinationRegion}; KMS keys are Regional.", hint);
-        }
-
-        if (!key.Enabled || key.KeyState != "Enabled")
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidState, "KmsKeyNotEnabled",
-                $"KMS key {key.Arn} is {key.KeyState}; EBS and RDS cannot encrypt under it.", $"Enable the key (Enable-KMSKey -KeyId {key.Arn}) or pass another one.");
-        }
-
-        if (key.KeySpec != "SYMMETRIC_DEFAULT")
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KmsKeyNotSymmetric",
-                $"KMS key {key.Arn} is a {key.KeySpec} key; EBS and RDS encrypt only under symmetric keys (SYMMETRIC_DEFAULT).", hint);
-        }
-
-        return new VaultKey(kmsKeyId, key.Arn, key.AccountId, key.Region);
+        return new KeyResolver(_kms, KeyOwner.Of(_destination, DestinationRegion)).ResolveAsync(kmsKeyId, KeyUse.VaultCopy, keepSourceKey, cancellationToken);
     }
 
     /// <summary>
@@ -190,7 +111,7 @@ public sealed class VaultCopier : IDisposable
     }
 
     /// <summary>Decides, without calling AWS, whether and how <paramref name="source"/> is copied into the vault.</summary>
-    public VaultCopyPlan Plan(VaultResource source, VaultKey? key, bool keepSourceKey, IReadOnlyCollection<VaultResourceType> allowedTypes)
+    public VaultCopyPlan Plan(VaultResource source, KmsKey? key, bool keepSourceKey, IReadOnlyCollection<VaultResourceType> allowedTypes)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(allowedTypes);

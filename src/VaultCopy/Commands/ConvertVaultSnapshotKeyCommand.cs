@@ -3,6 +3,7 @@ using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Conversion;
 using VaultCopy.Core.Copies;
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.Keys;
 using VaultCopy.Core.Resources;
 
 namespace VaultCopy.Commands;
@@ -85,7 +86,7 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
     protected override void EndProcessing()
     {
         using var converter = new SnapshotKeyConverter(Account);
-        ConversionKey key;
+        KmsKey key;
         try
         {
             // An unusable key makes the whole command unusable: nothing is read or copied.
@@ -107,7 +108,7 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
         }
     }
 
-    private async Task ConvertAsync(SnapshotKeyConverter converter, ConversionKey key, CancellationToken token)
+    private async Task ConvertAsync(SnapshotKeyConverter converter, KmsKey key, CancellationToken token)
     {
         List<VaultResource> sources = [.. _resources];
         foreach (string id in _ids.Distinct(StringComparer.Ordinal))
@@ -256,7 +257,7 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
         }
     }
 
-    private bool ApproveCopy(VaultResource source, ConversionKey key)
+    private bool ApproveCopy(VaultResource source, KmsKey key)
     {
         string target = $"{source.Type} {source.Id} ({(source.Encrypted ? $"{source.KeyManager} key {source.KmsKeyArn}" : "unencrypted")})";
         string action = $"Copy re-encrypted under KMS key {key}";

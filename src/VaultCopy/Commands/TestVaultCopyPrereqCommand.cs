@@ -28,8 +28,9 @@ public sealed class TestVaultCopyPrereqCommand : CrossAccountCmdletBase
 
     /// <summary>The vault key the copies are to be encrypted under: a key id, alias or ARN in the destination account.</summary>
     [Parameter]
+    [Alias("DestinationKeyId")]
     [ValidateNotNullOrEmpty]
-    public string? DestinationKeyId { get; set; }
+    public string? KmsKeyId { get; set; }
 
     /// <summary>Return only $true (no check failed) or $false.</summary>
     [Parameter]
@@ -65,7 +66,7 @@ public sealed class TestVaultCopyPrereqCommand : CrossAccountCmdletBase
 
     protected override void EndProcessing()
     {
-        var request = new PrereqRequest { Resources = _resources, DestinationKeyId = DestinationKeyId };
+        var request = new PrereqRequest { Resources = _resources, DestinationKeyId = KmsKeyId };
         bool failed = _inputRejected;
         using var checker = new PrereqChecker(Source, Destination);
         try

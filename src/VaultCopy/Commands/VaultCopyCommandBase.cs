@@ -2,6 +2,7 @@ using System.Management.Automation;
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Copies;
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.Keys;
 using VaultCopy.Core.Resources;
 using VaultCopy.Core.Sharing;
 using VaultCopy.Core.VaultCopies;
@@ -124,7 +125,7 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
     protected override void EndProcessing()
     {
         using var copier = new VaultCopier(Destination, DestinationRegion, Source, SourceRegion);
-        VaultKey? key = null;
+        KmsKey? key = null;
         if (KmsKeyId is not null)
         {
             try
@@ -149,7 +150,7 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
         }
     }
 
-    private async Task CopyAsync(VaultCopier copier, VaultKey? key, CancellationToken token)
+    private async Task CopyAsync(VaultCopier copier, KmsKey? key, CancellationToken token)
     {
         List<VaultResource> sources = [.. _resources];
         foreach (VaultShare share in _shares.Where(s => s.Operation == ShareOperation.Grant))
