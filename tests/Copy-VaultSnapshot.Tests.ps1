@@ -259,6 +259,39 @@ Describe 'Copy-VaultSnapshot' {
         "$warnings" | Should -Match 'not verified'
     }
 
+    It 'refuses, with the preflight''s message and remediation and no copy call, a source on an origin key pending deletion (with -Source)' {
+        $fixture = Get-DemoWorld
+        $key = ($fixture.accounts | Where-Object id -eq '111111111111').regions.'eu-west-1'.kms.keys | Where-Object id -eq 'a1b2c3d4-0000-4000-8000-111111111111'
+        $key | Add-Member -NotePropertyName state -NotePropertyValue 'PendingDeletion' -Force
+        Invoke-EmulatorControl -Url $Url -Path fixture -Method POST -Body ($fixture | ConvertTo-Json -Depth 40) | Out-Null
+        try {
+            $origin = Connect-DemoOrigin -Url $Url
+            $vault = Connect-DemoVault -Origin $origin
+            Grant-VaultSnapshotAccess -Source $origin -Destination $vault -Id snap-0a1b2c3d4e5f60001 | Out-Null
+            $preflight = Test-VaultCopyPrereq -Source $origin -Destination $vault -Resource snap-0a1b2c3d4e5f60001 -KmsKeyId alias/vault-backup |
+                Where-Object Check -eq 'SourceKeyState'
+            $before = Get-WorldState
+            Invoke-EmulatorControl -Url $Url -Path calls/reset -Method POST | Out-Null  # the preflight's DryRun copies
+
+            $out = Copy-VaultSnapshot -Source $origin -Destination $vault -Id snap-0a1b2c3d4e5f60001 -KmsKeyId alias/vault-backup -Wait -ErrorVariable errors -ErrorAction SilentlyContinue
+
+            $preflight.Status | Should -Be 'Fail'
+            $out | Should -BeNullOrEmpty
+            $errors | Should -HaveCount 1
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'SourceKeyPendingDeletion,*'
+            $errors[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+            $errors[0].TargetObject.Id | Should -Be 'snap-0a1b2c3d4e5f60001'
+            $errors[0].Exception.Message | Should -BeExactly $preflight.Message
+            $errors[0].ErrorDetails.RecommendedAction | Should -BeExactly $preflight.Remediation
+            $errors[0].ErrorDetails.Message | Should -Not -Match 'Grant-VaultKeyAccess'
+            Get-CopyCalls | Should -Be 0
+            Get-WorldState | Should -Be $before
+        }
+        finally {
+            Invoke-EmulatorControl -Url $Url -Path fixture -Method POST -Body (Get-Content -Raw $DemoWorldPath) | Out-Null
+        }
+    }
+
     It 'refuses an AWS managed vault key by name, with the preflight''s words, without describing it into existence' {
         Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60001 | Out-Null
         $before = Get-WorldState

@@ -35,6 +35,7 @@ public sealed class VaultCopier : IDisposable
     private readonly string _sourceRegion;
     private readonly ConcurrentDictionary<string, ResourceInventory> _inventories = new(StringComparer.Ordinal);
     private readonly KmsGateway _kms;
+    private readonly ConcurrentDictionary<string, KmsGateway> _sourceKms = new(StringComparer.Ordinal);
 
     /// <param name="destination">The vault account; its credentials make the copies.</param>
     /// <param name="destinationRegion">Where the copies go (default: the vault's Region).</param>
@@ -110,8 +111,43 @@ public sealed class VaultCopier : IDisposable
         return FindSourceAsync(share.Arn, share.OwnerAccountId, cancellationToken);
     }
 
-    /// <summary>Decides, without calling AWS, whether and how <paramref name="source"/> is copied into the vault.</summary>
-    public VaultCopyPlan Plan(VaultResource source, KmsKey? key, bool keepSourceKey, IReadOnlyCollection<VaultResourceType> allowedTypes)
+    /// <summary>
+    /// Decides whether and how <paramref name="source"/> is copied into the vault. With the origin connected, the keys
+    /// the source is encrypted under are first described in the origin, so a key the preflight fails (disabled,
+    /// pending deletion) refuses the copy with the preflight's words before anything is written.
+    /// </summary>
+    public async Task<VaultCopyPlan> PlanAsync(
+        VaultResource source, KmsKey? key, bool keepSourceKey, IReadOnlyCollection<VaultResourceType> allowedTypes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var sourceKeys = new Dictionary<string, KmsKey?>(StringComparer.Ordinal);
+        if (_source is not null && _source.AccountId == source.AccountId)
+        {
+            IReadOnlyList<VaultResource> parts = source.Type == VaultResourceType.Ami ? source.BackingSnapshots : [source];
+            foreach (string keyArn in parts.Where(p => p.KeyManager == KeyManager.Customer && p.KmsKeyArn is not null).Select(p => p.KmsKeyArn!).Distinct(StringComparer.Ordinal))
+            {
+                try
+                {
+                    sourceKeys[keyArn] = await SourceKms(source.Region).TryDescribeAsync(keyArn, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    throw AwsErrorTranslator.Translate(error, $"Describing KMS key {keyArn}", $"account {_source.AccountId} ({source.Region})");
+                }
+            }
+        }
+
+        return Plan(source, key, keepSourceKey, allowedTypes, sourceKeys);
+    }
+
+    /// <summary>
+    /// Decides, without calling AWS, whether and how <paramref name="source"/> is copied into the vault: the source
+    /// rules (<see cref="SourceRules"/>) and the state of each of <paramref name="sourceKeys"/>
+    /// (<see cref="KeyRules.SourceKeyState"/>) are the preflight's, then what only a copy decides (type, shares, vault key).
+    /// </summary>
+    public VaultCopyPlan Plan(
+        VaultResource source, KmsKey? key, bool keepSourceKey, IReadOnlyCollection<VaultResourceType> allowedTypes,
+        IReadOnlyDictionary<string, KmsKey?>? sourceKeys = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(allowedTypes);
@@ -130,29 +166,21 @@ public sealed class VaultCopier : IDisposable
                 "Pass a backup of the origin account (shared with the vault: Grant-VaultSnapshotAccess).");
         }
 
-        if (source.State is not ("completed" or "available"))
+        if (SourceRules.FirstFailure(source) is SourceFinding failed)
         {
-            return Refuse(source, VaultCopyErrorKind.InvalidState, "SourceNotReady",
-                $"{source.Id} is {source.State}; only completed snapshots and available AMIs and RDS snapshots can be copied.",
-                "Wait until it is ready (Get-VaultResource shows its state), then copy it.");
+            return new VaultCopyPlan { Source = source, Refusal = failed.Finding.ToException() };
         }
 
-        if (source.BillingProducts.Count > 0)
+        foreach ((string keyArn, KmsKey? described) in sourceKeys ?? new Dictionary<string, KmsKey?>())
         {
-            return Refuse(source, VaultCopyErrorKind.InvalidArgument, "BillingProductImage",
-                $"{source.Id} carries billing product codes ({string.Join(", ", source.BillingProducts)}); AWS does not copy such AMIs to another account.",
-                "Launch an instance from it in the origin, create a new AMI from that instance, and copy that one.");
+            Finding state = KeyRules.SourceKeyState(keyArn, described, source.Id, KeyOwner.Of(_source!, source.Region));
+            if (state.Failed)
+            {
+                return new VaultCopyPlan { Source = source, Refusal = state.ToException() };
+            }
         }
 
         IReadOnlyList<VaultResource> parts = source.Type == VaultResourceType.Ami ? source.BackingSnapshots : [source];
-        VaultResource? awsManaged = parts.FirstOrDefault(p => p.KeyManager == KeyManager.AwsManaged);
-        if (awsManaged is not null)
-        {
-            return Refuse(source, VaultCopyErrorKind.InvalidArgument, "SourceOnAwsManagedKey",
-                $"{source.Id} is encrypted under the AWS managed key {awsManaged.KmsKeyArn}, which can never be used by another account, so the vault cannot copy it.",
-                $"Re-encrypt it under a customer managed key of account {source.AccountId} first: Convert-VaultSnapshotKey -Account <origin> -Id {source.Id} -KmsKeyId <customer key>.");
-        }
-
         if (_source is not null && _source.AccountId == source.AccountId)
         {
             // Read with the origin's credentials: its shares are known, so a missing one is said before copying.
@@ -192,6 +220,11 @@ public sealed class VaultCopier : IDisposable
     {
         Engine.Dispose();
         _kms.Dispose();
+        foreach (KmsGateway kms in _sourceKms.Values)
+        {
+            kms.Dispose();
+        }
+
         foreach (ResourceInventory inventory in _inventories.Values)
         {
             inventory.Dispose();
@@ -233,6 +266,8 @@ public sealed class VaultCopier : IDisposable
             IsSharedWithMe = source.IsSharedWithMe,
         };
     }
+
+    private KmsGateway SourceKms(string region) => _sourceKms.GetOrAdd(region, r => new KmsGateway(_source!.Session, r));
 
     private ResourceInventory Inventory(VaultAccount account, string region) =>
         _inventories.GetOrAdd($"{account.AccountId}|{region}", _ => new ResourceInventory(account, region));

@@ -180,7 +180,7 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
         var work = new List<(VaultCopyJob Job, VaultResource Source)>();
         foreach (VaultResource source in sources.DistinctBy(s => s.Arn, StringComparer.Ordinal))
         {
-            VaultCopyPlan plan = copier.Plan(source, key, KeepSourceKey, CopiedTypes);
+            VaultCopyPlan plan = await copier.PlanAsync(source, key, KeepSourceKey, CopiedTypes, token).ConfigureAwait(false);
             if (plan.Refusal is not null)
             {
                 PostError(plan.Refusal, source);

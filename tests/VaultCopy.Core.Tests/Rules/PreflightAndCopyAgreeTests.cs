@@ -3,6 +3,7 @@ using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Conversion;
 using VaultCopy.Core.Errors;
 using VaultCopy.Core.Preflight;
+using VaultCopy.Core.Resources;
 using VaultCopy.Core.Tests.Emulator;
 using VaultCopy.Core.Tests.Preflight;
 using VaultCopy.Core.VaultCopies;
@@ -84,5 +85,48 @@ public sealed class PreflightAndCopyAgreeTests(EmulatorFixture fixture) : Prefli
 
         Assert.Equal("AwsManagedKeyRefused", refused.ErrorId);
         Assert.Equal(0, Fixture.Server.Calls.Count("kms:DescribeKey"));
+    }
+
+    [Theory]
+    [InlineData("Disabled", "SourceKeyDisabled")]
+    [InlineData("PendingDeletion", "SourceKeyPendingDeletion")]
+    public async Task With_the_origin_connected_a_source_on_an_unusable_origin_key_is_refused_with_the_preflights_words(string state, string errorId)
+    {
+        JsonObject world = DemoWorld();
+        Section(world, Demo.OriginAccount, "kms")["keys"]!.AsArray().Single(k => OriginKeyArn.EndsWith(k!["id"]!.GetValue<string>(), StringComparison.Ordinal))!["state"] = state;
+        Load(world);
+        VaultAccount origin = await ConnectOriginAsync();
+        VaultAccount vault = await ConnectVaultAsync(origin);
+        const string snapshot = "snap-0a1b2c3d4e5f60001";
+        VaultPrereqResult preflight = Single(await RunAsync(origin, vault, [snapshot]), PrereqChecks.SourceKeyState, OriginKeyArn);
+
+        using var copier = new VaultCopier(vault, source: origin);
+        VaultResource source = await copier.FindSourceAsync(snapshot, sourceAccountId: null);
+        VaultCopyPlan plan = await copier.PlanAsync(source, await copier.ResolveKeyAsync("alias/vault-backup", keepSourceKey: false), false, [VaultResourceType.EbsSnapshot]);
+
+        AssertStatus(PrereqStatus.Fail, preflight);
+        Assert.Null(plan.Job);
+        Assert.Equal(errorId, plan.Refusal?.ErrorId);
+        Assert.Equal(preflight.Message, plan.Refusal?.Message);
+        Assert.Equal(preflight.Remediation, plan.Refusal?.Remediation);
+    }
+
+    [Fact]
+    public async Task A_source_the_preflight_fails_is_refused_by_the_copy_with_the_same_words()
+    {
+        Load(DemoWorld());
+        VaultAccount origin = await ConnectOriginAsync();
+        VaultAccount vault = await ConnectVaultAsync(origin);
+        const string automated = "rds:origin-legacy-2026-01-15-03-05";
+        VaultPrereqResult preflight = Single(await RunAsync(origin, vault, [automated]), PrereqChecks.ManualSnapshot, automated);
+
+        using var copier = new VaultCopier(vault, source: origin);
+        VaultResource source = await copier.FindSourceAsync(automated, sourceAccountId: null);
+        VaultCopyPlan plan = await copier.PlanAsync(source, await copier.ResolveKeyAsync("alias/vault-backup", keepSourceKey: false), false, [VaultResourceType.RdsSnapshot]);
+
+        AssertStatus(PrereqStatus.Fail, preflight);
+        Assert.Equal("AutomatedSnapshot", plan.Refusal?.ErrorId);
+        Assert.Equal(preflight.Message, plan.Refusal?.Message);
+        Assert.Equal(preflight.Remediation, plan.Refusal?.Remediation);
     }
 }
