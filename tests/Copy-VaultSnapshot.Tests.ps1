@@ -292,6 +292,28 @@ Describe 'Copy-VaultSnapshot' {
         }
     }
 
+    It 'reports an AWS 5xx while looking for earlier copies as ResourceUnavailable on the job, not as a failed copy' {
+        Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60003 | Out-Null
+        Invoke-EmulatorControl -Url $Url -Path faults -Method POST -Body @{
+            service = 'ec2'; action = 'DescribeSnapshots'; accountId = '222222222222'; code = 'InternalError'; httpStatus = 500; count = 50
+        } | Out-Null
+        try {
+            $out = Copy-VaultSnapshot -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60003 -KmsKeyId alias/vault-backup -ErrorVariable errors -ErrorAction SilentlyContinue
+        }
+        finally {
+            Invoke-EmulatorControl -Url $Url -Path faults -Method DELETE | Out-Null
+        }
+
+        $out | Should -BeNullOrEmpty
+        $errors | Should -HaveCount 1
+        $errors[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'AwsServiceUnavailable,*'
+        $errors[0].TargetObject.PSObject.TypeNames[0] | Should -Be 'VaultCopy.Core.Copies.VaultCopyJob'
+        $errors[0].TargetObject.Failure.ErrorId | Should -Be 'AwsServiceUnavailable'
+        $errors[0].ErrorDetails.RecommendedAction | Should -Match 'Run it again'
+        Get-CopyCalls | Should -Be 0
+    }
+
     It 'refuses an AWS managed vault key by name, with the preflight''s words, without describing it into existence' {
         Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60001 | Out-Null
         $before = Get-WorldState

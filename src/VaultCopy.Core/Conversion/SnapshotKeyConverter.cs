@@ -166,15 +166,9 @@ public sealed class SnapshotKeyConverter : IDisposable
             throw new VaultCopyException(VaultCopyErrorKind.InvalidState, "SourceInUse",
                 $"{job.SourceId} was not removed: {error.Message}", "Convert the AMI that uses it (with -RemoveSource), which removes its snapshots with it.", error.ErrorCode, error);
         }
-        catch (QueryServiceException error)
-        {
-            throw new VaultCopyException(
-                error.ErrorCode == QueryErrorCodes.AccessDenied ? VaultCopyErrorKind.PermissionDenied : VaultCopyErrorKind.InvalidState,
-                "SourceRemovalFailed", $"{job.SourceId} was not removed: {error.ErrorCode}: {error.ServiceMessage}", null, error.ErrorCode, error);
-        }
         catch (Exception error) when (error is not OperationCanceledException and not VaultCopyException)
         {
-            throw AwsErrorTranslator.Translate(error, $"Removing {job.SourceId}", Where);
+            throw AwsErrorTranslator.Translate(error, $"Removing {job.SourceId}", Where, _account.PrincipalArn);
         }
     }
 

@@ -160,11 +160,8 @@ public sealed partial class PrereqChecker : IDisposable
         }
     }
 
-    private static VaultCopyException Explain(Exception error, string check, VaultAccount account) => error is QueryServiceException query
-        ? new VaultCopyException(
-            query.ErrorCode == QueryErrorCodes.AccessDenied ? VaultCopyErrorKind.PermissionDenied : VaultCopyErrorKind.ServiceFailure,
-            query.ErrorCode, $"{query.ErrorCode}: {query.ServiceMessage}", awsErrorCode: query.ErrorCode, innerException: query)
-        : AwsErrorTranslator.Translate(error, check, $"account {account.AccountId} ({account.Region})");
+    private static VaultCopyException Explain(Exception error, string check, VaultAccount account) =>
+        AwsErrorTranslator.Translate(error, check, $"account {account.AccountId} ({account.Region})", account.PrincipalArn);
 
     /// <summary>A resource that exists in the source account, and the first check that rules its copy out (if any).</summary>
     private sealed record CheckedResource(VaultResource Resource, string? BlockedBy);

@@ -304,7 +304,6 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
 
     private static string Describe(VaultResource source) => $"{source.Type} {source.Id}";
 
-    private static VaultCopyException JobFailure(VaultCopyJob job) => new(
-        VaultCopyErrorKind.InvalidState, "ConversionFailed",
-        job.FailureReason ?? $"The copy of {job.SourceId} failed.");
+    private static VaultCopyException JobFailure(VaultCopyJob job) =>
+        job.Failure?.ToException() ?? new VaultCopyException(VaultCopyErrorKind.InvalidState, "ConversionFailed", $"The copy of {job.SourceId} failed.");
 }

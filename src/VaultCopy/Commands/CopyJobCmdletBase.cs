@@ -97,13 +97,7 @@ public abstract class CopyJobCmdletBase : VaultCopyCmdletBase
         PostObject(job);
     }
 
-    private static VaultCopyException JobFailure(VaultCopyJob job)
-    {
-        string reason = job.FailureReason ?? $"The copy of {job.SourceId} failed.";
-        bool keyProblem = reason.Contains("Grant-VaultKeyAccess", StringComparison.Ordinal);
-        return new VaultCopyException(
-            keyProblem ? VaultCopyErrorKind.PermissionDenied : VaultCopyErrorKind.InvalidState,
-            keyProblem ? "VaultCopyKeyNotAccessible" : "VaultCopyFailed",
-            reason);
-    }
+    /// <summary>A failed job's own typed failure, as it was recorded where it happened.</summary>
+    private protected static VaultCopyException JobFailure(VaultCopyJob job) =>
+        job.Failure?.ToException() ?? new VaultCopyException(VaultCopyErrorKind.InvalidState, "VaultCopyFailed", $"The copy of {job.SourceId} failed.");
 }

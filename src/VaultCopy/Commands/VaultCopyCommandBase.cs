@@ -202,7 +202,7 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
         {
             if (job.State == CopyJobState.Failed)
             {
-                PostError(new VaultCopyException(VaultCopyErrorKind.InvalidState, "VaultCopyFailed", job.FailureReason ?? $"The copy of {job.SourceId} failed."), job);
+                PostError(JobFailure(job), job);
             }
             else if (job.Reused)
             {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using VaultCopy.Core.Copies;
+using VaultCopy.Core.Errors;
 using VaultCopy.Core.Resources;
 
 namespace VaultCopy.Core.Tests.Copies;
@@ -43,6 +44,31 @@ public class VaultCopyJobTests
         Assert.Contains("\"Type\":\"Ami\"", json, StringComparison.Ordinal);
         Assert.Equal(job.EndTime, back.EndTime);
         Assert.True(back.IsFinished);
+    }
+
+    [Fact]
+    public void A_failed_job_keeps_its_typed_failure_through_json()
+    {
+        var job = new VaultCopyJob
+        {
+            JobId = Guid.NewGuid(), Purpose = "vault", Type = VaultResourceType.EbsSnapshot, SourceId = "snap-1", SourceArn = "arn:aws:ec2:eu-west-1::snapshot/snap-1",
+            SourceAccountId = "111111111111", SourceRegion = "eu-west-1", TargetAccountId = "222222222222", TargetRegion = "eu-west-1",
+            State = CopyJobState.Failed,
+            Failure = new CopyFailure
+            {
+                Kind = VaultCopyErrorKind.PermissionDenied, ErrorId = "VaultCopyKeyNotAccessible", Message = "Account 222222222222 could not use a KMS key.",
+                Remediation = "Run Grant-VaultKeyAccess.", AwsErrorCode = "KMSKeyNotAccessibleFault",
+            },
+        };
+
+        VaultCopyJob back = VaultCopyJob.FromJson(job.ToJson());
+
+        Assert.Equal(VaultCopyErrorKind.PermissionDenied, back.Failure?.Kind);
+        Assert.Equal("VaultCopyKeyNotAccessible", back.Failure?.ErrorId);
+        Assert.Equal("Run Grant-VaultKeyAccess.", back.Failure?.Remediation);
+        Assert.Equal("KMSKeyNotAccessibleFault", back.Failure?.AwsErrorCode);
+        Assert.Equal("Account 222222222222 could not use a KMS key. Run Grant-VaultKeyAccess.", back.FailureReason);
+        Assert.Equal(job.ToJson(), back.ToJson());
     }
 
     [Fact]
