@@ -223,11 +223,11 @@ public static partial class AccountConnector
     private static VaultCopyException ExplainAssumeRoleFailure(Exception error, ConnectionRequest request)
     {
         Exception root = error is AggregateException { InnerException: Exception inner } ? inner : error;
-        if (root is AmazonServiceException { ErrorCode: "AccessDenied" } denied)
+        if (root is AwsServiceException { ErrorCode: "AccessDenied" } denied)
         {
             return new VaultCopyException(
                 VaultCopyErrorKind.PermissionDenied, "AssumeRoleDenied",
-                $"AWS refused to let the caller assume {request.RoleArn}: {denied.Message.TrimEnd('.')}.",
+                $"AWS refused to let the caller assume {request.RoleArn}: {denied.ServiceMessage.TrimEnd('.')}.",
                 "The role's trust policy must trust the calling account or principal (with the same -ExternalId, if it asks for one), " +
                 "and the caller's own policy must allow sts:AssumeRole on the role.",
                 denied.ErrorCode, denied);

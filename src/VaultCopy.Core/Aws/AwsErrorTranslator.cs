@@ -29,10 +29,11 @@ internal static class AwsErrorTranslator
         {
             case VaultCopyException known:
                 return known;
+            case AwsServiceException aws:
+                return TranslateCode(aws.ErrorCode, aws.ServiceMessage, (int)aws.StatusCode, new Caller(operation, target, principalArn, action), aws,
+                    aws is not Query.QueryServiceException && aws.ServiceMessage.Contains("signature", StringComparison.OrdinalIgnoreCase));
             case AmazonServiceException service:
                 return TranslateCode(service.ErrorCode ?? "Unknown", service.Message, (int)service.StatusCode, new Caller(operation, target, principalArn, action), service, IsSignatureProblem(service));
-            case Query.QueryServiceException query:
-                return TranslateCode(query.ErrorCode, query.ServiceMessage, (int)query.StatusCode, new Caller(operation, target, principalArn, action), query);
             case HttpRequestException or TaskCanceledException { InnerException: TimeoutException }:
                 return new VaultCopyException(
                     VaultCopyErrorKind.InvalidConfiguration, "EndpointUnreachable",

@@ -1,18 +1,82 @@
 using Amazon.EC2;
 using Amazon.KeyManagementService;
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
 using Amazon.SecurityToken;
 
 namespace VaultCopy.Core.Aws;
 
-/// <summary>Builds SDK clients for a session; the one place that knows each service's config type.</summary>
+/// <summary>
+/// Builds SDK clients for a session; the one place that knows each service's config type. Every client it builds
+/// turns a service error into <see cref="AwsServiceException"/> as it leaves the client (after the SDK's retries), so
+/// no SDK exception type reaches code outside the gateways.
+/// </summary>
 internal static class ClientFactory
 {
     public static AmazonSecurityTokenServiceClient CreateSts(AwsSession session, string? region = null) =>
-        new(session.Credentials, session.Configure(new AmazonSecurityTokenServiceConfig(), region));
+        new StsClient(session.Credentials, session.Configure(new AmazonSecurityTokenServiceConfig(), region));
 
     public static AmazonEC2Client CreateEc2(AwsSession session, string? region = null) =>
-        new(session.Credentials, session.Configure(new AmazonEC2Config(), region));
+        new Ec2Client(session.Credentials, session.Configure(new AmazonEC2Config(), region));
 
     public static AmazonKeyManagementServiceClient CreateKms(AwsSession session, string? region = null) =>
-        new(session.Credentials, session.Configure(new AmazonKeyManagementServiceConfig(), region));
+        new KmsClient(session.Credentials, session.Configure(new AmazonKeyManagementServiceConfig(), region));
+
+    private sealed class StsClient(AWSCredentials credentials, AmazonSecurityTokenServiceConfig config) : AmazonSecurityTokenServiceClient(credentials, config)
+    {
+        protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+        {
+            base.CustomizeRuntimePipeline(pipeline);
+            pipeline.AddHandler(new ServiceErrorHandler("STS"));
+        }
+    }
+
+    private sealed class Ec2Client(AWSCredentials credentials, AmazonEC2Config config) : AmazonEC2Client(credentials, config)
+    {
+        protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+        {
+            base.CustomizeRuntimePipeline(pipeline);
+            pipeline.AddHandler(new ServiceErrorHandler("EC2"));
+        }
+    }
+
+    private sealed class KmsClient(AWSCredentials credentials, AmazonKeyManagementServiceConfig config) : AmazonKeyManagementServiceClient(credentials, config)
+    {
+        protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+        {
+            base.CustomizeRuntimePipeline(pipeline);
+            pipeline.AddHandler(new ServiceErrorHandler("KMS"));
+        }
+    }
+
+    /// <summary>The outermost handler: what the SDK finally throws for a service's answer becomes an AwsServiceException.</summary>
+    private sealed class ServiceErrorHandler(string serviceId) : PipelineHandler
+    {
+        public override async Task<T> InvokeAsync<T>(IExecutionContext executionContext)
+        {
+            try
+            {
+                return await base.InvokeAsync<T>(executionContext).ConfigureAwait(false);
+            }
+            catch (AmazonServiceException error)
+            {
+                throw Convert(error);
+            }
+        }
+
+        public override void InvokeSync(IExecutionContext executionContext)
+        {
+            try
+            {
+                base.InvokeSync(executionContext);
+            }
+            catch (AmazonServiceException error)
+            {
+                throw Convert(error);
+            }
+        }
+
+        private AwsServiceException Convert(AmazonServiceException error) =>
+            new(serviceId, error.ErrorCode ?? "Unknown", error.Message, error.StatusCode, error.RequestId, error);
+    }
 }

@@ -40,7 +40,7 @@ internal sealed partial class KmsGateway : IDisposable
                 .ConfigureAwait(false);
             return ToKey(keyIdOrArn, response.KeyMetadata);
         }
-        catch (Exception error) when (error is NotFoundException or AmazonKeyManagementServiceException { ErrorCode: "AccessDeniedException" })
+        catch (AwsServiceException error) when (error.ErrorCode is "NotFoundException" or "AccessDeniedException")
         {
             return null;
         }

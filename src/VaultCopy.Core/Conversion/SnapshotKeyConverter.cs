@@ -1,4 +1,3 @@
-using Amazon.EC2;
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Aws.Query;
@@ -161,10 +160,10 @@ public sealed class SnapshotKeyConverter : IDisposable
                     return new SourceRemoval(true, $"Deleted {(cluster ? "cluster snapshot" : "DB snapshot")} {job.SourceId}; its copy is {job.TargetId}.");
             }
         }
-        catch (AmazonEC2Exception error) when (error.ErrorCode == "InvalidSnapshot.InUse")
+        catch (AwsServiceException error) when (error.ErrorCode == "InvalidSnapshot.InUse")
         {
             throw new VaultCopyException(VaultCopyErrorKind.InvalidState, "SourceInUse",
-                $"{job.SourceId} was not removed: {error.Message}", "Convert the AMI that uses it (with -RemoveSource), which removes its snapshots with it.", error.ErrorCode, error);
+                $"{job.SourceId} was not removed: {error.ServiceMessage}", "Convert the AMI that uses it (with -RemoveSource), which removes its snapshots with it.", error.ErrorCode, error);
         }
         catch (Exception error) when (error is not OperationCanceledException and not VaultCopyException)
         {

@@ -1,4 +1,3 @@
-using Amazon.KeyManagementService;
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Aws.Query;
@@ -390,7 +389,7 @@ public sealed class KeyAccessManager : IDisposable
         {
             key = await kms.DescribeForPolicyEditAsync(keyId, cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonKeyManagementServiceException error) when (error.ErrorCode is "NotFoundException" or "InvalidArnException")
+        catch (AwsServiceException error) when (error.ErrorCode is "NotFoundException" or "InvalidArnException")
         {
             throw new VaultCopyException(
                 VaultCopyErrorKind.NotFound, role == "source" ? "SourceKeyNotFound" : "DestinationKeyNotFound",
@@ -504,11 +503,11 @@ public sealed class KeyAccessManager : IDisposable
 
     private static VaultCopyException TranslateKmsError(Exception error, string action, VaultAccount account, string keyArn)
     {
-        if (error is AmazonKeyManagementServiceException kms)
+        if (error is AwsServiceException kms and not QueryServiceException)
         {
             switch (kms.ErrorCode)
             {
-                case "MalformedPolicyDocumentException" when kms.Message.Contains("will not allow you to update", StringComparison.OrdinalIgnoreCase):
+                case "MalformedPolicyDocumentException" when kms.ServiceMessage.Contains("will not allow you to update", StringComparison.OrdinalIgnoreCase):
                     return new VaultCopyException(
                         VaultCopyErrorKind.InvalidState, "KeyPolicyLockout",
                         $"KMS refused the new policy of {keyArn}: it would not let {account.Arn} update the policy in the future (KMS's lockout safety check, which VaultCopy never bypasses). Nothing was changed.",
@@ -517,19 +516,19 @@ public sealed class KeyAccessManager : IDisposable
                 case "MalformedPolicyDocumentException":
                     return new VaultCopyException(
                         VaultCopyErrorKind.InvalidArgument, "KeyPolicyRejected",
-                        $"KMS refused the new policy of {keyArn}: {(string.IsNullOrEmpty(kms.Message) ? "the document is malformed" : kms.Message)} Nothing was changed.",
+                        $"KMS refused the new policy of {keyArn}: {(string.IsNullOrEmpty(kms.ServiceMessage) ? "the document is malformed" : kms.ServiceMessage)} Nothing was changed.",
                         "Check that every -Principal exists in the vault account (KMS refuses principals it cannot find).",
                         kms.ErrorCode, kms);
                 case "LimitExceededException":
                     return new VaultCopyException(
                         VaultCopyErrorKind.LimitExceeded, "PolicySizeLimitExceeded",
-                        $"KMS refused the new policy of {keyArn} as too large: {kms.Message} Nothing was changed.",
+                        $"KMS refused the new policy of {keyArn} as too large: {kms.ServiceMessage} Nothing was changed.",
                         "Leave out -Principal to grant the whole vault account with one principal, or remove statements that are no longer needed.",
                         kms.ErrorCode, kms);
                 case "AccessDeniedException":
                     return new VaultCopyException(
                         VaultCopyErrorKind.PermissionDenied, "KeyPolicyAccessDenied",
-                        $"{account.Arn} may not {action} on {keyArn}: {kms.Message}",
+                        $"{account.Arn} may not {action} on {keyArn}: {kms.ServiceMessage}",
                         $"Run the command with credentials of account {account.AccountId} that the key policy lets call kms:GetKeyPolicy and kms:PutKeyPolicy (the key's administrator), or use -PolicyOnly and have them apply the KeyPolicy document.",
                         kms.ErrorCode, kms);
             }

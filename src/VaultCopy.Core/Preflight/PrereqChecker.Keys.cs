@@ -213,7 +213,7 @@ public sealed partial class PrereqChecker
         {
             return await kms.GetKeyPolicyAsync(keyArn, cancellationToken).ConfigureAwait(false);
         }
-        catch (Amazon.KeyManagementService.AmazonKeyManagementServiceException error) when (error.ErrorCode is "AccessDeniedException" or "NotFoundException")
+        catch (AwsServiceException error) when (error.ErrorCode is "AccessDeniedException" or "NotFoundException")
         {
             return null;
         }
