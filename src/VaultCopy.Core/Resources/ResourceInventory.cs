@@ -317,7 +317,7 @@ public sealed class ResourceInventory : IDisposable
 
     private async Task<VaultResource> FromRdsAsync(RdsSnapshotRecord record, CancellationToken cancellationToken)
     {
-        string owner = ArnParts.AccountOf(record.Arn);
+        string owner = Arn.AccountOf(record.Arn);
         bool mine = owner == _account.AccountId;
         (KeyManager manager, string? keyArn) = await KeyOfAsync(record.Encrypted, record.KmsKeyId, cancellationToken).ConfigureAwait(false);
         bool shareable = mine && record.SnapshotType == "manual";
