@@ -59,7 +59,7 @@ try {
     Show $backups Type, Id, State, SizeGiB, Encrypted, KeyManager, SnapshotType
 
     Write-Step 'Preflight: what would stop a vault copy, and what fixes it'
-    $preflight = @($backups | Test-VaultCopyPrereq -Source $origin -Destination $vault -DestinationKeyId alias/vault-backup)
+    $preflight = @($backups | Test-VaultCopyPrereq -Source $origin -Destination $vault -KmsKeyId alias/vault-backup)
     $preflight | Where-Object Status -eq Fail | Format-List Check, Target, Message, Remediation | Out-String -Width 120 | Write-Host
     $failed = @($preflight | Where-Object Status -eq Fail).Count
     Write-Host "$failed of $($preflight.Count) checks fail before any data moves."
@@ -69,12 +69,12 @@ try {
     Invoke-RestMethod -Method Post -Uri "$EndpointUrl/_emulator/settings" -ContentType 'application/json' -Body '{"timeScale": 600}' | Out-Null
 
     Write-Step 'Let the vault use the origin key (key policy) and make the vault role a user of the vault key'
-    Grant-VaultKeyAccess -Source $origin -Destination $vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -WhatIf |
+    Grant-VaultKeyAccess -Source $origin -Destination $vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -WhatIf |
         Out-String -Width 120 | Write-Host
-    $grants = @(Grant-VaultKeyAccess -Source $origin -Destination $vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -Force)
+    $grants = @(Grant-VaultKeyAccess -Source $origin -Destination $vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force)
     Show $grants Kind, Target, Changed, Applied
     $grants | Where-Object Changed | ForEach-Object { Write-Host "--- $($_.Target)"; Write-Host $_.Diff }
-    $again = @(Grant-VaultKeyAccess -Source $origin -Destination $vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -Force)
+    $again = @(Grant-VaultKeyAccess -Source $origin -Destination $vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force)
     Write-Host "A second grant changes $(@($again | Where-Object Changed).Count) documents."
 
     Write-Step 'Re-encrypt what sits on the AWS managed keys (and the automated RDS snapshot) under the origin key'
@@ -91,7 +91,7 @@ try {
     Show $shares Type, Id, AccountId, New, Added
 
     Write-Step 'Preflight again, for what is now shared: everything passes'
-    $ready = @($shareable | Test-VaultCopyPrereq -Source $origin -Destination $vault -DestinationKeyId alias/vault-backup)
+    $ready = @($shareable | Test-VaultCopyPrereq -Source $origin -Destination $vault -KmsKeyId alias/vault-backup)
     $notPassing = @($ready | Where-Object Status -eq Fail)
     Write-Host "$(@($ready | Where-Object Status -eq Pass).Count) checks pass, $($notPassing.Count) fail."
     if ($notPassing) { Show $notPassing Check, Target, Message; throw 'The preflight should pass once keys are granted and backups shared.' }

@@ -47,7 +47,7 @@ Describe 'Copy-VaultImage' {
     }
 
     It 'copies a shared AMI into the vault, every backing snapshot under the vault key, and makes no second copy' {
-        Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -Force | Out-Null
+        Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force | Out-Null
 
         $job = Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id ami-0a1b2c3d4e5f60001 |
             Copy-VaultImage -Destination $Vault -KmsKeyId alias/vault-backup -Wait -PollIntervalSeconds 1

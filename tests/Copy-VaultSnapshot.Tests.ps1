@@ -41,7 +41,7 @@ Describe 'Copy-VaultSnapshot' {
 
     Context 'after the vault was given the origin key and the backups were shared' {
         BeforeEach {
-            Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -Force | Out-Null
+            Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force | Out-Null
             $script:Shares = Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id $SnapshotIds
         }
 
@@ -79,12 +79,12 @@ Describe 'Copy-VaultSnapshot' {
         }
 
         It 'makes no second copy when run again, with the vault connection only and ids' {
-            $first = Copy-VaultSnapshot -Destination $Vault -SourceAccount 111111111111 -Id $SnapshotIds -KmsKeyId alias/vault-backup
+            $first = Copy-VaultSnapshot -Destination $Vault -SourceAccountId 111111111111 -Id $SnapshotIds -KmsKeyId alias/vault-backup
             $first | Should -HaveCount 3
             $first.State | Sort-Object -Unique | Should -Be 'InProgress'
             Get-CopyCalls | Should -Be 3
 
-            $second = Copy-VaultSnapshot -Destination $Vault -SourceAccount 111111111111 -Id $SnapshotIds -KmsKeyId alias/vault-backup -Wait -PollIntervalSeconds 1
+            $second = Copy-VaultSnapshot -Destination $Vault -SourceAccountId 111111111111 -Id $SnapshotIds -KmsKeyId alias/vault-backup -Wait -PollIntervalSeconds 1
             $second.Reused | Sort-Object -Unique | Should -BeTrue
             ($second.TargetId | Sort-Object) | Should -Be ($first.TargetId | Sort-Object)
             $second.Verified | Sort-Object -Unique | Should -BeTrue
@@ -257,6 +257,82 @@ Describe 'Copy-VaultSnapshot' {
         $kept.Verified | Should -BeFalse
         $kept.TargetKeyArn | Should -Be $OriginKeyArn
         "$warnings" | Should -Match 'not verified'
+    }
+
+    It 'refuses, with the preflight''s message and remediation and no copy call, a source on an origin key pending deletion (with -Source)' {
+        $fixture = Get-DemoWorld
+        $key = ($fixture.accounts | Where-Object id -eq '111111111111').regions.'eu-west-1'.kms.keys | Where-Object id -eq 'a1b2c3d4-0000-4000-8000-111111111111'
+        $key | Add-Member -NotePropertyName state -NotePropertyValue 'PendingDeletion' -Force
+        Invoke-EmulatorControl -Url $Url -Path fixture -Method POST -Body ($fixture | ConvertTo-Json -Depth 40) | Out-Null
+        try {
+            $origin = Connect-DemoOrigin -Url $Url
+            $vault = Connect-DemoVault -Origin $origin
+            Grant-VaultSnapshotAccess -Source $origin -Destination $vault -Id snap-0a1b2c3d4e5f60001 | Out-Null
+            $preflight = Test-VaultCopyPrereq -Source $origin -Destination $vault -Resource snap-0a1b2c3d4e5f60001 -KmsKeyId alias/vault-backup |
+                Where-Object Check -eq 'SourceKeyState'
+            $before = Get-WorldState
+            Invoke-EmulatorControl -Url $Url -Path calls/reset -Method POST | Out-Null  # the preflight's DryRun copies
+
+            $out = Copy-VaultSnapshot -Source $origin -Destination $vault -Id snap-0a1b2c3d4e5f60001 -KmsKeyId alias/vault-backup -Wait -ErrorVariable errors -ErrorAction SilentlyContinue
+
+            $preflight.Status | Should -Be 'Fail'
+            $out | Should -BeNullOrEmpty
+            $errors | Should -HaveCount 1
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'SourceKeyPendingDeletion,*'
+            $errors[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+            $errors[0].TargetObject.Id | Should -Be 'snap-0a1b2c3d4e5f60001'
+            $errors[0].Exception.Message | Should -BeExactly $preflight.Message
+            $errors[0].ErrorDetails.RecommendedAction | Should -BeExactly $preflight.Remediation
+            $errors[0].ErrorDetails.Message | Should -Not -Match 'Grant-VaultKeyAccess'
+            Get-CopyCalls | Should -Be 0
+            Get-WorldState | Should -Be $before
+        }
+        finally {
+            Invoke-EmulatorControl -Url $Url -Path fixture -Method POST -Body (Get-Content -Raw $DemoWorldPath) | Out-Null
+        }
+    }
+
+    It 'reports an AWS 5xx while looking for earlier copies as ResourceUnavailable on the job, not as a failed copy' {
+        Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60003 | Out-Null
+        Invoke-EmulatorControl -Url $Url -Path faults -Method POST -Body @{
+            service = 'ec2'; action = 'DescribeSnapshots'; accountId = '222222222222'; code = 'InternalError'; httpStatus = 500; count = 50
+        } | Out-Null
+        try {
+            $out = Copy-VaultSnapshot -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60003 -KmsKeyId alias/vault-backup -ErrorVariable errors -ErrorAction SilentlyContinue
+        }
+        finally {
+            Invoke-EmulatorControl -Url $Url -Path faults -Method DELETE | Out-Null
+        }
+
+        $out | Should -BeNullOrEmpty
+        $errors | Should -HaveCount 1
+        $errors[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'AwsServiceUnavailable,*'
+        $errors[0].TargetObject.PSObject.TypeNames[0] | Should -Be 'VaultCopy.Core.Copies.VaultCopyJob'
+        $errors[0].TargetObject.Failure.ErrorId | Should -Be 'AwsServiceUnavailable'
+        $errors[0].ErrorDetails.RecommendedAction | Should -Match 'Run it again'
+        Get-CopyCalls | Should -Be 0
+    }
+
+    It 'refuses an AWS managed vault key by name, with the preflight''s words, without describing it into existence' {
+        Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60001 | Out-Null
+        $before = Get-WorldState
+        $preflight = Test-VaultCopyPrereq -Source $Origin -Destination $Vault -Resource snap-0a1b2c3d4e5f60001 -KmsKeyId alias/aws/ebs |
+            Where-Object Check -eq 'DestinationKey'
+        Invoke-EmulatorControl -Url $Url -Path calls/reset -Method POST | Out-Null
+
+        $err = Get-ErrorFrom { Copy-VaultSnapshot -Destination $Vault -Id snap-0a1b2c3d4e5f60001 -KmsKeyId alias/aws/ebs }
+
+        $preflight.Status | Should -Be 'Fail'
+        $err.FullyQualifiedErrorId | Should -BeLike 'AwsManagedKeyRefused,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.TargetObject | Should -Be 'alias/aws/ebs'
+        $err.Exception.Message | Should -BeExactly $preflight.Message
+        $err.ErrorDetails.RecommendedAction | Should -BeExactly $preflight.Remediation
+        $calls = Invoke-EmulatorControl -Url $Url -Path calls
+        $calls.operations.PSObject.Properties.Name | Should -Not -Contain 'kms:DescribeKey'
+        Get-CopyCalls | Should -Be 0
+        Get-WorldState | Should -Be $before
     }
 
     It 'refuses a key that is not in the vault, an AMI, and an RDS identifier without its account' {

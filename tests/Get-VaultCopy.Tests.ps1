@@ -14,7 +14,7 @@ BeforeAll {
     $script:Origin = Connect-DemoOrigin -Url $Url
     $vaultKey = Get-DemoAccessKey vault-admin
     $script:Vault = Connect-VaultAccount -AccessKey $vaultKey.accessKeyId -SecretKey $vaultKey.secretAccessKey -Region eu-west-1 -EndpointUrl $Url
-    Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -Force | Out-Null
+    Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force | Out-Null
     $shares = Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id ($SnapshotIds + 'ami-0a1b2c3d4e5f60001')
     $script:Made = @($shares | Copy-VaultSnapshot -Destination $Vault -KmsKeyId alias/vault-backup -ErrorAction SilentlyContinue) +
         @($shares | Copy-VaultImage -Destination $Vault -KmsKeyId alias/vault-backup -ErrorAction SilentlyContinue)
@@ -51,8 +51,8 @@ Describe 'Get-VaultCopy' {
         (Get-VaultCopy -Destination $Vault -SourceId snap-0a1b2c3d4e5f60001).TargetId | Should -Be ($Made | Where-Object SourceId -eq snap-0a1b2c3d4e5f60001).TargetId
         (Get-VaultCopy -Destination $Vault -SourceId 'arn:aws:rds:eu-west-1:111111111111:snapshot:origin-orders-manual-cmk').SourceId | Should -Be 'origin-orders-manual-cmk'
         (Get-VaultCopy -Destination $Vault -Type Ami, AuroraClusterSnapshot).Type | ForEach-Object ToString | Sort-Object | Should -Be @('Ami', 'AuroraClusterSnapshot')
-        Get-VaultCopy -Destination $Vault -SourceAccount 333333333333 | Should -BeNullOrEmpty
-        @(Get-VaultCopy -Destination $Vault -SourceAccount 111111111111) | Should -HaveCount 4
+        Get-VaultCopy -Destination $Vault -SourceAccountId 333333333333 | Should -BeNullOrEmpty
+        @(Get-VaultCopy -Destination $Vault -SourceAccountId 111111111111) | Should -HaveCount 4
         @(Get-VaultCopy -Destination $Vault -OlderThan (New-TimeSpan -Days 1)) | Should -HaveCount 4
         Get-VaultCopy -Destination $Vault -OlderThan (New-TimeSpan -Days 3) | Should -BeNullOrEmpty
         Get-VaultCopy -Destination $Vault -CreatedAfter (Get-Date).AddDays(-1) | Should -BeNullOrEmpty
@@ -85,6 +85,6 @@ Describe 'Get-VaultCopy' {
     }
 
     It 'refuses a source account that is not 12 digits' {
-        { Get-VaultCopy -Destination $Vault -SourceAccount 12345 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+        { Get-VaultCopy -Destination $Vault -SourceAccountId 12345 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
 }

@@ -23,7 +23,7 @@ Describe 'Grant-VaultKeyAccess' {
         $role = Get-VaultRoleCredential -Url $Url
         (Copy-OrdersSnapshotAsVault -Url $Url -Credential $role).Code | Should -Be 'KMSKeyNotAccessibleFault'
 
-        $changes = Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -Force
+        $changes = Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force
 
         $changes | Should -HaveCount 3
         $changes[0].PSObject.TypeNames[0] | Should -Be 'VaultCopy.Core.KeyAccess.VaultKeyPolicyChange'
@@ -37,11 +37,11 @@ Describe 'Grant-VaultKeyAccess' {
     }
 
     It 'writes nothing the second time' {
-        Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -Force | Out-Null
+        Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force | Out-Null
         Invoke-EmulatorControl -Url $Url -Path calls/reset -Method POST | Out-Null
         $before = Get-PolicyState -Url $Url
 
-        $again = Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -Force
+        $again = Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force
 
         $again | Should -HaveCount 3
         $again.Changed | Should -Not -Contain $true
@@ -65,7 +65,7 @@ Describe 'Grant-VaultKeyAccess' {
     It 'shows the change with -WhatIf and changes nothing' {
         $before = Get-PolicyState -Url $Url
 
-        $changes = Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -WhatIf
+        $changes = Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -WhatIf
 
         $changes | Should -HaveCount 3
         $changes.Changed | Should -Be @($true, $true, $true)
@@ -141,7 +141,7 @@ catch { "ERROR `$(`$_.FullyQualifiedErrorId)|`$(`$_.CategoryInfo.Category)|`$(`$
         $readOnly = Connect-KeyAccessVault -Origin $Origin -RoleArn $NoIamRoleArn
         $before = Get-PolicyState -Url $Url
 
-        $changes = Grant-VaultKeyAccess -Source $Origin -Destination $readOnly -KeyId alias/origin-backup -DestinationKeyId alias/vault-backup -PolicyOnly
+        $changes = Grant-VaultKeyAccess -Source $Origin -Destination $readOnly -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -PolicyOnly
 
         $changes.Kind | Should -Be @('KeyPolicy', 'IdentityPolicy', 'KeyPolicy')
         $changes.Applied | Should -Not -Contain $true

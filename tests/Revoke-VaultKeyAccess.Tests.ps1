@@ -17,7 +17,7 @@ Describe 'Revoke-VaultKeyAccess' {
         $script:Origin = Connect-DemoOrigin -Url $Url
         $script:Vault = Connect-KeyAccessVault -Origin $Origin
         $script:Pristine = Get-PolicyState -Url $Url
-        $script:Grant = @{ Source = $Origin; Destination = $Vault; KeyId = 'alias/origin-backup'; DestinationKeyId = 'alias/vault-backup'; Force = $true }
+        $script:Grant = @{ Source = $Origin; Destination = $Vault; KeyId = 'alias/origin-backup'; KmsKeyId = 'alias/vault-backup'; Force = $true }
     }
 
     It 'removes exactly what Grant-VaultKeyAccess added, and the vault cannot copy any more' {

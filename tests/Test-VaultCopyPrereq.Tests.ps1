@@ -59,7 +59,7 @@ Describe 'Test-VaultCopyPrereq on the untouched demo world' {
         $script:Vault = Connect-DemoVault -Origin $Origin
         $script:Before = Get-WorldState
         Invoke-EmulatorControl -Url $Url -Path 'calls/reset' -Method POST | Out-Null
-        $script:Results = Get-VaultResource -Account $Origin | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -DestinationKeyId alias/vault-backup
+        $script:Results = Get-VaultResource -Account $Origin | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup
     }
 
     It 'emits VaultPrereqResult objects with a table of Status, Check, Target and Remediation within 120 columns' {
@@ -124,7 +124,7 @@ Describe 'Test-VaultCopyPrereq on the untouched demo world' {
     }
 
     It 'returns only $false with -Quiet' {
-        $quiet = Get-VaultResource -Account $Origin | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -DestinationKeyId alias/vault-backup -Quiet
+        $quiet = Get-VaultResource -Account $Origin | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -Quiet
         $quiet | Should -BeExactly $false
     }
 }
@@ -137,7 +137,7 @@ Describe 'Test-VaultCopyPrereq once the origin key policy names the vault' {
         $script:Before = Get-WorldState
         Invoke-EmulatorControl -Url $Url -Path 'calls/reset' -Method POST | Out-Null
         $script:Resources = Get-VaultResource -Account $Origin -Id $CustomerKeyResources
-        $script:Results = $Resources | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -DestinationKeyId alias/vault-backup
+        $script:Results = $Resources | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup
     }
 
     AfterAll {
@@ -153,7 +153,7 @@ Describe 'Test-VaultCopyPrereq once the origin key policy names the vault' {
     }
 
     It 'returns only $true with -Quiet' {
-        $Resources | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -DestinationKeyId alias/vault-backup -Quiet | Should -BeExactly $true
+        $Resources | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -Quiet | Should -BeExactly $true
     }
 
     It 'still changed nothing' {
@@ -170,7 +170,7 @@ Describe 'Test-VaultCopyPrereq once the origin key policy names the vault' {
         )
         $results = $inputs | Test-VaultCopyPrereq -Source $Origin -Destination $Vault
         ($results | Where-Object Check -eq 'ResourceState').Target | Should -Be 'snap-0a1b2c3d4e5f60001', 'origin-orders-manual-cmk', 'ami-0a1b2c3d4e5f60001', 'origin-ledger-manual-cmk'
-        ($results | Where-Object Check -eq 'DestinationKey').Status | Should -Be 'Warning' -Because 'no -DestinationKeyId was given'
+        ($results | Where-Object Check -eq 'DestinationKey').Status | Should -Be 'Warning' -Because 'no -KmsKeyId was given'
     }
 }
 
@@ -198,12 +198,14 @@ Describe 'Test-VaultCopyPrereq with bad input' {
         $thing = [pscustomobject]@{ Colour = 'blue' }
         $null = $thing | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -ErrorVariable problems -ErrorAction SilentlyContinue
 
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'UnsupportedResourceInput,*'
-        $problems[0].TargetObject | Should -Be $thing
+        # Typed binding: it is no VaultCopy output (-InputObject) and has no id property, so -Id gets its text, which names nothing.
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'InvalidResourceId,*'
+        $problems[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $problems[0].TargetObject | Should -Be "$thing"
     }
 
     It 'answers $false with -Quiet when an input was rejected' {
-        'not an id!' | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -DestinationKeyId alias/vault-backup -Quiet -ErrorAction SilentlyContinue | Should -BeExactly $false
+        'not an id!' | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -Quiet -ErrorAction SilentlyContinue | Should -BeExactly $false
     }
 
     It 'reports a missing resource as a failed check with the command that lists what exists' {
@@ -223,7 +225,7 @@ Describe 'Test-VaultCopyPrereq help' {
         $help = Get-Help Test-VaultCopyPrereq -Full
         $help.Synopsis | Should -Match 'prerequisite'
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 3
-        foreach ($name in 'Source', 'Destination', 'Resource', 'DestinationKeyId', 'Quiet') {
+        foreach ($name in 'Source', 'Destination', 'Id', 'InputObject', 'KmsKeyId', 'Quiet') {
             ($help.Parameters.Parameter | Where-Object Name -eq $name).Description | Should -Not -BeNullOrEmpty -Because $name
         }
     }

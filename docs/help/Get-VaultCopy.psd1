@@ -5,12 +5,12 @@ Get-VaultCopy reads the vault account (EBS snapshots, AMIs, RDS DB snapshots and
 
 Each copy also shows how it is locked (Lock-VaultCopy): LockState (None, Governance, ComplianceCoolOff, Compliance, Expired; NotLockable for RDS and Aurora copies; an AMI shows the weakest lock among its snapshots), LockExpiresOn and, for an AMI, DeregistrationProtection. The Lock view shows them: Get-VaultCopy -Destination $vault | Format-Table -View Lock. A principal that may not call ec2:DescribeLockedSnapshots still lists its copies, with LockState empty.
 
-Filters: -SourceAccount, -SourceId (id or ARN; binds by property name, so VaultResource or VaultCopyJob objects of the origin can be piped), -Type, -CreatedAfter and -OlderThan (the copy's age).
+Filters: -SourceAccountId, -SourceId (id or ARN; binds by property name, so VaultResource or VaultCopyJob objects of the origin can be piped), -Type, -CreatedAfter and -OlderThan (the copy's age).
 '@
     Parameters  = @{
         Destination   = 'The vault account, from Connect-VaultAccount.'
         Region        = 'The vault Region to list (default: the Region of -Destination).'
-        SourceAccount = 'Only copies of backups of this 12-digit account.'
+        SourceAccountId = 'Only copies of backups of this 12-digit account.'
         SourceId      = 'Only copies of this source: snap-..., ami-..., an RDS snapshot identifier, or the source ARN. Binds by property name.'
         Type          = 'Only these types: EbsSnapshot, Ami, RdsSnapshot, AuroraClusterSnapshot.'
         CreatedAfter  = 'Only copies made after this time.'

@@ -35,7 +35,7 @@ public static partial class AccountConnector
         {
             (session, expiration) = await AssumeRoleAsync(
                 session, profileRole.RoleArn, profileRole.SessionName, profileRole.ExternalId, null,
-                error => ExplainProfileRoleFailure(error, profileRole)).ConfigureAwait(false);
+                error => ExplainAssumeRoleFailure(error, profileRole.RoleArn, profileRole.ProfileName)).ConfigureAwait(false);
             source = $"role {profileRole.RoleArn} of profile '{profileRole.ProfileName}' assumed with {source}";
         }
 
@@ -43,7 +43,7 @@ public static partial class AccountConnector
         {
             (session, expiration) = await AssumeRoleAsync(
                 session, request.RoleArn, request.RoleSessionName, request.ExternalId, request.DurationSeconds,
-                error => ExplainAssumeRoleFailure(error, request)).ConfigureAwait(false);
+                error => ExplainAssumeRoleFailure(error, request.RoleArn, null)).ConfigureAwait(false);
             source = $"role {request.RoleArn} assumed with {source}";
         }
         else if (resolved.Credentials is RefreshingAWSCredentials refreshing && refreshing.Expiration is DateTime expires && expires != DateTime.MinValue)
@@ -258,36 +258,29 @@ public static partial class AccountConnector
         _ => $"the SDK default credential chain ({credentials.GetType().Name})",
     };
 
-    private static VaultCopyException ExplainAssumeRoleFailure(Exception error, ConnectionRequest request)
+    /// <summary>A refused role, for -RoleArn or for a profile's role_arn (<paramref name="profileName"/>).</summary>
+    private static VaultCopyException ExplainAssumeRoleFailure(Exception error, string roleArn, string? profileName)
     {
         Exception root = error is AggregateException { InnerException: Exception inner } ? inner : error;
-        if (root is AmazonServiceException { ErrorCode: "AccessDenied" } denied)
+        if (root is AwsServiceException { ErrorCode: "AccessDenied" } denied)
         {
-            return new VaultCopyException(
-                VaultCopyErrorKind.PermissionDenied, "AssumeRoleDenied",
-                $"AWS refused to let the caller assume {request.RoleArn}: {denied.Message.TrimEnd('.')}.",
-                "The role's trust policy must trust the calling account or principal (with the same -ExternalId, if it asks for one), " +
-                "and the caller's own policy must allow sts:AssumeRole on the role.",
-                denied.ErrorCode, denied);
+            string refused = denied.ServiceMessage.TrimEnd('.');
+            return profileName is null
+                ? new VaultCopyException(
+                    VaultCopyErrorKind.PermissionDenied, "AssumeRoleDenied",
+                    $"AWS refused to let the caller assume {roleArn}: {refused}.",
+                    "The role's trust policy must trust the calling account or principal (with the same -ExternalId, if it asks for one), " +
+                    "and the caller's own policy must allow sts:AssumeRole on the role.",
+                    denied.ErrorCode, denied)
+                : new VaultCopyException(
+                    VaultCopyErrorKind.PermissionDenied, "AssumeRoleDenied",
+                    $"AWS refused to let profile '{profileName}' assume its role_arn {roleArn}: {refused}.",
+                    $"Check profile '{profileName}': the role's trust policy must trust the account or principal of its source_profile " +
+                    "(with the same external_id, if it asks for one), and the source_profile's own policy must allow sts:AssumeRole on the role.",
+                    denied.ErrorCode, denied);
         }
 
-        return AwsErrorTranslator.Translate(root, "Assuming the role", request.RoleArn!);
-    }
-
-    private static VaultCopyException ExplainProfileRoleFailure(Exception error, ProfileRole role)
-    {
-        Exception root = error is AggregateException { InnerException: Exception inner } ? inner : error;
-        if (root is AmazonServiceException { ErrorCode: "AccessDenied" } denied)
-        {
-            return new VaultCopyException(
-                VaultCopyErrorKind.PermissionDenied, "AssumeRoleDenied",
-                $"AWS refused to let profile '{role.ProfileName}' assume its role_arn {role.RoleArn}: {denied.Message.TrimEnd('.')}.",
-                $"Check profile '{role.ProfileName}': the role's trust policy must trust the account or principal of its source_profile " +
-                "(with the same external_id, if it asks for one), and the source_profile's own policy must allow sts:AssumeRole on the role.",
-                denied.ErrorCode, denied);
-        }
-
-        return AwsErrorTranslator.Translate(root, $"Assuming the role_arn of profile '{role.ProfileName}'", role.RoleArn);
+        return AwsErrorTranslator.Translate(root, profileName is null ? "Assuming the role" : $"Assuming the role_arn of profile '{profileName}'", roleArn);
     }
 
     private static string MaskKey(string accessKey) =>

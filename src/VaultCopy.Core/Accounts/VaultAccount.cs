@@ -22,7 +22,7 @@ public sealed class VaultAccount
         CredentialExpiration = credentialExpiration;
         Session = session;
         session.AccountId = accountId;
-        Partition = ArnParts.PartitionOf(arn);
+        Partition = global::VaultCopy.Core.Accounts.Arn.PartitionOf(arn);
     }
 
     public string AccountId { get; }
@@ -47,7 +47,7 @@ public sealed class VaultAccount
     public DateTime? CredentialExpiration { get; }
 
     /// <summary>The IAM principal policies apply to: the role for an assumed-role session, else the ARN.</summary>
-    public string PrincipalArn => ArnParts.PrincipalOf(Arn);
+    public string PrincipalArn => global::VaultCopy.Core.Accounts.Arn.PrincipalOf(Arn);
 
     internal AwsSession Session { get; }
 

@@ -3,19 +3,37 @@ using VaultCopy.Core.Errors;
 
 namespace VaultCopy.Core.Aws;
 
-/// <summary>Turns SDK failures into errors that say what to check, keeping the AWS code for scripts.</summary>
+/// <summary>
+/// Turns SDK and query-client failures into errors that say what to check, keeping the AWS code for scripts. The same
+/// AWS condition gets the same kind and error id whichever service answered: throttling is LimitExceeded
+/// "Throttled" (run it again), a 5xx is ServiceFailure "AwsServiceUnavailable", a denial is PermissionDenied
+/// "AccessDenied" naming the principal and the action.
+/// </summary>
 internal static class AwsErrorTranslator
 {
-    public static VaultCopyException Translate(Exception error, string operation, string target)
+    /// <summary>Codes of the services' own failures (beside any 5xx status).</summary>
+    private static readonly HashSet<string> s_serviceSide = new(StringComparer.Ordinal)
+    {
+        "InternalError", "InternalFailure", "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException",
+        "Unavailable", "KMSInternalException", "KMSInternalFailure", "DependencyTimeoutException", "ServiceFailure",
+    };
+
+    /// <param name="error">What the SDK or the query client threw.</param>
+    /// <param name="operation">What VaultCopy was doing, in words (Describing KMS key …).</param>
+    /// <param name="target">The account and Region it was done in.</param>
+    /// <param name="principalArn">Who asked, for a denial's message.</param>
+    /// <param name="action">The IAM action (kms:DescribeKey), for a denial's message and remediation.</param>
+    public static VaultCopyException Translate(Exception error, string operation, string target, string? principalArn = null, string? action = null)
     {
         switch (error)
         {
             case VaultCopyException known:
                 return known;
+            case AwsServiceException aws:
+                return TranslateCode(aws.ErrorCode, aws.ServiceMessage, (int)aws.StatusCode, new Caller(operation, target, principalArn, action), aws,
+                    aws is not Query.QueryServiceException && aws.ServiceMessage.Contains("signature", StringComparison.OrdinalIgnoreCase));
             case AmazonServiceException service:
-                return TranslateService(service, operation, target);
-            case Query.QueryServiceException query:
-                return TranslateCode(query.ErrorCode, query.ServiceMessage, operation, target, query);
+                return TranslateCode(service.ErrorCode ?? "Unknown", service.Message, (int)service.StatusCode, new Caller(operation, target, principalArn, action), service, IsSignatureProblem(service));
             case HttpRequestException or TaskCanceledException { InnerException: TimeoutException }:
                 return new VaultCopyException(
                     VaultCopyErrorKind.InvalidConfiguration, "EndpointUnreachable",
@@ -34,12 +52,29 @@ internal static class AwsErrorTranslator
         }
     }
 
-    private static VaultCopyException TranslateService(AmazonServiceException error, string operation, string target) =>
-        TranslateCode(error.ErrorCode ?? "Unknown", error.Message, operation, target, error, IsSignatureProblem(error));
+    /// <summary>Whether AWS said "slow down", whichever service (EC2 RequestLimitExceeded, KMS ThrottlingException, RDS Throttling…).</summary>
+    public static bool IsThrottling(string? code) => code is not null && Query.QueryErrorCodes.Throttling.Contains(code);
+
+    private sealed record Caller(string Operation, string Target, string? PrincipalArn, string? Action);
 
     private static VaultCopyException TranslateCode(
-        string code, string serviceMessage, string operation, string target, Exception error, bool signatureProblem = false)
+        string code, string serviceMessage, int status, Caller caller, Exception error, bool signatureProblem = false)
     {
+        (string operation, string target) = (caller.Operation, caller.Target);
+        if (IsThrottling(code))
+        {
+            return new VaultCopyException(VaultCopyErrorKind.LimitExceeded, "Throttled",
+                $"{operation} was throttled by AWS for {target} after retries ({code}).",
+                "Run it again later or with fewer parallel calls: VaultCopy picks up what was already done.", code, error);
+        }
+
+        if (status >= 500 || s_serviceSide.Contains(code))
+        {
+            return new VaultCopyException(VaultCopyErrorKind.ServiceFailure, "AwsServiceUnavailable",
+                $"{operation} failed for {target} because AWS had a problem on its side ({code}, HTTP {status}): {serviceMessage}",
+                "Run it again in a few minutes: VaultCopy picks up what was already done. If it persists, check the AWS Health Dashboard.", code, error);
+        }
+
         (VaultCopyErrorKind kind, string id, string message, string? fix) = code switch
         {
             "InvalidClientTokenId" or "UnrecognizedClientException" or "AuthFailure" when !signatureProblem =>
@@ -57,12 +92,10 @@ internal static class AwsErrorTranslator
             "MissingAuthenticationToken" or "MissingAuthenticationTokenException" =>
                 (VaultCopyErrorKind.AuthenticationFailed, "MissingCredentials",
                  $"The request for {target} carried no credentials.", "Connect with -ProfileName or -AccessKey/-SecretKey."),
-            "AccessDenied" or "AccessDeniedException" or "UnauthorizedOperation" =>
+            "AccessDenied" or "AccessDeniedException" or "UnauthorizedOperation" or "AuthorizationError" =>
                 (VaultCopyErrorKind.PermissionDenied, "AccessDenied",
-                 $"{operation} was denied for {target}: {serviceMessage}", null),
-            "Throttling" or "ThrottlingException" or "RequestLimitExceeded" =>
-                (VaultCopyErrorKind.LimitExceeded, "Throttled",
-                 $"{operation} was throttled by AWS for {target} after retries.", "Run it again later or with fewer parallel calls."),
+                 $"{caller.PrincipalArn ?? "The caller"} may not call {caller.Action ?? "the action"} ({operation}) in {target}: {serviceMessage}",
+                 $"Allow {caller.Action ?? "the action"} to {caller.PrincipalArn ?? "the principal"} (its IAM policy{(caller.Action?.StartsWith("kms:", StringComparison.Ordinal) == true ? " and the key policy" : string.Empty)}), then run it again."),
             _ => (VaultCopyErrorKind.ServiceFailure, code, $"{operation} failed for {target}: {code}: {serviceMessage}", null),
         };
         return new VaultCopyException(kind, id, message, fix, code, error);

@@ -1,21 +1,83 @@
 using Amazon.EC2;
 using Amazon.KeyManagementService;
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
 using Amazon.SecurityToken;
 
 namespace VaultCopy.Core.Aws;
 
 /// <summary>
-/// Builds SDK clients for a session; the one place that knows each service's config type, and where every client
-/// gets the observer that shows its calls under -Verbose.
+/// Builds SDK clients for a session; the one place that knows each service's config type. Every client it builds
+/// turns a service error into <see cref="AwsServiceException"/> as it leaves the client (after the SDK's retries), so
+/// no SDK exception type reaches code outside the gateways, and reports each call to the observer that shows it
+/// under -Verbose.
 /// </summary>
 internal static class ClientFactory
 {
     public static AmazonSecurityTokenServiceClient CreateSts(AwsSession session, string? region = null) =>
-        SdkCallObserver.Attach(new AmazonSecurityTokenServiceClient(session.Credentials, session.Configure(new AmazonSecurityTokenServiceConfig(), region)), session, "sts", region);
+        SdkCallObserver.Attach(new StsClient(session.Credentials, session.Configure(new AmazonSecurityTokenServiceConfig(), region)), session, "sts", region);
 
     public static AmazonEC2Client CreateEc2(AwsSession session, string? region = null) =>
-        SdkCallObserver.Attach(new AmazonEC2Client(session.Credentials, session.Configure(new AmazonEC2Config(), region)), session, "ec2", region);
+        SdkCallObserver.Attach(new Ec2Client(session.Credentials, session.Configure(new AmazonEC2Config(), region)), session, "ec2", region);
 
     public static AmazonKeyManagementServiceClient CreateKms(AwsSession session, string? region = null) =>
-        SdkCallObserver.Attach(new AmazonKeyManagementServiceClient(session.Credentials, session.Configure(new AmazonKeyManagementServiceConfig(), region)), session, "kms", region);
+        SdkCallObserver.Attach(new KmsClient(session.Credentials, session.Configure(new AmazonKeyManagementServiceConfig(), region)), session, "kms", region);
+
+    private sealed class StsClient(AWSCredentials credentials, AmazonSecurityTokenServiceConfig config) : AmazonSecurityTokenServiceClient(credentials, config)
+    {
+        protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+        {
+            base.CustomizeRuntimePipeline(pipeline);
+            pipeline.AddHandler(new ServiceErrorHandler("STS"));
+        }
+    }
+
+    private sealed class Ec2Client(AWSCredentials credentials, AmazonEC2Config config) : AmazonEC2Client(credentials, config)
+    {
+        protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+        {
+            base.CustomizeRuntimePipeline(pipeline);
+            pipeline.AddHandler(new ServiceErrorHandler("EC2"));
+        }
+    }
+
+    private sealed class KmsClient(AWSCredentials credentials, AmazonKeyManagementServiceConfig config) : AmazonKeyManagementServiceClient(credentials, config)
+    {
+        protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+        {
+            base.CustomizeRuntimePipeline(pipeline);
+            pipeline.AddHandler(new ServiceErrorHandler("KMS"));
+        }
+    }
+
+    /// <summary>The outermost handler: what the SDK finally throws for a service's answer becomes an AwsServiceException.</summary>
+    private sealed class ServiceErrorHandler(string serviceId) : PipelineHandler
+    {
+        public override async Task<T> InvokeAsync<T>(IExecutionContext executionContext)
+        {
+            try
+            {
+                return await base.InvokeAsync<T>(executionContext).ConfigureAwait(false);
+            }
+            catch (AmazonServiceException error)
+            {
+                throw Convert(error);
+            }
+        }
+
+        public override void InvokeSync(IExecutionContext executionContext)
+        {
+            try
+            {
+                base.InvokeSync(executionContext);
+            }
+            catch (AmazonServiceException error)
+            {
+                throw Convert(error);
+            }
+        }
+
+        private AwsServiceException Convert(AmazonServiceException error) =>
+            new(serviceId, error.ErrorCode ?? "Unknown", error.Message, error.StatusCode, error.RequestId, error);
+    }
 }

@@ -80,7 +80,7 @@ internal sealed partial class Ec2Gateway
         {
             return await DescribeSnapshotsAsync(snapshotIds, cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonEC2Exception error) when (error.ErrorCode == "InvalidSnapshot.NotFound")
+        catch (AwsServiceException error) when (error.ErrorCode == "InvalidSnapshot.NotFound")
         {
             DescribeSnapshotsResponse response = await _client.DescribeSnapshotsAsync(new DescribeSnapshotsRequest
             {
@@ -98,7 +98,7 @@ internal sealed partial class Ec2Gateway
         {
             return await DescribeImagesAsync(imageIds, cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonEC2Exception error) when (error.ErrorCode is "InvalidAMIID.NotFound" or "InvalidAMIID.Unavailable")
+        catch (AwsServiceException error) when (error.ErrorCode is "InvalidAMIID.NotFound" or "InvalidAMIID.Unavailable")
         {
             DescribeImagesResponse response = await _client.DescribeImagesAsync(new DescribeImagesRequest
             {

@@ -76,7 +76,7 @@ internal sealed partial class Ec2Gateway
         {
             return await DescribeLocksAsync(null, cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonEC2Exception error) when (error.ErrorCode == "UnauthorizedOperation")
+        catch (AwsServiceException error) when (error.ErrorCode == "UnauthorizedOperation")
         {
             return null;
         }
@@ -114,7 +114,7 @@ internal sealed partial class Ec2Gateway
             await DeleteSnapshotAsync(snapshotId, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (AmazonEC2Exception error) when (error.ErrorCode == "InvalidSnapshot.NotFound")
+        catch (AwsServiceException error) when (error.ErrorCode == "InvalidSnapshot.NotFound")
         {
             return false;
         }

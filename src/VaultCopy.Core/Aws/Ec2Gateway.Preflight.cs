@@ -74,15 +74,15 @@ internal sealed partial class Ec2Gateway
         {
             await call().ConfigureAwait(false);
         }
-        catch (AmazonEC2Exception error) when (error.ErrorCode == "DryRunOperation")
+        catch (AwsServiceException error) when (error.ErrorCode == "DryRunOperation")
         {
             return DryRunOutcome.Allowed;
         }
-        catch (AmazonEC2Exception error) when (error.ErrorCode == "UnauthorizedOperation")
+        catch (AwsServiceException error) when (error.ErrorCode == "UnauthorizedOperation")
         {
             return DryRunOutcome.Denied;
         }
-        catch (AmazonEC2Exception error) when (error.ErrorCode is "InvalidSnapshot.NotFound" or "InvalidAMIID.NotFound" or "InvalidAMIID.Unavailable")
+        catch (AwsServiceException error) when (error.ErrorCode is "InvalidSnapshot.NotFound" or "InvalidAMIID.NotFound" or "InvalidAMIID.Unavailable")
         {
             return DryRunOutcome.NotFound;
         }

@@ -1,17 +1,15 @@
 using System.Collections.Concurrent;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
+using VaultCopy.Core.Keys;
 
 namespace VaultCopy.Core.Aws;
-
-/// <summary>What VaultCopy needs to know about a KMS key.</summary>
-internal sealed record KeyFacts(string Arn, string AccountId, string Region, bool IsAwsManaged, string KeyState, string KeySpec, bool Enabled);
 
 /// <summary>KMS calls, with DescribeKey answers remembered for the gateway's life (an inventory asks many times).</summary>
 internal sealed partial class KmsGateway : IDisposable
 {
     private readonly AmazonKeyManagementServiceClient _client;
-    private readonly ConcurrentDictionary<string, Task<KeyFacts?>> _described = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<KmsKey?>> _described = new(StringComparer.Ordinal);
 
     public KmsGateway(AwsSession session, string? region = null)
     {
@@ -19,38 +17,47 @@ internal sealed partial class KmsGateway : IDisposable
     }
 
     /// <summary>The key's facts, or null when this principal may not describe it (another account's key, say).</summary>
-    public async Task<KeyFacts?> TryDescribeAsync(string keyIdOrArn, CancellationToken cancellationToken)
+    public async Task<KmsKey?> TryDescribeAsync(string keyIdOrArn, CancellationToken cancellationToken)
     {
         // Shared lookups run without any one caller's token; a failed or cancelled one is forgotten, not cached.
-        Task<KeyFacts?> lookup = _described.GetOrAdd(keyIdOrArn, id => DescribeAsync(id, CancellationToken.None));
+        Task<KmsKey?> lookup = _described.GetOrAdd(keyIdOrArn, id => DescribeAsync(id, CancellationToken.None));
         try
         {
             return await lookup.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception) when (lookup.IsFaulted || lookup.IsCanceled)
         {
-            _described.TryRemove(new KeyValuePair<string, Task<KeyFacts?>>(keyIdOrArn, lookup));
+            _described.TryRemove(new KeyValuePair<string, Task<KmsKey?>>(keyIdOrArn, lookup));
             throw;
         }
     }
 
-    private async Task<KeyFacts?> DescribeAsync(string keyIdOrArn, CancellationToken cancellationToken)
+    private async Task<KmsKey?> DescribeAsync(string keyIdOrArn, CancellationToken cancellationToken)
     {
         try
         {
             DescribeKeyResponse response = await _client.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyIdOrArn }, cancellationToken)
                 .ConfigureAwait(false);
-            KeyMetadata key = response.KeyMetadata;
-            string[] arn = key.Arn.Split(':');
-            return new KeyFacts(
-                key.Arn, key.AWSAccountId, arn.Length > 3 ? arn[3] : string.Empty, key.KeyManager == KeyManagerType.AWS,
-                key.KeyState?.Value ?? "Unknown", key.KeySpec?.Value ?? "SYMMETRIC_DEFAULT", key.Enabled ?? false);
+            return ToKey(keyIdOrArn, response.KeyMetadata);
         }
-        catch (Exception error) when (error is NotFoundException or AmazonKeyManagementServiceException { ErrorCode: "AccessDeniedException" })
+        catch (AwsServiceException error) when (error.ErrorCode is "NotFoundException" or "AccessDeniedException")
         {
             return null;
         }
     }
 
     public void Dispose() => _client.Dispose();
+
+    private static KmsKey ToKey(string requestedAs, KeyMetadata key) => new()
+    {
+        RequestedAs = requestedAs,
+        Arn = key.Arn,
+        KeyId = key.KeyId,
+        AccountId = key.AWSAccountId,
+        Region = Accounts.Arn.ParseOrNull(key.Arn)?.Region ?? string.Empty,
+        IsAwsManaged = key.KeyManager == KeyManagerType.AWS,
+        KeyState = key.KeyState?.Value ?? "Unknown",
+        KeySpec = key.KeySpec?.Value ?? "SYMMETRIC_DEFAULT",
+        Enabled = key.Enabled ?? false,
+    };
 }

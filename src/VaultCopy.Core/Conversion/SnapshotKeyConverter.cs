@@ -1,35 +1,13 @@
-using Amazon.EC2;
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Aws.Query;
 using VaultCopy.Core.Copies;
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.Keys;
 using VaultCopy.Core.Resources;
+using VaultCopy.Core.Rules;
 
 namespace VaultCopy.Core.Conversion;
-
-/// <summary>A customer managed key of the account, checked to be usable as the target of a conversion.</summary>
-public sealed class ConversionKey
-{
-    internal ConversionKey(string requestedAs, string arn, string accountId, string region)
-    {
-        RequestedAs = requestedAs;
-        Arn = arn;
-        AccountId = accountId;
-        Region = region;
-    }
-
-    /// <summary>The id, alias or ARN as the user gave it.</summary>
-    public string RequestedAs { get; }
-
-    public string Arn { get; }
-
-    public string AccountId { get; }
-
-    public string Region { get; }
-
-    public override string ToString() => RequestedAs == Arn ? Arn : $"{RequestedAs} ({Arn})";
-}
 
 /// <summary>What to do with one resource: convert it (Job), leave it (SkipReason), or refuse it (Refusal).</summary>
 public sealed class ConversionPlan
@@ -82,66 +60,18 @@ public sealed class SnapshotKeyConverter : IDisposable
     public ResourceInventory Inventory { get; }
 
     /// <summary>
-    /// The key to convert to: it must exist, be a customer managed key of this account in its Region, enabled and
-    /// symmetric. An AWS managed key (alias/aws/ebs, alias/aws/rds) is refused: nothing on it can ever be shared.
+    /// The key to convert to, by <see cref="KeyRules"/> for <see cref="KeyUse.ConversionTarget"/>: a customer managed,
+    /// enabled, symmetric key of this account in its Region. An AWS managed key (alias/aws/ebs, alias/aws/rds) is
+    /// refused by its name: nothing on it can ever be shared.
     /// </summary>
-    public async Task<ConversionKey> ResolveKeyAsync(string kmsKeyId, CancellationToken cancellationToken = default)
+    public Task<KmsKey> ResolveKeyAsync(string kmsKeyId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(kmsKeyId);
-        KeyFacts? key;
-        try
-        {
-            key = await _kms.TryDescribeAsync(kmsKeyId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            throw AwsErrorTranslator.Translate(error, $"Describing KMS key {kmsKeyId}", Where);
-        }
-
-        string customerKeyHint = $"Pass the id, ARN or alias (alias/name) of a customer managed key of account {_account.AccountId} in {_account.Region}.";
-        if (key is null)
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KmsKeyNotFound",
-                $"KMS key '{kmsKeyId}' was not found in account {_account.AccountId} ({_account.Region}), or this principal may not describe it.", customerKeyHint);
-        }
-
-        if (key.IsAwsManaged)
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "AwsManagedKeyRefused",
-                $"'{kmsKeyId}' is the AWS managed key {key.Arn}. Resources under an AWS managed key can never be shared with another account, and making them shareable is what the conversion is for.",
-                customerKeyHint);
-        }
-
-        if (key.AccountId != _account.AccountId)
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KeyOfAnotherAccount",
-                $"KMS key {key.Arn} belongs to account {key.AccountId}; the conversion re-encrypts under a key of account {_account.AccountId} itself, which keeps control of its copies.",
-                customerKeyHint);
-        }
-
-        if (key.Region != _account.Region)
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KeyInOtherRegion",
-                $"KMS key {key.Arn} is in {key.Region}, but the resources are converted in {_account.Region}; KMS keys are Regional.", customerKeyHint);
-        }
-
-        if (!key.Enabled || key.KeyState != "Enabled")
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidState, "KmsKeyNotEnabled",
-                $"KMS key {key.Arn} is {key.KeyState}; EBS and RDS cannot encrypt under it.", $"Enable the key (Enable-KMSKey -KeyId {key.Arn}) or pass another one.");
-        }
-
-        if (key.KeySpec != "SYMMETRIC_DEFAULT")
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KmsKeyNotSymmetric",
-                $"KMS key {key.Arn} is a {key.KeySpec} key; EBS and RDS encrypt only under symmetric keys (SYMMETRIC_DEFAULT).", customerKeyHint);
-        }
-
-        return new ConversionKey(kmsKeyId, key.Arn, key.AccountId, key.Region);
+        return new KeyResolver(_kms, KeyOwner.Of(_account)).ResolveAsync(kmsKeyId, KeyUse.ConversionTarget, keepSourceKey: false, cancellationToken);
     }
 
     /// <summary>Decides, without calling AWS, what to do with <paramref name="source"/>.</summary>
-    public ConversionPlan Plan(VaultResource source, ConversionKey key)
+    public ConversionPlan Plan(VaultResource source, KmsKey key)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(key);
@@ -230,20 +160,14 @@ public sealed class SnapshotKeyConverter : IDisposable
                     return new SourceRemoval(true, $"Deleted {(cluster ? "cluster snapshot" : "DB snapshot")} {job.SourceId}; its copy is {job.TargetId}.");
             }
         }
-        catch (AmazonEC2Exception error) when (error.ErrorCode == "InvalidSnapshot.InUse")
+        catch (AwsServiceException error) when (error.ErrorCode == "InvalidSnapshot.InUse")
         {
             throw new VaultCopyException(VaultCopyErrorKind.InvalidState, "SourceInUse",
-                $"{job.SourceId} was not removed: {error.Message}", "Convert the AMI that uses it (with -RemoveSource), which removes its snapshots with it.", error.ErrorCode, error);
-        }
-        catch (QueryServiceException error)
-        {
-            throw new VaultCopyException(
-                error.ErrorCode == QueryErrorCodes.AccessDenied ? VaultCopyErrorKind.PermissionDenied : VaultCopyErrorKind.InvalidState,
-                "SourceRemovalFailed", $"{job.SourceId} was not removed: {error.ErrorCode}: {error.ServiceMessage}", null, error.ErrorCode, error);
+                $"{job.SourceId} was not removed: {error.ServiceMessage}", "Convert the AMI that uses it (with -RemoveSource), which removes its snapshots with it.", error.ErrorCode, error);
         }
         catch (Exception error) when (error is not OperationCanceledException and not VaultCopyException)
         {
-            throw AwsErrorTranslator.Translate(error, $"Removing {job.SourceId}", Where);
+            throw AwsErrorTranslator.Translate(error, $"Removing {job.SourceId}", Where, _account.PrincipalArn);
         }
     }
 

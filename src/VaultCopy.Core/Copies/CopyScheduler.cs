@@ -174,12 +174,7 @@ internal sealed class CopyScheduler
         }
     }
 
-    private void Fail(VaultCopyJob job, VaultCopyException error)
-    {
-        job.State = CopyJobState.Failed;
-        job.FailureReason = error.FullMessage;
-        job.EndTime = _time.GetUtcNow().UtcDateTime;
-    }
+    private void Fail(VaultCopyJob job, VaultCopyException error) => job.MarkFailed(CopyFailure.From(error), _time.GetUtcNow().UtcDateTime);
 
     private ICopyBackend Backend(VaultResourceType type) =>
         _backends.TryGetValue(type, out ICopyBackend? backend)

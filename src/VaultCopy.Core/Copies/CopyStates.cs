@@ -1,4 +1,5 @@
 using System.Globalization;
+using VaultCopy.Core.Errors;
 
 namespace VaultCopy.Core.Copies;
 
@@ -37,34 +38,46 @@ internal static class CopyStates
             "available" => CopyJobState.Completed,
             "creating" or "copying" or "pending" => CopyJobState.InProgress,
             _ => CopyJobState.Failed,
-        }, () => $"The copy {copy.TargetId} ended in state '{copy.ServiceState}'. Delete it and copy again.");
+        }, () => Failed(job, VaultCopyErrorKind.InvalidState, $"The copy {copy.TargetId} ended in state '{copy.ServiceState}'.", "Delete it and copy again."));
     }
 
     /// <summary>The copy is gone: deleted (or deregistered) while it ran.</summary>
     public static void ApplyMissing(VaultCopyJob job, DateTime now)
     {
-        job.State = CopyJobState.Failed;
         job.ServiceState = "missing";
-        job.FailureReason = $"The copy {job.TargetId} no longer exists in account {job.TargetAccountId} ({job.TargetRegion}); it was deleted while copying. Copy again.";
-        job.EndTime ??= now;
+        job.MarkFailed(Failed(job, VaultCopyErrorKind.InvalidState,
+            $"The copy {job.TargetId} no longer exists in account {job.TargetAccountId} ({job.TargetRegion}); it was deleted while copying.", "Copy again."), now);
     }
+
+    /// <summary>A copy that AWS accepted and then failed: the error id says which command's copy it was.</summary>
+    public static CopyFailure Failed(VaultCopyJob job, VaultCopyErrorKind kind, string message, string? remediation) => new()
+    {
+        Kind = kind,
+        ErrorId = job.Purpose == Conversion.SnapshotKeyConverter.Purpose ? "ConversionFailed" : "VaultCopyFailed",
+        Message = message,
+        Remediation = remediation,
+    };
 
     public static int ParsePercent(string? progress) =>
         int.TryParse((progress ?? string.Empty).TrimEnd('%'), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? Math.Clamp(value, 0, 100) : 0;
 
-    /// <summary>The plain-words failure of a copy whose key could not be used, as EBS/EC2 report it only later.</summary>
-    public static string KeyNotAccessible(VaultCopyJob job, string service, string serviceText) =>
-        $"Account {job.TargetAccountId} could not use a KMS key the copy needs — the destination key {job.TargetKeyArn ?? "(the account's default EBS key)"}"
-        + (job.SourceKeyArn is null ? string.Empty : $" or the source key {job.SourceKeyArn}")
-        + $" — so the copy {job.TargetId} failed ({service} said: \"{serviceText}\"). "
-        + (job.SourceKeyArn is not null && job.SourceAccountId != job.TargetAccountId
+    /// <summary>The failure of a copy whose key could not be used, as EBS/EC2 report it only later and RDS at once.</summary>
+    public static CopyFailure KeyNotAccessible(VaultCopyJob job, string service, string serviceText) => new()
+    {
+        Kind = VaultCopyErrorKind.PermissionDenied,
+        ErrorId = "VaultCopyKeyNotAccessible",
+        Message = $"Account {job.TargetAccountId} could not use a KMS key the copy needs — the destination key {job.TargetKeyArn ?? "(the account's default EBS key)"}"
+            + (job.SourceKeyArn is null ? string.Empty : $" or the source key {job.SourceKeyArn}")
+            + $" — so the copy {job.TargetId} failed ({service} said: \"{serviceText}\").",
+        Remediation = job.SourceKeyArn is not null && job.SourceAccountId != job.TargetAccountId
             ? $"The vault cannot use the origin key: run Grant-VaultKeyAccess -Source <origin {job.SourceAccountId}> -Destination <vault {job.TargetAccountId}> -KeyId {job.SourceKeyArn}"
-              + (job.TargetKeyArn is null ? string.Empty : $" -DestinationKeyId {job.TargetKeyArn}")
+              + (job.TargetKeyArn is null ? string.Empty : $" -KmsKeyId {job.TargetKeyArn}")
               + (job.Type == Resources.VaultResourceType.Ami ? " (and the same for every other key of the AMI's snapshots; Test-VaultCopyPrereq lists them)" : string.Empty)
               + ", then copy again."
-            : "Run Grant-VaultKeyAccess for that key (Test-VaultCopyPrereq shows which one), then copy again.");
+            : "Run Grant-VaultKeyAccess for that key (Test-VaultCopyPrereq shows which one), then copy again.",
+    };
 
-    private static void Apply(VaultCopyJob job, CopyObservation copy, DateTime now, CopyJobState state, Func<string> failure)
+    private static void Apply(VaultCopyJob job, CopyObservation copy, DateTime now, CopyJobState state, Func<CopyFailure> failure)
     {
         job.ServiceState = copy.ServiceState;
         job.State = state;
@@ -76,7 +89,7 @@ internal static class CopyStates
 
         if (state == CopyJobState.Failed)
         {
-            job.FailureReason ??= failure();
+            job.Failure ??= failure();
         }
 
         if (job.IsFinished)
@@ -85,15 +98,16 @@ internal static class CopyStates
         }
     }
 
-    private static string Failure(VaultCopyJob job, string service, string? text)
+    private static CopyFailure Failure(VaultCopyJob job, string service, string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            return $"The copy {job.TargetId} failed and {service} gave no reason. Delete it and copy again.";
+            return Failed(job, VaultCopyErrorKind.InvalidState, $"The copy {job.TargetId} failed and {service} gave no reason.", "Delete it and copy again.");
         }
 
+        // The service's state message is the only place EBS and EC2 say why; the KMS wording is theirs, read here once.
         return text.Contains(KeyNotAccessibleText, StringComparison.OrdinalIgnoreCase)
             ? KeyNotAccessible(job, service, text)
-            : $"The copy {job.TargetId} failed: {service} said \"{text}\". Delete it and copy again.";
+            : Failed(job, VaultCopyErrorKind.InvalidState, $"The copy {job.TargetId} failed: {service} said \"{text}\".", "Delete it and copy again.");
     }
 }

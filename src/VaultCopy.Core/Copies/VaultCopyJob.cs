@@ -18,8 +18,11 @@ public enum CopyJobState
 /// One copy of one resource: what was copied from where, into what, under which key, and how it went. It
 /// round-trips through JSON so that runbooks and a resumable bulk command can hand jobs from one step to the next.
 /// </summary>
-public sealed class VaultCopyJob
+public sealed class VaultCopyJob : INamesBackup
 {
+    /// <summary>A job names its source: piped into a cmdlet that takes backups, it stands for the backup it copied.</summary>
+    string INamesBackup.BackupIdOrArn => SourceArn;
+
     private static readonly JsonSerializerOptions s_json = new()
     {
         WriteIndented = false,
@@ -66,8 +69,11 @@ public sealed class VaultCopyJob
     /// <summary>The service's own state word (pending, copying, completed, available, error, failed…).</summary>
     public string? ServiceState { get; set; }
 
-    /// <summary>Why a copy failed, in plain words.</summary>
-    public string? FailureReason { get; set; }
+    /// <summary>Why a copy failed, typed where it happened (kind, error id, message, remediation).</summary>
+    public CopyFailure? Failure { get; set; }
+
+    /// <summary>Why a copy failed, in plain words (the failure's message and remediation).</summary>
+    public string? FailureReason => Failure?.ToString();
 
     public DateTime? StartTime { get; set; }
 
@@ -91,6 +97,14 @@ public sealed class VaultCopyJob
     public string? DeregistrationProtection { get; set; }
 
     public bool IsFinished => State is CopyJobState.Completed or CopyJobState.Failed;
+
+    /// <summary>Records that the copy failed, and why.</summary>
+    internal void MarkFailed(CopyFailure failure, DateTime now)
+    {
+        State = CopyJobState.Failed;
+        Failure = failure;
+        EndTime ??= now;
+    }
 
     /// <summary>Records that the service accepted the copy: it now exists under <paramref name="targetId"/> and runs.</summary>
     internal void MarkStarted(string targetId, string targetArn, DateTime startTime, string serviceState = "pending")

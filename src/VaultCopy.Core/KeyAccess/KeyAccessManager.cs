@@ -1,9 +1,10 @@
-using Amazon.KeyManagementService;
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Aws.Query;
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.Keys;
 using VaultCopy.Core.Policies;
+using VaultCopy.Core.Rules;
 
 namespace VaultCopy.Core.KeyAccess;
 
@@ -60,13 +61,11 @@ public sealed class KeyAccessManager : IDisposable
         List<string> principals = ValidatePrincipals(request.Principals);
         var warnings = new List<string>();
 
-        KeyPolicyTarget sourceKey = await DescribeKeyAsync(_source, request.KeyId, "source", _sourceKms, cancellationToken).ConfigureAwait(false);
-        CheckKey(operation, sourceKey, request.KeyId, isSource: true, warnings);
-        KeyPolicyTarget? destinationKey = null;
+        KmsKey sourceKey = await DescribeKeyAsync(operation, _source, request.KeyId, KeyUse.PolicyEditSource, _sourceKms, warnings, cancellationToken).ConfigureAwait(false);
+        KmsKey? destinationKey = null;
         if (request.DestinationKeyId is not null)
         {
-            destinationKey = await DescribeKeyAsync(_destination, request.DestinationKeyId, "destination", _destinationKms, cancellationToken).ConfigureAwait(false);
-            CheckKey(operation, destinationKey, request.DestinationKeyId, isSource: false, warnings);
+            destinationKey = await DescribeKeyAsync(operation, _destination, request.DestinationKeyId, KeyUse.PolicyEditVault, _destinationKms, warnings, cancellationToken).ConfigureAwait(false);
         }
 
         var edits = new List<PlannedPolicyEdit>
@@ -162,7 +161,7 @@ public sealed class KeyAccessManager : IDisposable
     }
 
     private async Task<PlannedPolicyEdit> PlanSourceKeyAsync(
-        KeyAccessOperation operation, KeyAccessRequest request, List<string> principals, KeyPolicyTarget key, CancellationToken cancellationToken)
+        KeyAccessOperation operation, KeyAccessRequest request, List<string> principals, KmsKey key, CancellationToken cancellationToken)
     {
         string destination = _destination.AccountId;
         string who = principals.Count == 0 ? $"account {destination}" : string.Join(", ", principals);
@@ -193,7 +192,7 @@ public sealed class KeyAccessManager : IDisposable
     }
 
     private async Task<PlannedPolicyEdit> PlanDestinationKeyAsync(
-        KeyAccessOperation operation, List<string> keyUsers, KeyPolicyTarget key, CancellationToken cancellationToken)
+        KeyAccessOperation operation, List<string> keyUsers, KmsKey key, CancellationToken cancellationToken)
     {
         string account = _destination.AccountId;
         Func<string, PolicyEditResult> edit;
@@ -221,7 +220,7 @@ public sealed class KeyAccessManager : IDisposable
     }
 
     private async Task<PlannedPolicyEdit> PlanKeyPolicyAsync(
-        KeyAccessOperation operation, KmsGateway kms, VaultAccount owner, KeyPolicyTarget key, Func<string, PolicyEditResult> edit, string action, string role,
+        KeyAccessOperation operation, KmsGateway kms, VaultAccount owner, KmsKey key, Func<string, PolicyEditResult> edit, string action, string role,
         CancellationToken cancellationToken)
     {
         string documentName = $"key policy of the {role} key {key.Arn}";
@@ -242,7 +241,7 @@ public sealed class KeyAccessManager : IDisposable
     }
 
     private async Task<PlannedPolicyEdit> PlanIdentityPolicyAsync(
-        KeyAccessOperation operation, bool policyOnly, string principalArn, IamPrincipal principal, KeyPolicyTarget sourceKey,
+        KeyAccessOperation operation, bool policyOnly, string principalArn, IamPrincipal principal, KmsKey sourceKey,
         CancellationToken cancellationToken)
     {
         IamGateway iam = _destinationIam ??= new IamGateway(_destination.Session);
@@ -366,45 +365,31 @@ public sealed class KeyAccessManager : IDisposable
             $"Run the same command with -PolicyOnly and have the IAM team apply the IdentityPolicy document (Write-IAM{principal.Kind}Policy -{principal.Kind}Name {principal.Name} -PolicyName {IdentityPolicyEditor.DefaultPolicyName} -PolicyDocument <After>), or connect -Destination as a principal allowed {iamAction}.",
             "AccessDenied", inner);
 
-    private async Task<KeyPolicyTarget> DescribeKeyAsync(
-        VaultAccount account, string keyId, string role, Dictionary<string, KmsGateway> gateways, CancellationToken cancellationToken)
+    /// <summary>The key whose policy is to be edited, described now (no cache) and checked by <see cref="KeyRules.CheckPolicyEdit"/>.</summary>
+    private async Task<KmsKey> DescribeKeyAsync(
+        KeyAccessOperation operation, VaultAccount account, string keyId, KeyUse use, Dictionary<string, KmsGateway> gateways, List<string> warnings,
+        CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(keyId))
+        string role = use == KeyUse.PolicyEditSource ? "source" : "destination";
+        var owner = KeyOwner.Of(account);
+        if (KeyRules.RefuseByName(keyId, use, owner) is VaultCopyException refused)
         {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KeyIdEmpty", $"The {role} key id is empty.", "Pass a key id, alias/<name> or key ARN.");
+            throw refused;
         }
 
-        string region = account.Region;
-        if (keyId.StartsWith("arn:", StringComparison.Ordinal))
-        {
-            string[] parts = keyId.Split(':');
-            if (parts.Length < 6 || parts[2] != "kms")
-            {
-                throw new VaultCopyException(
-                    VaultCopyErrorKind.InvalidArgument, "InvalidKeyArn", $"'{keyId}' is not a KMS key or alias ARN.",
-                    "Pass a key id, alias/<name>, or an ARN such as arn:aws:kms:<region>:<account>:key/<key id>.");
-            }
-
-            if (parts[4] != account.AccountId)
-            {
-                throw KeyOfAnotherAccount(keyId, parts[4], account, role);
-            }
-
-            region = parts[3];
-        }
-
+        string region = Arn.ParseOrNull(keyId)?.Region ?? account.Region;
         if (!gateways.TryGetValue(region, out KmsGateway? kms))
         {
             kms = new KmsGateway(account.Session, region);
             gateways[region] = kms;
         }
 
-        KeyPolicyTarget key;
+        KmsKey key;
         try
         {
             key = await kms.DescribeForPolicyEditAsync(keyId, cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonKeyManagementServiceException error) when (error.ErrorCode is "NotFoundException" or "InvalidArnException")
+        catch (AwsServiceException error) when (error.ErrorCode is "NotFoundException" or "InvalidArnException")
         {
             throw new VaultCopyException(
                 VaultCopyErrorKind.NotFound, role == "source" ? "SourceKeyNotFound" : "DestinationKeyNotFound",
@@ -417,9 +402,9 @@ public sealed class KeyAccessManager : IDisposable
             throw TranslateKmsError(error, "kms:DescribeKey", account, keyId);
         }
 
-        if (key.AccountId != account.AccountId)
+        if (KeyRules.CheckPolicyEdit(keyId, key, use, owner, operation, warnings) is VaultCopyException refusal)
         {
-            throw KeyOfAnotherAccount(keyId, key.AccountId, account, role);
+            throw refusal;
         }
 
         if (!gateways.ContainsKey(key.Region))
@@ -428,52 +413,6 @@ public sealed class KeyAccessManager : IDisposable
         }
 
         return key;
-    }
-
-    private static VaultCopyException KeyOfAnotherAccount(string keyId, string owner, VaultAccount account, string role) =>
-        new(VaultCopyErrorKind.InvalidArgument, "KeyOfAnotherAccount",
-            $"The {role} key '{keyId}' belongs to account {owner}, not to the {role} account {account.AccountId}: only the key's own account can change its policy.",
-            role == "source"
-                ? $"Connect -Source to account {owner} (Connect-VaultAccount) and run the command again, or pass a key of account {account.AccountId}."
-                : $"Pass a key of the vault account {account.AccountId} to -DestinationKeyId.");
-
-    private static void CheckKey(KeyAccessOperation operation, KeyPolicyTarget key, string keyId, bool isSource, List<string> warnings)
-    {
-        if (key.IsAwsManaged)
-        {
-            throw isSource && operation == KeyAccessOperation.Grant
-                ? new VaultCopyException(
-                    VaultCopyErrorKind.InvalidState, "AwsManagedKey",
-                    $"The source key '{keyId}' ({key.Arn}) is an AWS managed key (aws/ebs, aws/rds): AWS owns its policy, which only ever serves its own account, so no other account can be given access to it. Nothing was changed.",
-                    "Re-encrypt the backups under a customer managed key first: Convert-VaultSnapshotKey -KmsKeyId <a customer managed key>.")
-                : new VaultCopyException(
-                    VaultCopyErrorKind.InvalidState, "AwsManagedKey",
-                    $"The {(isSource ? "source" : "vault")} key '{keyId}' ({key.Arn}) is an AWS managed key: its policy cannot be changed, so VaultCopy never granted anything on it. Nothing was changed.",
-                    isSource ? null : "Pass a customer managed key of the vault account to -DestinationKeyId.");
-        }
-
-        if (operation == KeyAccessOperation.Revoke)
-        {
-            // Taking access away is right whatever state the key is in.
-            return;
-        }
-
-        switch (key.KeyState)
-        {
-            case "Enabled":
-                return;
-            case "PendingDeletion" or "PendingReplicaDeletion":
-                throw new VaultCopyException(
-                    VaultCopyErrorKind.InvalidState, "KeyPendingDeletion",
-                    $"The {(isSource ? "source" : "vault")} key {key.Arn} is scheduled for deletion: access to it would be useless, and backups under it are about to become unreadable. Nothing was changed.",
-                    $"Cancel the deletion first (AWS Tools: Stop-KMSKeyDeletion -KeyId {key.Arn}; then Enable-KMSKey -KeyId {key.Arn}), or use another key.");
-            case "Disabled":
-                warnings.Add($"The {(isSource ? "source" : "vault")} key {key.Arn} is disabled: access is granted, but copies fail until it is enabled (AWS Tools: Enable-KMSKey -KeyId {key.Arn}).");
-                return;
-            default:
-                warnings.Add($"The {(isSource ? "source" : "vault")} key {key.Arn} is in state {key.KeyState}: copies fail until it is Enabled.");
-                return;
-        }
     }
 
     private List<string> ValidatePrincipals(IReadOnlyList<string> principals)
@@ -490,7 +429,7 @@ public sealed class KeyAccessManager : IDisposable
                     $"Leave out -Principal to name the vault account {_destination.AccountId}, or name its roles: arn:{_destination.Partition}:iam::{_destination.AccountId}:role/<name>.");
             }
 
-            string principalArn = ArnParts.PrincipalOf(principal);
+            string principalArn = Arn.PrincipalOf(principal);
             if (!AwsIdentifiers.TryParseIamPrincipal(principalArn, out _, out string account, out _))
             {
                 throw new VaultCopyException(
@@ -564,11 +503,11 @@ public sealed class KeyAccessManager : IDisposable
 
     private static VaultCopyException TranslateKmsError(Exception error, string action, VaultAccount account, string keyArn)
     {
-        if (error is AmazonKeyManagementServiceException kms)
+        if (error is AwsServiceException kms and not QueryServiceException)
         {
             switch (kms.ErrorCode)
             {
-                case "MalformedPolicyDocumentException" when kms.Message.Contains("will not allow you to update", StringComparison.OrdinalIgnoreCase):
+                case "MalformedPolicyDocumentException" when kms.ServiceMessage.Contains("will not allow you to update", StringComparison.OrdinalIgnoreCase):
                     return new VaultCopyException(
                         VaultCopyErrorKind.InvalidState, "KeyPolicyLockout",
                         $"KMS refused the new policy of {keyArn}: it would not let {account.Arn} update the policy in the future (KMS's lockout safety check, which VaultCopy never bypasses). Nothing was changed.",
@@ -577,19 +516,19 @@ public sealed class KeyAccessManager : IDisposable
                 case "MalformedPolicyDocumentException":
                     return new VaultCopyException(
                         VaultCopyErrorKind.InvalidArgument, "KeyPolicyRejected",
-                        $"KMS refused the new policy of {keyArn}: {(string.IsNullOrEmpty(kms.Message) ? "the document is malformed" : kms.Message)} Nothing was changed.",
+                        $"KMS refused the new policy of {keyArn}: {(string.IsNullOrEmpty(kms.ServiceMessage) ? "the document is malformed" : kms.ServiceMessage)} Nothing was changed.",
                         "Check that every -Principal exists in the vault account (KMS refuses principals it cannot find).",
                         kms.ErrorCode, kms);
                 case "LimitExceededException":
                     return new VaultCopyException(
                         VaultCopyErrorKind.LimitExceeded, "PolicySizeLimitExceeded",
-                        $"KMS refused the new policy of {keyArn} as too large: {kms.Message} Nothing was changed.",
+                        $"KMS refused the new policy of {keyArn} as too large: {kms.ServiceMessage} Nothing was changed.",
                         "Leave out -Principal to grant the whole vault account with one principal, or remove statements that are no longer needed.",
                         kms.ErrorCode, kms);
                 case "AccessDeniedException":
                     return new VaultCopyException(
                         VaultCopyErrorKind.PermissionDenied, "KeyPolicyAccessDenied",
-                        $"{account.Arn} may not {action} on {keyArn}: {kms.Message}",
+                        $"{account.Arn} may not {action} on {keyArn}: {kms.ServiceMessage}",
                         $"Run the command with credentials of account {account.AccountId} that the key policy lets call kms:GetKeyPolicy and kms:PutKeyPolicy (the key's administrator), or use -PolicyOnly and have them apply the KeyPolicy document.",
                         kms.ErrorCode, kms);
             }

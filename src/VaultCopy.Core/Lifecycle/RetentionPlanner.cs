@@ -111,7 +111,7 @@ public static class RetentionPlanner
     {
         ArgumentNullException.ThrowIfNull(copy);
         return copy.Verified ?? (copy.State == CopyJobState.Completed && copy.TargetKeyArn is { } key
-            && ArnParts.AccountOf(key) == copy.TargetAccountId);
+            && Arn.AccountOf(key) == copy.TargetAccountId);
     }
 
     private static RetentionVerdict Decide(

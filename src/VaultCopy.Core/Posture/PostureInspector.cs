@@ -4,6 +4,7 @@ using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Copies;
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.Keys;
 using VaultCopy.Core.Lifecycle;
 using VaultCopy.Core.Resources;
 using VaultCopy.Core.VaultCopies;
@@ -105,7 +106,7 @@ public sealed class PostureInspector
             {
                 yield return Finding(PostureSeverity.Medium, "AwsManagedKey", PostureSide.Origin, backup.Id, account, region,
                     $"{Describe(backup)} is encrypted under an AWS managed key ({backup.KmsKeyArn}), which can't be shared: it can never reach the vault as it is.",
-                    Preflight.PrereqChecker.ConvertCommand(backup) + ", then copy the result");
+                    Rules.SourceRules.ConvertCommand(backup) + ", then copy the result");
             }
 
             bool ready = backup.State is "completed" or "available";
@@ -130,7 +131,7 @@ public sealed class PostureInspector
         foreach ((VaultCopyJob job, VaultResource copy) in copies)
         {
             IEnumerable<VaultResource> parts = copy.Type == VaultResourceType.Ami ? copy.BackingSnapshots : [copy];
-            var foreignKeys = parts.Where(p => !p.Encrypted || p.KmsKeyArn is null || ArnParts.AccountOf(p.KmsKeyArn) != account)
+            var foreignKeys = parts.Where(p => !p.Encrypted || p.KmsKeyArn is null || Arn.AccountOf(p.KmsKeyArn) != account)
                 .Select(p => p.Encrypted ? p.KmsKeyArn ?? "(unknown key)" : "(unencrypted)").Distinct().ToList();
             if (foreignKeys.Count > 0)
             {
@@ -181,7 +182,7 @@ public sealed class PostureInspector
     private async Task KeyFindingsAsync(List<VaultPostureFinding> findings, IReadOnlyList<VaultCopyJob> copies, PostureRequest request, CancellationToken cancellationToken)
     {
         string account = _vault.AccountId;
-        var keys = copies.Select(c => c.TargetKeyArn).OfType<string>().Where(k => k.StartsWith("arn:", StringComparison.Ordinal) && ArnParts.AccountOf(k) == account)
+        var keys = copies.Select(c => c.TargetKeyArn).OfType<string>().Where(k => k.StartsWith("arn:", StringComparison.Ordinal) && Arn.AccountOf(k) == account)
             .Concat(request.VaultKeyIds).Distinct(StringComparer.Ordinal).ToList();
         using var kms = new KmsGateway(_vault.Session, VaultRegion);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -189,7 +190,7 @@ public sealed class PostureInspector
         {
             await Checked(findings, PostureSide.Vault, account, VaultRegion, "VaultKey", async () =>
             {
-                KeyFacts? facts = await kms.TryDescribeAsync(key, cancellationToken).ConfigureAwait(false);
+                KmsKey? facts = await kms.TryDescribeAsync(key, cancellationToken).ConfigureAwait(false);
                 if (facts is null)
                 {
                     findings.Add(Finding(PostureSeverity.High, "VaultKeyUnreadable", PostureSide.Vault, key, account, VaultRegion,

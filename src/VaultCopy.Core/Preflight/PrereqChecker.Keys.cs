@@ -1,7 +1,10 @@
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Aws.Query;
+using VaultCopy.Core.Errors;
+using VaultCopy.Core.Keys;
 using VaultCopy.Core.Policies;
+using VaultCopy.Core.Rules;
 
 namespace VaultCopy.Core.Preflight;
 
@@ -21,25 +24,9 @@ public sealed partial class PrereqChecker
 
     private async Task<VaultPrereqResult> SourceKeyStateAsync(SourceKey key, CancellationToken cancellationToken)
     {
-        const string check = PrereqChecks.SourceKeyState;
-        KeyFacts? facts = await _sourceKms.TryDescribeAsync(key.Arn, cancellationToken).ConfigureAwait(false);
-        string usedBy = string.Join(", ", key.UsedBy);
-        return facts?.KeyState switch
-        {
-            null => Warn(check, PrereqSide.Source, key.Arn,
-                $"Account {_source.AccountId} may not describe {key.Arn} (used by {usedBy}), so its state is unknown.",
-                $"Allow kms:DescribeKey on the key for {_source.PrincipalArn}."),
-            "Enabled" => Pass(check, PrereqSide.Source, key.Arn, $"{key.Arn} (used by {usedBy}) is enabled."),
-            "Disabled" => Fail(check, PrereqSide.Source, key.Arn,
-                $"{key.Arn} is disabled: nothing encrypted under it ({usedBy}) can be decrypted, shared or copied.",
-                $"Enable the key in account {_source.AccountId}: Enable-KMSKey -KeyId {key.Arn} (AWS Tools) or aws kms enable-key --key-id {key.Arn}."),
-            "PendingDeletion" => Fail(check, PrereqSide.Source, key.Arn,
-                $"{key.Arn} is scheduled for deletion: {usedBy} will become unreadable, and nothing under it can be copied now.",
-                $"Cancel the deletion and enable the key: aws kms cancel-key-deletion --key-id {key.Arn}, then aws kms enable-key --key-id {key.Arn}."),
-            string state => Fail(check, PrereqSide.Source, key.Arn,
-                $"{key.Arn} is {state}: it cannot be used to decrypt {usedBy}.",
-                "Make the key Enabled in KMS, then run the preflight again."),
-        };
+        KmsKey? described = await _sourceKms.TryDescribeAsync(key.Arn, cancellationToken).ConfigureAwait(false);
+        return Result(PrereqChecks.SourceKeyState, PrereqSide.Source, key.Arn,
+            KeyRules.SourceKeyState(key.Arn, described, string.Join(", ", key.UsedBy), KeyOwner.Of(_source)));
     }
 
     private async Task<VaultPrereqResult> SourceKeyPolicyAsync(SourceKey key, CancellationToken cancellationToken)
@@ -90,60 +77,22 @@ public sealed partial class PrereqChecker
     {
         const string check = PrereqChecks.DestinationKey;
         string where = $"account {_destination.AccountId} ({_destination.Region})";
-        string rerun = $"Test-VaultCopyPrereq -Source {SourceVariable} -Destination {DestinationVariable} -DestinationKeyId <a customer managed key of the vault in {_destination.Region}>";
+        string rerun = $"Test-VaultCopyPrereq -Source {SourceVariable} -Destination {DestinationVariable} -KmsKeyId <a customer managed key of the vault in {_destination.Region}>";
         if (keyId is null)
         {
             return [Warn(check, PrereqSide.Destination, _destination.AccountId,
-                "No -DestinationKeyId was given, so the vault key was not checked: without one, EBS copies land on the vault's AWS managed key aws/ebs and copies of encrypted RDS snapshots fail.",
+                "No -KmsKeyId was given, so the vault key was not checked: without one, EBS copies land on the vault's AWS managed key aws/ebs and copies of encrypted RDS snapshots fail.",
                 rerun)];
-        }
-
-        if (keyId.Contains("alias/aws/", StringComparison.Ordinal))
-        {
-            // Checked by name: DescribeKey on an AWS managed alias would create that key in the vault.
-            return [Fail(check, PrereqSide.Destination, keyId,
-                $"{keyId} is an AWS managed key: the vault copies must be under a customer managed key that the vault controls.", rerun)];
-        }
-
-        string[] arn = keyId.StartsWith("arn:", StringComparison.Ordinal) ? keyId.Split(':') : [];
-        if (arn.Length > 4 && arn[3] != _destination.Region)
-        {
-            return [Fail(check, PrereqSide.Destination, keyId,
-                $"{keyId} lives in {arn[3]}, but the copies are made in {_destination.Region}: KMS keys are Regional, so the destination key must live in {_destination.Region}.", rerun)];
-        }
-
-        if (arn.Length > 4 && arn[4] != _destination.AccountId)
-        {
-            return [Fail(check, PrereqSide.Destination, keyId,
-                $"{keyId} belongs to account {arn[4]}, not to the vault {_destination.AccountId}: the vault copies must be under the vault's own key.", rerun)];
         }
 
         return await GuardAsync(check, PrereqSide.Destination, keyId, async () =>
         {
-            KeyFacts? facts = await _destinationKms.TryDescribeAsync(keyId, cancellationToken).ConfigureAwait(false);
-            VaultPrereqResult? problem = facts switch
+            // The copy commands resolve their -KmsKeyId with the same resolver and rule, so they refuse with these words.
+            (KmsKey? facts, VaultCopyException? refusal) = await new KeyResolver(_destinationKms, KeyOwner.Of(_destination))
+                .TryResolveAsync(keyId, KeyUse.VaultCopy, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
+            if (refusal is not null)
             {
-                null => Fail(check, PrereqSide.Destination, keyId,
-                    $"{keyId} does not exist in {where}, or {_destination.PrincipalArn} may not describe it.",
-                    $"Check the key id or alias in the vault (aws kms list-aliases --region {_destination.Region}). If it exists, let the vault principal use it: Grant-VaultKeyAccess -Source {SourceVariable} -Destination {DestinationVariable} -KeyId <origin key> -DestinationKeyId {keyId}"),
-                { IsAwsManaged: true } => Fail(check, PrereqSide.Destination, facts.Arn,
-                    $"{facts.Arn} is an AWS managed key: the vault copies must be under a customer managed key that the vault controls.", rerun),
-                { AccountId: var owner } when owner != _destination.AccountId => Fail(check, PrereqSide.Destination, facts.Arn,
-                    $"{facts.Arn} belongs to account {owner}, not to the vault {_destination.AccountId}.", rerun),
-                { Region: var region } when region != _destination.Region => Fail(check, PrereqSide.Destination, facts.Arn,
-                    $"{facts.Arn} lives in {region}, but the copies are made in {_destination.Region}.", rerun),
-                { KeyState: not "Enabled" } => Fail(check, PrereqSide.Destination, facts.Arn,
-                    $"{facts.Arn} is {facts.KeyState}: copies cannot be encrypted under it.",
-                    facts.KeyState == "PendingDeletion"
-                        ? $"Cancel the deletion and enable the key: aws kms cancel-key-deletion --key-id {facts.Arn}, then aws kms enable-key --key-id {facts.Arn}."
-                        : $"Enable the key: Enable-KMSKey -KeyId {facts.Arn} (AWS Tools) or aws kms enable-key --key-id {facts.Arn}."),
-                { KeySpec: not "SYMMETRIC_DEFAULT" } => Fail(check, PrereqSide.Destination, facts.Arn,
-                    $"{facts.Arn} is a {facts.KeySpec} key: EBS and RDS encrypt only under symmetric keys.", rerun),
-                _ => null,
-            };
-            if (problem is not null)
-            {
-                return [problem];
+                return [Fail(check, PrereqSide.Destination, facts?.Arn ?? keyId, refusal.Message, refusal.Remediation)];
             }
 
             var results = new List<VaultPrereqResult>
@@ -158,7 +107,7 @@ public sealed partial class PrereqChecker
     /// <summary>The vault principal must be able to encrypt under its own key through EBS and RDS: key policy, then IAM.</summary>
     private async Task<IReadOnlyList<VaultPrereqResult>> DestinationKeyAccessAsync(string keyArn, IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {
-        string grant = $"Grant-VaultKeyAccess -Source {SourceVariable} -Destination {DestinationVariable} -KeyId <origin key> -DestinationKeyId {keyArn}";
+        string grant = $"Grant-VaultKeyAccess -Source {SourceVariable} -Destination {DestinationVariable} -KeyId <origin key> -KmsKeyId {keyArn}";
         string? policy = await TryReadKeyPolicyAsync(_destinationKms, keyArn, cancellationToken).ConfigureAwait(false);
         if (policy is null)
         {
@@ -264,7 +213,7 @@ public sealed partial class PrereqChecker
         {
             return await kms.GetKeyPolicyAsync(keyArn, cancellationToken).ConfigureAwait(false);
         }
-        catch (Amazon.KeyManagementService.AmazonKeyManagementServiceException error) when (error.ErrorCode is "AccessDeniedException" or "NotFoundException")
+        catch (AwsServiceException error) when (error.ErrorCode is "AccessDeniedException" or "NotFoundException")
         {
             return null;
         }

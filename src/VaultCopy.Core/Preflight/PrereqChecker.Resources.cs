@@ -1,5 +1,6 @@
 using VaultCopy.Core.Errors;
 using VaultCopy.Core.Resources;
+using VaultCopy.Core.Rules;
 
 namespace VaultCopy.Core.Preflight;
 
@@ -58,89 +59,15 @@ public sealed partial class PrereqChecker
             return (new CheckedResource(resource, check), results);
         }
 
-        string usable = resource.Type switch
+        // The copy commands refuse a source on the first of these that fails, with the same words.
+        foreach (SourceFinding finding in SourceRules.Check(resource))
         {
-            VaultResourceType.EbsSnapshot => "completed",
-            _ => "available",
-        };
-        results.Add(string.Equals(resource.State, usable, StringComparison.OrdinalIgnoreCase)
-            ? Pass(check, PrereqSide.Source, id, $"{Describe(resource)} exists and is {resource.State}.")
-            : Fail(check, PrereqSide.Source, id,
-                $"{Describe(resource)} is {resource.State}; only a {usable} one can be shared and copied.",
-                IsFinal(resource.State)
-                    ? "Pick another backup: this one will never become usable."
-                    : $"Wait until it is {usable} (Get-VaultResource -Account {SourceVariable} -Id '{id}' shows its state), then run the preflight again."));
-
-        if (resource.Type is VaultResourceType.RdsSnapshot or VaultResourceType.AuroraClusterSnapshot)
-        {
-            results.Add(resource.SnapshotType == "automated"
-                ? Fail(PrereqChecks.ManualSnapshot, PrereqSide.Source, id,
-                    $"{id} is an automated snapshot: RDS shares only manual snapshots, so it must become a manual snapshot first.",
-                    $"{ConvertCommand(resource)} (the copy it makes is a manual snapshot)")
-                : Pass(PrereqChecks.ManualSnapshot, PrereqSide.Source, id, $"{id} is a {resource.SnapshotType} snapshot, which RDS can share."));
-        }
-
-        if (resource.Type == VaultResourceType.Ami)
-        {
-            results.Add(resource.BillingProducts.Count > 0
-                ? Fail(PrereqChecks.BillingProduct, PrereqSide.Source, id,
-                    $"{id} carries a billing product ({string.Join(", ", resource.BillingProducts)}): EC2 refuses to copy such an AMI into another account.",
-                    "Launch an instance from the AMI, create a new AMI from that instance, and copy the new AMI instead.")
-                : Pass(PrereqChecks.BillingProduct, PrereqSide.Source, id, $"{id} has no billing product code."));
-            foreach (VaultResource snapshot in resource.BackingSnapshots)
-            {
-                results.Add(CheckEncryption(snapshot, resource, $"{id}/{snapshot.Id}"));
-            }
-        }
-        else
-        {
-            results.Add(CheckEncryption(resource, resource, id));
+            results.Add(Result(finding.Check, PrereqSide.Source, finding.Target, finding.Finding));
         }
 
         string? blockedBy = results.FirstOrDefault(r => r.Status == PrereqStatus.Fail)?.Check;
         return (new CheckedResource(resource, blockedBy), results);
     }
-
-    /// <param name="encrypted">The resource whose key is checked: the resource itself, or one backing snapshot of an AMI.</param>
-    /// <param name="copied">The resource that will be copied (the AMI for a backing snapshot).</param>
-    /// <param name="target">How the result names what was checked.</param>
-    private static VaultPrereqResult CheckEncryption(VaultResource encrypted, VaultResource copied, string target)
-    {
-        const string check = PrereqChecks.Encryption;
-        switch (encrypted.KeyManager)
-        {
-            case KeyManager.None when copied.Type == VaultResourceType.AuroraClusterSnapshot:
-                return Warn(check, PrereqSide.Source, target,
-                    $"{copied.Id} is not encrypted, and RDS cannot encrypt an Aurora cluster snapshot while copying it: the vault copy would stay unencrypted.",
-                    "Restore it into a cluster encrypted under a customer managed key, snapshot that cluster, and copy the new snapshot instead.");
-            case KeyManager.None:
-                return Pass(check, PrereqSide.Source, target, $"{encrypted.Id} is not encrypted: its vault copy will be encrypted under the vault key.");
-            case KeyManager.Customer:
-                return Pass(check, PrereqSide.Source, target, $"{encrypted.Id} is encrypted under the customer managed key {encrypted.KmsKeyArn}.");
-            case KeyManager.AwsManaged:
-                string alias = encrypted.Type is VaultResourceType.RdsSnapshot or VaultResourceType.AuroraClusterSnapshot ? "aws/rds" : "aws/ebs";
-                return Fail(check, PrereqSide.Source, target,
-                    $"{encrypted.Id} is encrypted under the AWS managed key {alias} ({encrypted.KmsKeyArn}), which no other account can ever use: it cannot be shared with the vault.",
-                    ConvertCommand(copied));
-            default:
-                return Warn(check, PrereqSide.Source, target,
-                    $"{encrypted.Id} is encrypted under {encrypted.KmsKeyArn}, which account {copied.AccountId} cannot describe (a key of another account?): the vault may not be able to use it.",
-                    $"Re-encrypt it under a customer managed key of the origin: {ConvertCommand(copied)}");
-        }
-    }
-
-    internal static string ConvertCommand(VaultResource resource) =>
-        $"Convert-VaultSnapshotKey -Account {SourceVariable} -Id '{resource.Id}' -KmsKeyId <customer managed key>";
-
-    private static bool IsFinal(string state) => state is "error" or "failed" or "invalid" or "deregistered" or "incompatible-parameters";
-
-    private static string Describe(VaultResource resource) => resource.Type switch
-    {
-        VaultResourceType.EbsSnapshot => $"EBS snapshot {resource.Id}",
-        VaultResourceType.Ami => $"AMI {resource.Id}",
-        VaultResourceType.RdsSnapshot => $"RDS DB snapshot {resource.Id}",
-        _ => $"Aurora cluster snapshot {resource.Id}",
-    };
 
     private static string ServiceOf(VaultResourceType type) =>
         type is VaultResourceType.EbsSnapshot or VaultResourceType.Ami ? "ec2" : "rds";

@@ -126,6 +126,10 @@ public sealed partial class PrereqChecker : IDisposable
     private static VaultPrereqResult Result(string check, PrereqSide side, string target, PrereqStatus status, string message, string? remediation = null) =>
         new() { Check = check, Side = side, Target = target, Status = status, Message = message, Remediation = remediation };
 
+    /// <summary>A rule's finding (<see cref="Rules.Finding"/>) as the preflight shows it.</summary>
+    private static VaultPrereqResult Result(string check, PrereqSide side, string target, Rules.Finding finding) =>
+        Result(check, side, target, finding.Status, finding.Message, finding.Remediation);
+
     private static VaultPrereqResult Pass(string check, PrereqSide side, string target, string message) =>
         Result(check, side, target, PrereqStatus.Pass, message);
 
@@ -156,11 +160,8 @@ public sealed partial class PrereqChecker : IDisposable
         }
     }
 
-    private static VaultCopyException Explain(Exception error, string check, VaultAccount account) => error is QueryServiceException query
-        ? new VaultCopyException(
-            query.ErrorCode == QueryErrorCodes.AccessDenied ? VaultCopyErrorKind.PermissionDenied : VaultCopyErrorKind.ServiceFailure,
-            query.ErrorCode, $"{query.ErrorCode}: {query.ServiceMessage}", awsErrorCode: query.ErrorCode, innerException: query)
-        : AwsErrorTranslator.Translate(error, check, $"account {account.AccountId} ({account.Region})");
+    private static VaultCopyException Explain(Exception error, string check, VaultAccount account) =>
+        AwsErrorTranslator.Translate(error, check, $"account {account.AccountId} ({account.Region})", account.PrincipalArn);
 
     /// <summary>A resource that exists in the source account, and the first check that rules its copy out (if any).</summary>
     private sealed record CheckedResource(VaultResource Resource, string? BlockedBy);

@@ -96,14 +96,14 @@ public sealed class ResourceInventory : IDisposable
                         ?? throw NotFound(reference);
             }
         }
-        catch (AmazonEC2Exception error) when (error.ErrorCode is "InvalidSnapshot.NotFound" or "InvalidAMIID.NotFound" or "InvalidAMIID.Unavailable")
+        catch (AwsServiceException error) when (error.ErrorCode is "InvalidSnapshot.NotFound" or "InvalidAMIID.NotFound" or "InvalidAMIID.Unavailable")
         {
             throw NotFound(reference);
         }
-        catch (AmazonEC2Exception error) when (error.ErrorCode is "InvalidSnapshotID.Malformed" or "InvalidAMIID.Malformed" or "InvalidParameterValue")
+        catch (AwsServiceException error) when (error.ErrorCode is "InvalidSnapshotID.Malformed" or "InvalidAMIID.Malformed" or "InvalidParameterValue")
         {
             throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "InvalidResourceId",
-                $"'{reference.Text}' is not a well-formed id: {error.Message}", "Check the id; EC2 ids look like snap-0123456789abcdef0.", error.ErrorCode, error);
+                $"'{reference.Text}' is not a well-formed id: {error.ServiceMessage}", "Check the id; EC2 ids look like snap-0123456789abcdef0.", error.ErrorCode, error);
         }
         catch (Exception error) when (error is not VaultCopyException and not OperationCanceledException)
         {
@@ -297,7 +297,7 @@ public sealed class ResourceInventory : IDisposable
         {
             return await _ec2.DescribeSnapshotsAsync(ids, cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonEC2Exception error) when (error.ErrorCode == "InvalidSnapshot.NotFound")
+        catch (AwsServiceException error) when (error.ErrorCode == "InvalidSnapshot.NotFound")
         {
             // A shared AMI whose snapshots were not shared with us: describe them one by one to see which are visible.
             var visible = new List<Snapshot>();
@@ -307,7 +307,7 @@ public sealed class ResourceInventory : IDisposable
                 {
                     visible.AddRange(await _ec2.DescribeSnapshotsAsync([id], cancellationToken).ConfigureAwait(false));
                 }
-                catch (AmazonEC2Exception inner) when (inner.ErrorCode == "InvalidSnapshot.NotFound")
+                catch (AwsServiceException inner) when (inner.ErrorCode == "InvalidSnapshot.NotFound")
                 {
                 }
             }
@@ -318,7 +318,7 @@ public sealed class ResourceInventory : IDisposable
 
     private async Task<VaultResource> FromRdsAsync(RdsSnapshotRecord record, CancellationToken cancellationToken)
     {
-        string owner = ArnParts.AccountOf(record.Arn);
+        string owner = Arn.AccountOf(record.Arn);
         bool mine = owner == _account.AccountId;
         (KeyManager manager, string? keyArn) = await KeyOfAsync(record.Encrypted, record.KmsKeyId, cancellationToken).ConfigureAwait(false);
         bool shareable = mine && record.SnapshotType == "manual";
@@ -351,7 +351,7 @@ public sealed class ResourceInventory : IDisposable
             return (KeyManager.None, null);
         }
 
-        KeyFacts? facts = await _kms.TryDescribeAsync(keyId, cancellationToken).ConfigureAwait(false);
+        Keys.KmsKey? facts = await _kms.TryDescribeAsync(keyId, cancellationToken).ConfigureAwait(false);
         return facts is null ? (KeyManager.Unknown, keyId) : (facts.IsAwsManaged ? KeyManager.AwsManaged : KeyManager.Customer, facts.Arn);
     }
 

@@ -1,4 +1,3 @@
-using Amazon.EC2;
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Aws.Query;
@@ -142,8 +141,8 @@ public sealed class ShareManager : IDisposable
         string operation = $"{verb} {change.ResourceId} ({change.Label}) with account {plan.AccountId}";
         VaultCopyException translated = error switch
         {
-            AmazonEC2Exception ec2 => TranslateEc2(plan, change, operation, ec2),
             QueryServiceException rds => TranslateRds(plan, change, operation, rds),
+            AwsServiceException ec2 => TranslateEc2(plan, change, operation, ec2),
             _ => AwsErrorTranslator.Translate(error, operation, $"account {_source.AccountId} ({_source.Region})"),
         };
         if (done.Count == 0)
@@ -157,21 +156,21 @@ public sealed class ShareManager : IDisposable
             translated.Remediation, translated.AwsErrorCode, error);
     }
 
-    private VaultCopyException TranslateEc2(SharePlan plan, ShareChange change, string operation, AmazonEC2Exception error)
+    private VaultCopyException TranslateEc2(SharePlan plan, ShareChange change, string operation, AwsServiceException error)
     {
         string code = error.ErrorCode ?? "Unknown";
         return code switch
         {
-            "OperationNotPermitted" or "InvalidParameter" when MentionsAwsManagedKey(error.Message) => AwsManagedKey(plan, code, error),
+            "OperationNotPermitted" or "InvalidParameter" when MentionsAwsManagedKey(error.ServiceMessage) => AwsManagedKey(plan, code, error),
             "UnauthorizedOperation" or "AuthFailure" => Denied(plan, change, operation, code, error),
             "InvalidSnapshot.NotFound" or "InvalidAMIID.NotFound" or "InvalidAMIID.Unavailable" => new VaultCopyException(
                 VaultCopyErrorKind.NotFound, "ResourceNotFound", $"{operation} failed: {change.ResourceId} no longer exists in account {_source.AccountId}.",
                 "List what there is with Get-VaultResource -Account $origin.", code, error),
             "ResourceLimitExceeded" => new VaultCopyException(
-                VaultCopyErrorKind.LimitExceeded, "ShareQuotaExceeded", $"{operation} failed: {error.Message}",
+                VaultCopyErrorKind.LimitExceeded, "ShareQuotaExceeded", $"{operation} failed: {error.ServiceMessage}",
                 "Withdraw shares that are no longer needed (Revoke-VaultSnapshotAccess), then run this again.", code, error),
             "OperationNotPermitted" or "IncorrectState" => new VaultCopyException(
-                VaultCopyErrorKind.InvalidState, "ShareRefused", $"{operation} was refused by EC2: {error.Message}", null, code, error),
+                VaultCopyErrorKind.InvalidState, "ShareRefused", $"{operation} was refused by EC2: {error.ServiceMessage}", null, code, error),
             _ => AwsErrorTranslator.Translate(error, operation, $"account {_source.AccountId} ({_source.Region})"),
         };
     }

@@ -3,33 +3,12 @@ using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Copies;
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.Keys;
 using VaultCopy.Core.Resources;
+using VaultCopy.Core.Rules;
 using VaultCopy.Core.Sharing;
 
 namespace VaultCopy.Core.VaultCopies;
-
-/// <summary>The key vault copies are encrypted under, checked to be usable for them.</summary>
-public sealed class VaultKey
-{
-    internal VaultKey(string requestedAs, string arn, string accountId, string region)
-    {
-        RequestedAs = requestedAs;
-        Arn = arn;
-        AccountId = accountId;
-        Region = region;
-    }
-
-    /// <summary>The id, alias or ARN as the user gave it.</summary>
-    public string RequestedAs { get; }
-
-    public string Arn { get; }
-
-    public string AccountId { get; }
-
-    public string Region { get; }
-
-    public override string ToString() => RequestedAs == Arn ? Arn : $"{RequestedAs} ({Arn})";
-}
 
 /// <summary>What to do with one source: copy it (Job) or refuse it (Refusal).</summary>
 public sealed class VaultCopyPlan
@@ -56,6 +35,7 @@ public sealed class VaultCopier : IDisposable
     private readonly string _sourceRegion;
     private readonly ConcurrentDictionary<string, ResourceInventory> _inventories = new(StringComparer.Ordinal);
     private readonly KmsGateway _kms;
+    private readonly ConcurrentDictionary<string, KmsGateway> _sourceKms = new(StringComparer.Ordinal);
 
     /// <param name="destination">The vault account; its credentials make the copies.</param>
     /// <param name="destinationRegion">Where the copies go (default: the vault's Region).</param>
@@ -80,72 +60,14 @@ public sealed class VaultCopier : IDisposable
     public CopyEngine Engine { get; }
 
     /// <summary>
-    /// The vault key: a key of the destination account in the destination Region (alias names resolve there),
-    /// enabled and symmetric. A key of any other account is refused unless <paramref name="keepSourceKey"/>,
-    /// because copies under it would still depend on that account.
+    /// The vault key, by <see cref="KeyRules"/> for <see cref="KeyUse.VaultCopy"/>: a customer managed, enabled,
+    /// symmetric key of the vault account in the destination Region (alias names resolve there). A key of any other
+    /// account is refused unless <paramref name="keepSourceKey"/>, because copies under it would still depend on it.
     /// </summary>
-    public async Task<VaultKey> ResolveKeyAsync(string kmsKeyId, bool keepSourceKey, CancellationToken cancellationToken = default)
+    public Task<KmsKey> ResolveKeyAsync(string kmsKeyId, bool keepSourceKey, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(kmsKeyId);
-        string hint = $"Pass the id, ARN or alias (alias/name) of a key of the vault account {_destination.AccountId} in {DestinationRegion}.";
-        if (kmsKeyId.StartsWith("arn:", StringComparison.Ordinal))
-        {
-            string owner = ArnParts.AccountOf(kmsKeyId);
-            if (owner != _destination.AccountId)
-            {
-                if (keepSourceKey)
-                {
-                    return new VaultKey(kmsKeyId, kmsKeyId, owner, kmsKeyId.Split(':') is { Length: > 3 } parts ? parts[3] : DestinationRegion);
-                }
-
-                throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KeyOutsideVault",
-                    $"KMS key {kmsKeyId} belongs to account {owner}, not to the vault account {_destination.AccountId}: copies under it would still depend on account {owner}, which defeats the vault.",
-                    hint + " Add -KeepSourceKey only if the copies are meant to stay on that key.");
-            }
-        }
-
-        KeyFacts? key;
-        try
-        {
-            key = await _kms.TryDescribeAsync(kmsKeyId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            throw AwsErrorTranslator.Translate(error, $"Describing KMS key {kmsKeyId}", $"account {_destination.AccountId} ({DestinationRegion})");
-        }
-
-        if (key is null)
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KmsKeyNotFound",
-                $"KMS key '{kmsKeyId}' was not found in the vault account {_destination.AccountId} ({DestinationRegion}), or the vault's principal may not describe it.", hint);
-        }
-
-        if (key.AccountId != _destination.AccountId && !keepSourceKey)
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KeyOutsideVault",
-                $"KMS key {key.Arn} belongs to account {key.AccountId}, not to the vault account {_destination.AccountId}: copies under it would still depend on account {key.AccountId}, which defeats the vault.",
-                hint + " Add -KeepSourceKey only if the copies are meant to stay on that key.");
-        }
-
-        if (key.Region != DestinationRegion)
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KeyInOtherRegion",
-                $"KMS key {key.Arn} is in {key.Region}, but the copies are made in {DestinationRegion}; KMS keys are Regional.", hint);
-        }
-
-        if (!key.Enabled || key.KeyState != "Enabled")
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidState, "KmsKeyNotEnabled",
-                $"KMS key {key.Arn} is {key.KeyState}; EBS and RDS cannot encrypt under it.", $"Enable the key (Enable-KMSKey -KeyId {key.Arn}) or pass another one.");
-        }
-
-        if (key.KeySpec != "SYMMETRIC_DEFAULT")
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KmsKeyNotSymmetric",
-                $"KMS key {key.Arn} is a {key.KeySpec} key; EBS and RDS encrypt only under symmetric keys (SYMMETRIC_DEFAULT).", hint);
-        }
-
-        return new VaultKey(kmsKeyId, key.Arn, key.AccountId, key.Region);
+        return new KeyResolver(_kms, KeyOwner.Of(_destination, DestinationRegion)).ResolveAsync(kmsKeyId, KeyUse.VaultCopy, keepSourceKey, cancellationToken);
     }
 
     /// <summary>
@@ -189,8 +111,43 @@ public sealed class VaultCopier : IDisposable
         return FindSourceAsync(share.Arn, share.OwnerAccountId, cancellationToken);
     }
 
-    /// <summary>Decides, without calling AWS, whether and how <paramref name="source"/> is copied into the vault.</summary>
-    public VaultCopyPlan Plan(VaultResource source, VaultKey? key, bool keepSourceKey, IReadOnlyCollection<VaultResourceType> allowedTypes)
+    /// <summary>
+    /// Decides whether and how <paramref name="source"/> is copied into the vault. With the origin connected, the keys
+    /// the source is encrypted under are first described in the origin, so a key the preflight fails (disabled,
+    /// pending deletion) refuses the copy with the preflight's words before anything is written.
+    /// </summary>
+    public async Task<VaultCopyPlan> PlanAsync(
+        VaultResource source, KmsKey? key, bool keepSourceKey, IReadOnlyCollection<VaultResourceType> allowedTypes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var sourceKeys = new Dictionary<string, KmsKey?>(StringComparer.Ordinal);
+        if (_source is not null && _source.AccountId == source.AccountId)
+        {
+            IReadOnlyList<VaultResource> parts = source.Type == VaultResourceType.Ami ? source.BackingSnapshots : [source];
+            foreach (string keyArn in parts.Where(p => p.KeyManager == KeyManager.Customer && p.KmsKeyArn is not null).Select(p => p.KmsKeyArn!).Distinct(StringComparer.Ordinal))
+            {
+                try
+                {
+                    sourceKeys[keyArn] = await SourceKms(source.Region).TryDescribeAsync(keyArn, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    throw AwsErrorTranslator.Translate(error, $"Describing KMS key {keyArn}", $"account {_source.AccountId} ({source.Region})");
+                }
+            }
+        }
+
+        return Plan(source, key, keepSourceKey, allowedTypes, sourceKeys);
+    }
+
+    /// <summary>
+    /// Decides, without calling AWS, whether and how <paramref name="source"/> is copied into the vault: the source
+    /// rules (<see cref="SourceRules"/>) and the state of each of <paramref name="sourceKeys"/>
+    /// (<see cref="KeyRules.SourceKeyState"/>) are the preflight's, then what only a copy decides (type, shares, vault key).
+    /// </summary>
+    public VaultCopyPlan Plan(
+        VaultResource source, KmsKey? key, bool keepSourceKey, IReadOnlyCollection<VaultResourceType> allowedTypes,
+        IReadOnlyDictionary<string, KmsKey?>? sourceKeys = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(allowedTypes);
@@ -209,29 +166,21 @@ public sealed class VaultCopier : IDisposable
                 "Pass a backup of the origin account (shared with the vault: Grant-VaultSnapshotAccess).");
         }
 
-        if (source.State is not ("completed" or "available"))
+        if (SourceRules.FirstFailure(source) is SourceFinding failed)
         {
-            return Refuse(source, VaultCopyErrorKind.InvalidState, "SourceNotReady",
-                $"{source.Id} is {source.State}; only completed snapshots and available AMIs and RDS snapshots can be copied.",
-                "Wait until it is ready (Get-VaultResource shows its state), then copy it.");
+            return new VaultCopyPlan { Source = source, Refusal = failed.Finding.ToException() };
         }
 
-        if (source.BillingProducts.Count > 0)
+        foreach ((string keyArn, KmsKey? described) in sourceKeys ?? new Dictionary<string, KmsKey?>())
         {
-            return Refuse(source, VaultCopyErrorKind.InvalidArgument, "BillingProductImage",
-                $"{source.Id} carries billing product codes ({string.Join(", ", source.BillingProducts)}); AWS does not copy such AMIs to another account.",
-                "Launch an instance from it in the origin, create a new AMI from that instance, and copy that one.");
+            Finding state = KeyRules.SourceKeyState(keyArn, described, source.Id, KeyOwner.Of(_source!, source.Region));
+            if (state.Failed)
+            {
+                return new VaultCopyPlan { Source = source, Refusal = state.ToException() };
+            }
         }
 
         IReadOnlyList<VaultResource> parts = source.Type == VaultResourceType.Ami ? source.BackingSnapshots : [source];
-        VaultResource? awsManaged = parts.FirstOrDefault(p => p.KeyManager == KeyManager.AwsManaged);
-        if (awsManaged is not null)
-        {
-            return Refuse(source, VaultCopyErrorKind.InvalidArgument, "SourceOnAwsManagedKey",
-                $"{source.Id} is encrypted under the AWS managed key {awsManaged.KmsKeyArn}, which can never be used by another account, so the vault cannot copy it.",
-                $"Re-encrypt it under a customer managed key of account {source.AccountId} first: Convert-VaultSnapshotKey -Account <origin> -Id {source.Id} -KmsKeyId <customer key>.");
-        }
-
         if (_source is not null && _source.AccountId == source.AccountId)
         {
             // Read with the origin's credentials: its shares are known, so a missing one is said before copying.
@@ -271,6 +220,11 @@ public sealed class VaultCopier : IDisposable
     {
         Engine.Dispose();
         _kms.Dispose();
+        foreach (KmsGateway kms in _sourceKms.Values)
+        {
+            kms.Dispose();
+        }
+
         foreach (ResourceInventory inventory in _inventories.Values)
         {
             inventory.Dispose();
@@ -312,6 +266,8 @@ public sealed class VaultCopier : IDisposable
             IsSharedWithMe = source.IsSharedWithMe,
         };
     }
+
+    private KmsGateway SourceKms(string region) => _sourceKms.GetOrAdd(region, r => new KmsGateway(_source!.Session, r));
 
     private ResourceInventory Inventory(VaultAccount account, string region) =>
         _inventories.GetOrAdd($"{account.AccountId}|{region}", _ => new ResourceInventory(account, region));

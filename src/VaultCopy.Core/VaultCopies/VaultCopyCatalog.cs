@@ -120,7 +120,9 @@ public sealed class VaultCopyCatalog : IDisposable
             State = state,
             Progress = state == CopyJobState.Completed ? 100 : 0,
             ServiceState = copy.State,
-            FailureReason = state == CopyJobState.Failed ? $"The copy {copy.Id} is {copy.State}. Delete it and copy again." : null,
+            Failure = state == CopyJobState.Failed
+                ? new CopyFailure { Kind = Errors.VaultCopyErrorKind.InvalidState, ErrorId = "VaultCopyFailed", Message = $"The copy {copy.Id} is {copy.State}.", Remediation = "Delete it and copy again." }
+                : null,
             StartTime = DateTime.TryParse(Tag(CopyNaming.CopiedAtTag), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out DateTime copiedAt)
                 ? copiedAt : copy.CreationTime,
         };

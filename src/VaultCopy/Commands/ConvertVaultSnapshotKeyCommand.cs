@@ -3,7 +3,9 @@ using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Conversion;
 using VaultCopy.Core.Copies;
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.Keys;
 using VaultCopy.Core.Resources;
+using static VaultCopy.Commands.BackupParameters;
 
 namespace VaultCopy.Commands;
 
@@ -18,9 +20,6 @@ namespace VaultCopy.Commands;
 [OutputType(typeof(VaultCopyJob), typeof(VaultResource))]
 public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
 {
-    private const string InputObjectSet = "InputObject";
-    private const string IdSet = "Id";
-
     private readonly List<VaultResource> _resources = [];
     private readonly List<string> _ids = [];
     private bool _yesToAll;
@@ -32,14 +31,14 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
     [ValidateNotNull]
     public VaultAccount Account { get; set; } = null!;
 
-    /// <summary>Resources from Get-VaultResource.</summary>
+    /// <summary>Backups named by VaultCopy output: VaultResource (Get-VaultResource), VaultShare, VaultCopyJob (its source).</summary>
     [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
     [ValidateNotNull]
-    public VaultResource[] InputObject { get; set; } = [];
+    public INamesBackup InputObject { get; set; } = null!;
 
     /// <summary>Ids or ARNs: snap-…, ami-…, an RDS snapshot identifier (rds:… for automated ones), or an ARN.</summary>
     [Parameter(Mandatory = true, ParameterSetName = IdSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Arn", "DBSnapshotArn", "DBClusterSnapshotArn", "SnapshotId", "ImageId", "DBSnapshotIdentifier", "DBClusterSnapshotIdentifier")]
+    [Alias(DBSnapshotArn, DBClusterSnapshotArn, BackupParameters.Arn, SourceArn, SnapshotId, ImageId, DBSnapshotIdentifier, DBClusterSnapshotIdentifier)]
     [ValidateNotNullOrEmpty]
     public string[] Id { get; set; } = [];
 
@@ -78,14 +77,21 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
         }
         else
         {
-            _resources.AddRange(InputObject);
+            if (InputObject is VaultResource resource)
+            {
+                _resources.Add(resource);
+            }
+            else
+            {
+                _ids.Add(InputObject.BackupIdOrArn);
+            }
         }
     }
 
     protected override void EndProcessing()
     {
         using var converter = new SnapshotKeyConverter(Account);
-        ConversionKey key;
+        KmsKey key;
         try
         {
             // An unusable key makes the whole command unusable: nothing is read or copied.
@@ -107,7 +113,7 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
         }
     }
 
-    private async Task ConvertAsync(SnapshotKeyConverter converter, ConversionKey key, CancellationToken token)
+    private async Task ConvertAsync(SnapshotKeyConverter converter, KmsKey key, CancellationToken token)
     {
         List<VaultResource> sources = [.. _resources];
         foreach (string id in _ids.Distinct(StringComparer.Ordinal))
@@ -171,21 +177,8 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
         }
 
         var jobs = approved.Select(a => a.Job).ToList();
-        var options = new CopyRunOptions
-        {
-            UntilFinished = wait,
-            PollInterval = TimeSpan.FromSeconds(PollIntervalSeconds),
-            Timeout = TimeoutSeconds > 0 ? TimeSpan.FromSeconds(TimeoutSeconds) : null,
-        };
-        var progress = new CopyProgressWriter(PostProgress, "Converting snapshot keys", jobs);
-        try
-        {
-            await converter.Engine.RunAsync(jobs, options, progress, token).ConfigureAwait(false);
-        }
-        finally
-        {
-            progress.Complete();
-        }
+        await RunCopiesAsync(converter.Engine, jobs, CopyRunOptions.ForWait(wait, PollIntervalSeconds, TimeoutSeconds), "Converting snapshot keys", token)
+            .ConfigureAwait(false);
 
         foreach ((VaultCopyJob job, VaultResource source) in approved)
         {
@@ -256,7 +249,7 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
         }
     }
 
-    private bool ApproveCopy(VaultResource source, ConversionKey key)
+    private bool ApproveCopy(VaultResource source, KmsKey key)
     {
         string target = $"{source.Type} {source.Id} ({(source.Encrypted ? $"{source.KeyManager} key {source.KmsKeyArn}" : "unencrypted")})";
         string action = $"Copy re-encrypted under KMS key {key}";
@@ -303,7 +296,6 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
 
     private static string Describe(VaultResource source) => $"{source.Type} {source.Id}";
 
-    private static VaultCopyException JobFailure(VaultCopyJob job) => new(
-        VaultCopyErrorKind.InvalidState, "ConversionFailed",
-        job.FailureReason ?? $"The copy of {job.SourceId} failed.");
+    private static VaultCopyException JobFailure(VaultCopyJob job) =>
+        job.Failure?.ToException() ?? new VaultCopyException(VaultCopyErrorKind.InvalidState, "ConversionFailed", $"The copy of {job.SourceId} failed.");
 }

@@ -6,7 +6,7 @@ namespace VaultCopy.Commands;
 /// <summary>
 /// <para type="synopsis">Gives the vault account every permission it needs to use an origin KMS key for vault copies.</para>
 /// <para type="description">Adds VaultCopy's two statements for the vault to the source key policy, an inline
-/// identity policy for the source key to the vault principals, and (with -DestinationKeyId) makes them users of the
+/// identity policy for the source key to the vault principals, and (with -KmsKeyId) makes them users of the
 /// vault key. Every existing statement is kept; what is already granted is not written again.</para>
 /// </summary>
 [Cmdlet(VerbsSecurity.Grant, "VaultKeyAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]

@@ -6,7 +6,7 @@ namespace VaultCopy.Commands;
 /// <summary>
 /// <para type="synopsis">Takes back what Grant-VaultKeyAccess gave the vault account for an origin KMS key.</para>
 /// <para type="description">Removes VaultCopy's statements for the vault (or only the named principals) from the
-/// source key policy, the source key from the vault principals' inline policy, and (with -DestinationKeyId) their
+/// source key policy, the source key from the vault principals' inline policy, and (with -KmsKeyId) their
 /// key-user grant on the vault key. Nothing VaultCopy did not add is touched; a document without VaultCopy's
 /// statements is not written.</para>
 /// </summary>

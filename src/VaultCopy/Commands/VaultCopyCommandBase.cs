@@ -2,9 +2,11 @@ using System.Management.Automation;
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Copies;
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.Keys;
 using VaultCopy.Core.Resources;
 using VaultCopy.Core.Sharing;
 using VaultCopy.Core.VaultCopies;
+using static VaultCopy.Commands.BackupParameters;
 
 namespace VaultCopy.Commands;
 
@@ -14,13 +16,6 @@ namespace VaultCopy.Commands;
 /// </summary>
 public abstract class VaultCopyCommandBase : CopyJobCmdletBase
 {
-    private protected const string IdSet = "Id";
-    private protected const string InputObjectSet = "InputObject";
-
-    // The id-or-ARN properties of AWS Tools objects (and of our own), ARNs first: RDS finds a shared snapshot only by ARN.
-    private static readonly string[] s_idProperties =
-        ["DBSnapshotArn", "DBClusterSnapshotArn", "Arn", "SnapshotId", "ImageId", "DBSnapshotIdentifier", "DBClusterSnapshotIdentifier"];
-
     private readonly List<VaultResource> _resources = [];
     private readonly List<VaultShare> _shares = [];
     private readonly List<string> _ids = [];
@@ -29,24 +24,21 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
     [Parameter]
     public VaultAccount? Source { get; set; }
 
-    /// <summary>
-    /// Sources from the pipeline: VaultShare (Grant-VaultSnapshotAccess), VaultResource (Get-VaultResource), ids and
-    /// ARNs as strings, or objects with an id or ARN property (AWS Tools: SnapshotId, ImageId, DBSnapshotArn, …).
-    /// </summary>
+    /// <summary>Sources from the pipeline: VaultShare (Grant-VaultSnapshotAccess), VaultResource (Get-VaultResource), VaultCopyJob (its source).</summary>
     [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
     [ValidateNotNull]
-    public PSObject[] InputObject { get; set; } = [];
+    public INamesBackup InputObject { get; set; } = null!;
 
-    /// <summary>Ids or ARNs of the sources.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = IdSet, Position = 0)]
-    [Alias("SnapshotId", "ImageId", "Arn")]
+    /// <summary>Ids or ARNs of the sources; binds the id and ARN properties of AWS Tools and AWS CLI objects.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = IdSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias(DBSnapshotArn, DBClusterSnapshotArn, BackupParameters.Arn, SourceArn, SnapshotId, ImageId, DBSnapshotIdentifier, DBClusterSnapshotIdentifier)]
     [ValidateNotNullOrEmpty]
     public string[] Id { get; set; } = [];
 
-    /// <summary>The account that owns sources given by RDS identifier, when -Source is not given.</summary>
+    /// <summary>The 12-digit account that owns sources given by RDS identifier, when -Source is not given.</summary>
     [Parameter]
     [ValidatePattern(@"^\d{12}$")]
-    public string? SourceAccount { get; set; }
+    public string? SourceAccountId { get; set; }
 
     /// <summary>The Region of sources given by id (default: the origin's Region, else the vault's).</summary>
     [Parameter]
@@ -87,44 +79,24 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
             return;
         }
 
-        foreach (PSObject item in InputObject)
+        switch (InputObject)
         {
-            switch (item.BaseObject)
-            {
-                case VaultResource resource:
-                    _resources.Add(resource);
-                    break;
-                case VaultShare share:
-                    _shares.Add(share);
-                    break;
-                case VaultCopyJob job:
-                    _ids.Add(job.SourceArn);
-                    break;
-                case string text:
-                    _ids.Add(text);
-                    break;
-                default:
-                    string? id = s_idProperties.Select(name => item.Properties[name]?.Value?.ToString()).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
-                    if (id is null)
-                    {
-                        WriteError(ToErrorRecord(new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "NotASource",
-                            $"The input has none of the properties that name a backup ({string.Join(", ", s_idProperties)}).",
-                            "Pipe Grant-VaultSnapshotAccess or Get-VaultResource output, AWS Tools snapshot or image objects, or ids and ARNs."), item));
-                    }
-                    else
-                    {
-                        _ids.Add(id);
-                    }
-
-                    break;
-            }
+            case VaultResource resource:
+                _resources.Add(resource);
+                break;
+            case VaultShare share:
+                _shares.Add(share);
+                break;
+            default:
+                _ids.Add(InputObject.BackupIdOrArn);
+                break;
         }
     }
 
     protected override void EndProcessing()
     {
         using var copier = new VaultCopier(Destination, DestinationRegion, Source, SourceRegion);
-        VaultKey? key = null;
+        KmsKey? key = null;
         if (KmsKeyId is not null)
         {
             try
@@ -149,7 +121,7 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
         }
     }
 
-    private async Task CopyAsync(VaultCopier copier, VaultKey? key, CancellationToken token)
+    private async Task CopyAsync(VaultCopier copier, KmsKey? key, CancellationToken token)
     {
         List<VaultResource> sources = [.. _resources];
         foreach (VaultShare share in _shares.Where(s => s.Operation == ShareOperation.Grant))
@@ -168,7 +140,7 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
         {
             try
             {
-                sources.Add(await copier.FindSourceAsync(id, SourceAccount ?? Source?.AccountId, token).ConfigureAwait(false));
+                sources.Add(await copier.FindSourceAsync(id, SourceAccountId ?? Source?.AccountId, token).ConfigureAwait(false));
             }
             catch (VaultCopyException error)
             {
@@ -179,7 +151,7 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
         var work = new List<(VaultCopyJob Job, VaultResource Source)>();
         foreach (VaultResource source in sources.DistinctBy(s => s.Arn, StringComparer.Ordinal))
         {
-            VaultCopyPlan plan = copier.Plan(source, key, KeepSourceKey, CopiedTypes);
+            VaultCopyPlan plan = await copier.PlanAsync(source, key, KeepSourceKey, CopiedTypes, token).ConfigureAwait(false);
             if (plan.Refusal is not null)
             {
                 PostError(plan.Refusal, source);
@@ -201,7 +173,7 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
         {
             if (job.State == CopyJobState.Failed)
             {
-                PostError(new VaultCopyException(VaultCopyErrorKind.InvalidState, "VaultCopyFailed", job.FailureReason ?? $"The copy of {job.SourceId} failed."), job);
+                PostError(JobFailure(job), job);
             }
             else if (job.Reused)
             {

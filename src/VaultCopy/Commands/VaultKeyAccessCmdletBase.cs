@@ -13,16 +13,17 @@ public abstract class VaultKeyAccessCmdletBase : CrossAccountCmdletBase
     private readonly HashSet<string> _done = new(StringComparer.Ordinal);
     private KeyAccessManager? _manager;
 
-    /// <summary>The source key: key id, alias/name, key ARN or alias ARN. Binds the KmsKeyId/KmsKeyArn of piped objects.</summary>
+    /// <summary>The source key: key id, alias/name, key ARN or alias ARN. Binds the KmsKeyArn of piped objects (Get-VaultResource).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("KmsKeyId", "KmsKeyArn", "KeyArn")]
+    [Alias("SourceKeyId", "KmsKeyArn", "KeyArn")]
     [ValidateNotNullOrEmpty]
     public string KeyId { get; set; } = null!;
 
-    /// <summary>The vault's own key, whose users the vault principals become (or stop being).</summary>
+    /// <summary>The vault key (as on every VaultCopy cmdlet), whose users the vault principals become (or stop being).</summary>
     [Parameter]
+    [Alias("DestinationKeyId")]
     [ValidateNotNullOrEmpty]
-    public string? DestinationKeyId { get; set; }
+    public string? KmsKeyId { get; set; }
 
     /// <summary>Roles or users of the destination account; default: the whole destination account in the source key
     /// policy, and the destination's own principal for the identity policy and the vault key.</summary>
@@ -66,7 +67,7 @@ public abstract class VaultKeyAccessCmdletBase : CrossAccountCmdletBase
         var request = new KeyAccessRequest
         {
             KeyId = KeyId,
-            DestinationKeyId = DestinationKeyId,
+            DestinationKeyId = KmsKeyId,
             Principals = Principal,
             ViaService = ViaServiceRequested,
             PolicyOnly = PolicyOnly.IsPresent,

@@ -4,6 +4,7 @@ using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Conversion;
 using VaultCopy.Core.Copies;
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.Keys;
 using VaultCopy.Core.Resources;
 using VaultCopy.Core.Tests.Emulator;
 using VaultCopy.Emulator.Hosting;
@@ -36,7 +37,7 @@ public sealed class CopyEngineEmulatorTests : IAsyncLifetime
     public async Task Converting_default_key_resources_makes_verified_copies_under_the_customer_key()
     {
         using var converter = new SnapshotKeyConverter(_origin);
-        ConversionKey key = await converter.ResolveKeyAsync("alias/origin-backup");
+        KmsKey key = await converter.ResolveKeyAsync("alias/origin-backup");
         List<VaultCopyJob> jobs = await PlanAsync(converter, key, "snap-0a1b2c3d4e5f60002", "ami-0a1b2c3d4e5f60002", "rds:origin-legacy-2026-01-15-03-05", "origin-legacy-ledger-manual-awsrds");
 
         CopyRunOutcome outcome = await converter.Engine.RunAsync(jobs, s_poll);
@@ -57,7 +58,7 @@ public sealed class CopyEngineEmulatorTests : IAsyncLifetime
     public async Task A_second_run_adopts_the_copies_by_their_lineage_instead_of_copying_again()
     {
         using var converter = new SnapshotKeyConverter(_origin);
-        ConversionKey key = await converter.ResolveKeyAsync("alias/origin-backup");
+        KmsKey key = await converter.ResolveKeyAsync("alias/origin-backup");
         string[] ids = ["snap-0a1b2c3d4e5f60002", "ami-0a1b2c3d4e5f60002", "origin-legacy-manual-awsrds"];
         List<VaultCopyJob> first = await PlanAsync(converter, key, ids);
         await converter.Engine.RunAsync(first, s_poll);
@@ -77,7 +78,7 @@ public sealed class CopyEngineEmulatorTests : IAsyncLifetime
     public async Task A_refresh_is_one_describe_call_per_type_whatever_the_number_of_copies()
     {
         using var converter = new SnapshotKeyConverter(_origin);
-        ConversionKey key = await converter.ResolveKeyAsync("alias/origin-backup");
+        KmsKey key = await converter.ResolveKeyAsync("alias/origin-backup");
         List<VaultCopyJob> jobs = await PlanAsync(converter, key,
             "snap-0a1b2c3d4e5f60002", "snap-0a1b2c3d4e5f60003", "snap-0a1b2c3d4e5f60005", "origin-legacy-manual-awsrds", "rds:origin-legacy-2026-01-15-03-05");
         await converter.Engine.RunAsync(jobs, new CopyRunOptions { UntilFinished = false });
@@ -96,7 +97,7 @@ public sealed class CopyEngineEmulatorTests : IAsyncLifetime
         // AWS's own count is what matters: the engine believes in 20 slots, EC2 allows one.
         _server.Settings.Ec2.ConcurrentSnapshotCopies = 1;
         using var converter = new SnapshotKeyConverter(_origin);
-        ConversionKey key = await converter.ResolveKeyAsync("alias/origin-backup");
+        KmsKey key = await converter.ResolveKeyAsync("alias/origin-backup");
         List<VaultCopyJob> jobs = await PlanAsync(converter, key, "snap-0a1b2c3d4e5f60002", "snap-0a1b2c3d4e5f60003");
 
         await converter.Engine.RunAsync(jobs, s_poll);
@@ -153,8 +154,8 @@ public sealed class CopyEngineEmulatorTests : IAsyncLifetime
     [InlineData("alias/aws/ebs", "AwsManagedKeyRefused")]
     [InlineData("alias/aws/rds", "AwsManagedKeyRefused")]
     [InlineData("alias/no-such-key", "KmsKeyNotFound")]
-    // Another account's key that this one may not even describe.
-    [InlineData(VaultKeyArn, "KmsKeyNotFound")]
+    // Another account's key: refused by its ARN, before asking KMS.
+    [InlineData(VaultKeyArn, "KeyOfAnotherAccount")]
     public async Task Only_a_customer_managed_key_of_the_account_is_a_conversion_target(string keyId, string errorId)
     {
         using var converter = new SnapshotKeyConverter(_origin);
@@ -170,7 +171,7 @@ public sealed class CopyEngineEmulatorTests : IAsyncLifetime
     public async Task Resources_already_on_a_customer_key_are_skipped_and_the_source_is_removed_only_when_verified()
     {
         using var converter = new SnapshotKeyConverter(_origin);
-        ConversionKey key = await converter.ResolveKeyAsync("alias/origin-backup");
+        KmsKey key = await converter.ResolveKeyAsync("alias/origin-backup");
 
         ConversionPlan onCustomerKey = converter.Plan(await converter.Inventory.GetAsync("snap-0a1b2c3d4e5f60001"), key);
         ConversionPlan amiOnCustomerKey = converter.Plan(await converter.Inventory.GetAsync("ami-0a1b2c3d4e5f60001"), key);
@@ -198,7 +199,7 @@ public sealed class CopyEngineEmulatorTests : IAsyncLifetime
         await Assert.ThrowsAsync<VaultCopyException>(() => converter.Inventory.GetAsync("snap-0a1b2c3d4e5f60002"));
     }
 
-    private static async Task<List<VaultCopyJob>> PlanAsync(SnapshotKeyConverter converter, ConversionKey key, params string[] ids)
+    private static async Task<List<VaultCopyJob>> PlanAsync(SnapshotKeyConverter converter, KmsKey key, params string[] ids)
     {
         var jobs = new List<VaultCopyJob>();
         foreach (string id in ids)

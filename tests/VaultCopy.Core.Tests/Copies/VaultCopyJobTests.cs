@@ -1,5 +1,6 @@
 using System.Text.Json;
 using VaultCopy.Core.Copies;
+using VaultCopy.Core.Errors;
 using VaultCopy.Core.Resources;
 
 namespace VaultCopy.Core.Tests.Copies;
@@ -46,6 +47,31 @@ public class VaultCopyJobTests
     }
 
     [Fact]
+    public void A_failed_job_keeps_its_typed_failure_through_json()
+    {
+        var job = new VaultCopyJob
+        {
+            JobId = Guid.NewGuid(), Purpose = "vault", Type = VaultResourceType.EbsSnapshot, SourceId = "snap-1", SourceArn = "arn:aws:ec2:eu-west-1::snapshot/snap-1",
+            SourceAccountId = "111111111111", SourceRegion = "eu-west-1", TargetAccountId = "222222222222", TargetRegion = "eu-west-1",
+            State = CopyJobState.Failed,
+            Failure = new CopyFailure
+            {
+                Kind = VaultCopyErrorKind.PermissionDenied, ErrorId = "VaultCopyKeyNotAccessible", Message = "Account 222222222222 could not use a KMS key.",
+                Remediation = "Run Grant-VaultKeyAccess.", AwsErrorCode = "KMSKeyNotAccessibleFault",
+            },
+        };
+
+        VaultCopyJob back = VaultCopyJob.FromJson(job.ToJson());
+
+        Assert.Equal(VaultCopyErrorKind.PermissionDenied, back.Failure?.Kind);
+        Assert.Equal("VaultCopyKeyNotAccessible", back.Failure?.ErrorId);
+        Assert.Equal("Run Grant-VaultKeyAccess.", back.Failure?.Remediation);
+        Assert.Equal("KMSKeyNotAccessibleFault", back.Failure?.AwsErrorCode);
+        Assert.Equal("Account 222222222222 could not use a KMS key. Run Grant-VaultKeyAccess.", back.FailureReason);
+        Assert.Equal(job.ToJson(), back.ToJson());
+    }
+
+    [Fact]
     public void A_queued_job_omits_what_is_not_known_yet()
     {
         var job = new VaultCopyJob
@@ -65,5 +91,18 @@ public class VaultCopyJobTests
     public void Json_without_the_required_fields_is_refused()
     {
         Assert.ThrowsAny<JsonException>(() => VaultCopyJob.FromJson("{\"Type\":\"Ami\"}"));
+    }
+
+    [Theory]
+    [InlineData(true, 15, 0, null)]
+    [InlineData(false, 1, 90, 90)]
+    public void Every_copy_command_means_the_same_by_its_wait_parameters(bool wait, int poll, int timeout, int? expectedTimeout)
+    {
+        CopyRunOptions options = CopyRunOptions.ForWait(wait, poll, timeout);
+
+        Assert.Equal(wait, options.UntilFinished);
+        Assert.Equal(TimeSpan.FromSeconds(poll), options.PollInterval);
+        Assert.Equal(expectedTimeout is int seconds ? TimeSpan.FromSeconds(seconds) : null, options.Timeout);
+        Assert.Same(CopyQuotas.Default, options.Quotas);
     }
 }

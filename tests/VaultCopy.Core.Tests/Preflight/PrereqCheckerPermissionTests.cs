@@ -133,7 +133,7 @@ public sealed class PrereqCheckerPermissionTests(EmulatorFixture fixture) : Pref
 
         VaultPrereqResult key = Single(results, PrereqChecks.DestinationKey, Demo.VaultAccount);
         AssertStatus(PrereqStatus.Warning, key);
-        Assert.Contains("-DestinationKeyId", key.Remediation, StringComparison.Ordinal);
+        Assert.Contains("-KmsKeyId", key.Remediation, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public sealed class PrereqCheckerPermissionTests(EmulatorFixture fixture) : Pref
         VaultPrereqResult key = Single(results, PrereqChecks.DestinationKey, "alias/vault-backup");
         AssertStatus(PrereqStatus.Fail, key);
         Assert.Contains("may not describe it", key.Message, StringComparison.Ordinal);
-        Assert.Contains("-DestinationKeyId alias/vault-backup", key.Remediation, StringComparison.Ordinal);
+        Assert.Contains("-KmsKeyId alias/vault-backup", key.Remediation, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -207,7 +207,7 @@ public sealed class PrereqCheckerPermissionTests(EmulatorFixture fixture) : Pref
         AssertStatus(PrereqStatus.Fail, policy);
         Assert.Contains("kms:Decrypt", policy.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("kms:DescribeKey", policy.Message, StringComparison.Ordinal);
-        Assert.Contains($"-DestinationKeyId {VaultKeyArn}", policy.Remediation, StringComparison.Ordinal);
+        Assert.Contains($"-KmsKeyId {VaultKeyArn}", policy.Remediation, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Copies;
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.Keys;
 using VaultCopy.Core.Resources;
 using VaultCopy.Core.Sharing;
 using VaultCopy.Core.Tests.Emulator;
@@ -48,7 +49,7 @@ public sealed class VaultCopierTests : IAsyncLifetime
     public async Task An_encrypted_source_without_a_vault_key_is_refused_and_kept_on_its_key_only_when_asked()
     {
         using var copier = new VaultCopier(_vault, source: _origin);
-        VaultKey key = await copier.ResolveKeyAsync("alias/vault-backup", keepSourceKey: false);
+        KmsKey key = await copier.ResolveKeyAsync("alias/vault-backup", keepSourceKey: false);
         VaultResource source = Source("snap-0a1b2c3d4e5f60001", VaultResourceType.EbsSnapshot, OriginKeyArn, KeyManager.Customer);
 
         VaultCopyPlan refused = copier.Plan(source, key: null, keepSourceKey: false, s_snapshots);
@@ -67,7 +68,7 @@ public sealed class VaultCopierTests : IAsyncLifetime
     public async Task Sources_the_vault_cannot_copy_are_refused_with_the_command_that_helps()
     {
         using var copier = new VaultCopier(_vault, source: _origin);
-        VaultKey key = await copier.ResolveKeyAsync("alias/vault-backup", keepSourceKey: false);
+        KmsKey key = await copier.ResolveKeyAsync("alias/vault-backup", keepSourceKey: false);
         VaultResource managed = Source("ami-0a1b2c3d4e5f60002", VaultResourceType.Ami, null, KeyManager.None) is var ami
             ? new VaultResource
             {
@@ -109,7 +110,7 @@ public sealed class VaultCopierTests : IAsyncLifetime
         }
 
         using var copier = new VaultCopier(_vault);
-        VaultKey key = await copier.ResolveKeyAsync("alias/vault-backup", keepSourceKey: false);
+        KmsKey key = await copier.ResolveKeyAsync("alias/vault-backup", keepSourceKey: false);
         VaultResource source = await copier.FindSourceAsync("snap-0a1b2c3d4e5f60003", sourceAccountId: null);
         VaultCopyJob job = copier.Plan(source, key, false, s_snapshots).Job!;
         await copier.Engine.AdoptExistingAsync([job]);

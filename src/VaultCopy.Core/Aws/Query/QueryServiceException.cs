@@ -6,33 +6,16 @@ namespace VaultCopy.Core.Aws.Query;
 /// An error answered by a query-protocol service (RDS, IAM), with the code exactly as the service model names it.
 /// <see cref="QueryErrorCodes"/> lists the modelled codes VaultCopy branches on.
 /// </summary>
-public sealed class QueryServiceException : Exception
+public sealed class QueryServiceException : AwsServiceException
 {
     public QueryServiceException(string serviceId, string errorCode, string message, HttpStatusCode statusCode, string? errorType, string? requestId)
-        : base($"{serviceId} {errorCode}: {message}")
+        : base(serviceId, errorCode, message, statusCode, requestId)
     {
-        ServiceId = serviceId;
-        ErrorCode = errorCode;
-        ServiceMessage = message;
-        StatusCode = statusCode;
         ErrorType = errorType;
-        RequestId = requestId;
     }
-
-    public string ServiceId { get; }
-
-    public string ErrorCode { get; }
-
-    public string ServiceMessage { get; }
-
-    public HttpStatusCode StatusCode { get; }
 
     /// <summary>Sender or Receiver.</summary>
     public string? ErrorType { get; }
-
-    public string? RequestId { get; }
-
-    public bool IsThrottling => QueryErrorCodes.Throttling.Contains(ErrorCode);
 }
 
 /// <summary>Error codes from the RDS and IAM service models (aws-models), spelled exactly as on the wire.</summary>

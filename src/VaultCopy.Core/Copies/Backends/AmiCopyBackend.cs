@@ -1,5 +1,4 @@
 using VaultCopy.Core.Errors;
-using Amazon.Runtime;
 using System.Collections.Concurrent;
 using Amazon.EC2.Model;
 using VaultCopy.Core.Aws;
@@ -75,7 +74,7 @@ internal sealed class AmiCopyBackend : ICopyBackend
         {
             return await _ec2.CountPendingImagesAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonServiceException error) when (Ec2CopyErrors.IsDeferral(error))
+        catch (AwsServiceException error) when (Ec2CopyErrors.IsDeferral(error))
         {
             throw new CopyDeferredException($"Counting the AMI copies in flight: {error.ErrorCode}", error);
         }

@@ -178,10 +178,14 @@ internal sealed class RdsCopyBackend : ICopyBackend
             return new CopyDeferredException(error.Message, error);
         }
 
+        if (error.ErrorCode == QueryErrorCodes.KmsKeyNotAccessible)
+        {
+            CopyFailure failure = CopyStates.KeyNotAccessible(job, "RDS", error.ServiceMessage);
+            return new VaultCopyException(failure.Kind, failure.ErrorId, failure.Message, failure.Remediation, error.ErrorCode, error);
+        }
+
         (VaultCopyErrorKind kind, string id, string message, string? fix) = error.ErrorCode switch
         {
-            QueryErrorCodes.KmsKeyNotAccessible => (VaultCopyErrorKind.PermissionDenied, "CopyKeyNotAccessible",
-                CopyStates.KeyNotAccessible(job, "RDS", error.ServiceMessage), null),
             QueryErrorCodes.SnapshotQuotaExceeded => (VaultCopyErrorKind.LimitExceeded, "ManualSnapshotQuotaExceeded",
                 $"Account {_accountId} has as many manual {(_cluster ? "cluster " : string.Empty)}snapshots in {_region} as its quota allows: {error.ServiceMessage}",
                 "Delete manual snapshots that are no longer needed, or ask AWS to raise the quota, then copy again."),
@@ -192,10 +196,15 @@ internal sealed class RdsCopyBackend : ICopyBackend
                 $"{job.SourceId} cannot be copied now: {error.ServiceMessage}", "Wait until it is available, then copy again."),
             QueryErrorCodes.DBSnapshotAlreadyExists or QueryErrorCodes.DBClusterSnapshotAlreadyExists => (VaultCopyErrorKind.InvalidState, "CopyNameInUse",
                 $"Account {_accountId} already has a snapshot named {job.TargetId}: {error.ServiceMessage}", $"Rename or delete {job.TargetId}, then copy again."),
-            QueryErrorCodes.AccessDenied => (VaultCopyErrorKind.PermissionDenied, "AccessDenied",
-                $"Copying {job.SourceId} was denied in account {_accountId}: {error.ServiceMessage}", "Allow rds:Copy* (and rds:AddTagsToResource) to this principal."),
-            _ => (VaultCopyErrorKind.ServiceFailure, error.ErrorCode, $"Copying {job.SourceId} failed in account {_accountId}: {error.ErrorCode}: {error.ServiceMessage}", null),
+            _ => (VaultCopyErrorKind.ServiceFailure, string.Empty, string.Empty, null),
         };
+        if (id.Length == 0)
+        {
+            // Denials, 5xx and the rest: worded like every other AWS error.
+            return AwsErrorTranslator.Translate(error, $"Copying {job.SourceId}", $"account {_accountId} ({_region})",
+                action: _cluster ? "rds:CopyDBClusterSnapshot" : "rds:CopyDBSnapshot");
+        }
+
         return new VaultCopyException(kind, id, message, fix, error.ErrorCode, error);
     }
 }
