@@ -7,6 +7,8 @@
 # - a cmdlet that takes backups takes them as -Id (string[], from the pipeline and by property name, with every
 #   alias AWS Tools and AWS CLI objects and VaultCopy's own outputs use) and as a typed -InputObject (never a
 #   PSObject or Object: a VaultCopy type);
+# - a cmdlet that acts on vault copies (Lock-VaultCopy, Remove-VaultCopy) takes them as -Id with the copy's own
+#   ARN (TargetArn, never SourceArn) and as typed VaultCopyJob objects;
 # - every -InputObject binds from the pipeline.
 BeforeDiscovery {
     # From the built module's manifest, without importing it during discovery: a cmdlet is held to the rules once exported.
@@ -19,9 +21,13 @@ BeforeAll {
     $script:Common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
     $script:BackupIdAliases = @('SnapshotId', 'ImageId', 'DBSnapshotIdentifier', 'DBSnapshotArn', 'DBClusterSnapshotIdentifier', 'DBClusterSnapshotArn', 'Arn', 'SourceArn')
     # The cmdlets that act on backups; a parameter set with -Id or -InputObject makes a cmdlet one of them.
+    # The cmdlets that act on the vault's copies rather than on backups: a copy job's SourceArn names its backup, so
+    # their -Id binds a copy's own ARN (TargetArn) instead.
+    $script:CopyCmdlets = @('Wait-VaultCopy', 'Get-VaultCopy', 'Lock-VaultCopy', 'Remove-VaultCopy')
+    $script:CopyIdAliases = @($BackupIdAliases | Where-Object { $_ -ne 'SourceArn' }) + 'TargetArn'
     $script:TakesBackups = {
         param($command)
-        $command.Name -notin 'Wait-VaultCopy', 'Get-VaultCopy' -and ($command.Parameters.ContainsKey('Id') -or $command.Parameters.ContainsKey('InputObject'))
+        $command.Name -notin $CopyCmdlets -and ($command.Parameters.ContainsKey('Id') -or $command.Parameters.ContainsKey('InputObject'))
     }
 
     function script:Get-Parameters {
@@ -80,6 +86,17 @@ Describe 'VaultCopy parameter naming: <Name>' -ForEach $Commands {
         $input = $command.Parameters['InputObject']
         $input | Should -Not -BeNullOrEmpty -Because "$Name takes backups"
         Get-TypeName $input | Should -Be 'VaultCopy.Core.Resources.INamesBackup'
+    }
+
+    It 'takes vault copies, where it acts on them, as -Id by the copy''s own id and ARN and as typed jobs' {
+        $command = Get-Command $Name
+        if ($Name -notin 'Lock-VaultCopy', 'Remove-VaultCopy') { return }
+
+        $id = $command.Parameters['Id']
+        Get-TypeName $id | Should -Be 'System.String'
+        foreach ($alias in $CopyIdAliases) { $id.Aliases | Should -Contain $alias }
+        $id.Aliases | Should -Not -Contain 'SourceArn' -Because 'a job''s SourceArn names the backup, not the copy'
+        Get-TypeName $command.Parameters['InputObject'] | Should -Be 'VaultCopy.Core.Copies.VaultCopyJob'
     }
 
     It 'binds -InputObject, where it has one, from the pipeline, typed' {

@@ -39,6 +39,27 @@ Describe 'Tab completion' {
         finally { Remove-Item $file }
     }
 
+    It 'completes the vault key with the vault''s customer managed key aliases, looked up once' {
+        $script:Origin = Connect-DemoOrigin -Url $Url
+        $script:Vault = Connect-DemoVault -Origin $Origin
+        Invoke-EmulatorControl -Url $Url -Path 'calls/reset' -Method POST | Out-Null
+
+        $keys = Complete 'Copy-VaultSnapshot -Destination $Vault -KmsKeyId alias/'
+        $keys | Should -Contain 'alias/vault-backup'
+        $keys | Where-Object { $_ -like 'alias/aws/*' } | Should -BeNullOrEmpty -Because 'an AWS managed key is never a vault key'
+        Complete 'Test-VaultCopyPrereq -Destination $Vault -Source $Origin -KmsKeyId alias/vau' | Should -Be @('alias/vault-backup')
+        $listed = (Invoke-EmulatorControl -Url $Url -Path calls).operations.'kms:ListAliases'
+        $listed | Should -Be 1 -Because 'the second completion is answered from the session cache'
+    }
+
+    It 'completes the origin key from -Source and a conversion key from -Account' {
+        $script:Origin = Connect-DemoOrigin -Url $Url
+        $script:Vault = Connect-DemoVault -Origin $Origin
+        Complete 'Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/or' | Should -Contain 'alias/origin-backup'
+        Complete 'Convert-VaultSnapshotKey -Account $Origin -KmsKeyId alias/or' | Should -Contain 'alias/origin-backup'
+        Complete 'Copy-VaultSnapshot -KmsKeyId alias/' | Should -BeNullOrEmpty -Because 'without a connected account there is nothing to list'
+    }
+
     It 'completes -Type with the resource types' {
         Complete 'Get-VaultResource -Type Rds' | Should -Be @('RdsSnapshot')
         Complete 'Get-VaultResource -Type A' | Should -Be @('Ami', 'AuroraClusterSnapshot')

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VaultCopy.Completion;
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Conversion;
 using VaultCopy.Core.Copies;
@@ -45,6 +46,7 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
     /// <summary>The customer managed key to re-encrypt under: key id, key ARN, alias name or alias ARN.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AccountKeyCompleter))]
     public string KmsKeyId { get; set; } = null!;
 
     /// <summary>Wait for the copies, verify them and return the new resources.</summary>

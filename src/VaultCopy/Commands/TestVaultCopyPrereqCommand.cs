@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VaultCopy.Completion;
 using VaultCopy.Core.Errors;
 using VaultCopy.Core.Preflight;
 using VaultCopy.Core.Resources;
@@ -34,6 +35,7 @@ public sealed class TestVaultCopyPrereqCommand : CrossAccountCmdletBase
     [Parameter]
     [Alias("DestinationKeyId")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VaultKeyCompleter))]
     public string? KmsKeyId { get; set; }
 
     /// <summary>Return only $true (no check failed) or $false.</summary>

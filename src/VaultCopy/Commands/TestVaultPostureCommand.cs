@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VaultCopy.Completion;
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Errors;
 using VaultCopy.Core.Posture;
@@ -44,6 +45,7 @@ public sealed class TestVaultPostureCommand : VaultCopyCmdletBase
     /// <summary>Vault keys to check even if no copy uses them yet (id, alias or ARN in the vault account).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VaultKeyCompleter))]
     public string[] KmsKeyId { get; set; } = [];
 
     /// <summary>Return only $true (nothing above Info was found) or $false.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VaultCopy.Completion;
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Copies;
 using VaultCopy.Core.Errors;
@@ -48,6 +49,7 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
     /// <summary>The vault key: id, ARN or alias of a key of the vault account in the destination Region.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VaultKeyCompleter))]
     public string? KmsKeyId { get; set; }
 
     /// <summary>Allow copies that still depend on a key outside the vault (no -KmsKeyId for an encrypted source, or a key of another account).</summary>

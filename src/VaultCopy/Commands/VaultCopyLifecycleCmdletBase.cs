@@ -25,7 +25,7 @@ public abstract class VaultCopyLifecycleCmdletBase : VaultCopyCmdletBase
 
     /// <summary>Ids or ARNs of copies in the vault (snap-…, ami-…, RDS identifiers or ARNs).</summary>
     [Parameter(Mandatory = true, ParameterSetName = IdSet, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("SnapshotId", "ImageId", "DBSnapshotIdentifier", "DBSnapshotArn", "DBClusterSnapshotIdentifier", "DBClusterSnapshotArn", "Arn")]
+    [Alias("TargetArn", "SnapshotId", "ImageId", "DBSnapshotIdentifier", "DBSnapshotArn", "DBClusterSnapshotIdentifier", "DBClusterSnapshotArn", "Arn")]
     [ValidateNotNullOrEmpty]
     public string[] Id { get; set; } = [];
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VaultCopy.Completion;
 using VaultCopy.Core.Errors;
 using VaultCopy.Core.KeyAccess;
 
@@ -17,12 +18,14 @@ public abstract class VaultKeyAccessCmdletBase : CrossAccountCmdletBase
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("SourceKeyId", "KmsKeyArn", "KeyArn")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SourceKeyCompleter))]
     public string KeyId { get; set; } = null!;
 
     /// <summary>The vault key (as on every VaultCopy cmdlet), whose users the vault principals become (or stop being).</summary>
     [Parameter]
     [Alias("DestinationKeyId")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VaultKeyCompleter))]
     public string? KmsKeyId { get; set; }
 
     /// <summary>Roles or users of the destination account; default: the whole destination account in the source key

@@ -23,9 +23,13 @@ internal static class CompletionInput
         foreach (string name in names)
         {
             object? value = fakeBoundParameters[name];
-            if ((value is PSObject wrapped ? wrapped.BaseObject : value) is VaultAccount account)
+            // Several origins (-Source $a, $b) complete from the first.
+            foreach (object? item in value is object?[] many ? many : new[] { value })
             {
-                return account;
+                if ((item is PSObject wrapped ? wrapped.BaseObject : item) is VaultAccount account)
+                {
+                    return account;
+                }
             }
         }
 
