@@ -163,5 +163,44 @@ public sealed class VaultCopyJob : INamesBackup
     public static VaultCopyJob FromJson(string json) =>
         JsonSerializer.Deserialize<VaultCopyJob>(json, s_json) ?? throw new JsonException("The JSON holds no copy job.");
 
+    /// <summary>
+    /// A job read back from text cells (Export-Csv, then Import-Csv): each cell is parsed as its property's type
+    /// (dates in the current culture, as Export-Csv wrote them, or ISO 8601; UTC). What a cell cannot carry — the typed
+    /// failure, shown in FailureReason — is left out; waiting and verifying need only the rest.
+    /// </summary>
+    public static VaultCopyJob FromCells(IReadOnlyDictionary<string, string?> cells)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        var json = new System.Text.Json.Nodes.JsonObject();
+        foreach (System.Reflection.PropertyInfo property in typeof(VaultCopyJob).GetProperties())
+        {
+            if (!property.CanWrite || !cells.TryGetValue(property.Name, out string? cell) || string.IsNullOrEmpty(cell))
+            {
+                continue;
+            }
+
+            Type type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            json[property.Name] = type switch
+            {
+                _ when type == typeof(string) || type.IsEnum || type == typeof(Guid) => cell,
+                _ when type == typeof(int) => int.Parse(cell, System.Globalization.CultureInfo.InvariantCulture),
+                _ when type == typeof(bool) => bool.Parse(cell),
+                _ when type == typeof(DateTime) => ParseCellTime(cell),
+                _ => null,
+            };
+        }
+
+        return FromJson(json.ToJsonString());
+    }
+
+    // A job's times are UTC, and Export-Csv writes them without a zone: the text is the UTC clock time.
+    private static DateTime ParseCellTime(string cell) =>
+        DateTime.Parse(
+            cell,
+            DateTime.TryParse(cell, System.Globalization.CultureInfo.CurrentCulture, System.Globalization.DateTimeStyles.None, out _)
+                ? System.Globalization.CultureInfo.CurrentCulture
+                : System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
+
     public override string ToString() => $"{Type} {SourceId} -> {TargetId ?? "(not started)"} {State} {Progress}%";
 }

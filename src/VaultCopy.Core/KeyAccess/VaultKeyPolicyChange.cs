@@ -1,3 +1,5 @@
+using VaultCopy.Core.Output;
+
 namespace VaultCopy.Core.KeyAccess;
 
 /// <summary>Which kind of policy document a change is to.</summary>
@@ -46,7 +48,7 @@ public sealed class VaultKeyPolicyChange
     public required string Reason { get; init; }
 
     /// <summary>Sids of the VaultCopy statements added, changed or removed.</summary>
-    public IReadOnlyList<string> Statements { get; init; } = [];
+    public IReadOnlyList<string> Statements { get; init => field = ValueList.Of(value); } = ValueList.Of<string>([]);
 
     public override string ToString() => $"{Kind} {Target} ({PolicyName}): {Reason}";
 }

@@ -5,6 +5,7 @@ using VaultCopy.Core.Copies;
 using VaultCopy.Core.Errors;
 using VaultCopy.Core.Resources;
 using VaultCopy.Core.VaultCopies;
+using VaultCopy.Core.Output;
 
 namespace VaultCopy.Core.Lifecycle;
 
@@ -22,10 +23,10 @@ public sealed class VaultCopyRemoval
     public DateTime? CopiedAt { get; init; }
 
     /// <summary>The snapshots deleted with an AMI copy.</summary>
-    public IReadOnlyList<string> DeletedSnapshots { get; init; } = [];
+    public IReadOnlyList<string> DeletedSnapshots { get; init => field = ValueList.Of(value); } = ValueList.Of<string>([]);
 
     /// <summary>Snapshots of an AMI copy that could not be deleted (locked, or used by another AMI); the AMI is gone.</summary>
-    public IReadOnlyList<string> KeptSnapshots { get; init; } = [];
+    public IReadOnlyList<string> KeptSnapshots { get; init => field = ValueList.Of(value); } = ValueList.Of<string>([]);
 
     public required string Reason { get; init; }
 }

@@ -1,3 +1,5 @@
+using VaultCopy.Core.Output;
+
 namespace VaultCopy.Core.Resources;
 
 /// <summary>The kinds of backup VaultCopy works on.</summary>
@@ -57,12 +59,12 @@ public sealed class VaultResource : INamesBackup
     public KeyManager KeyManager { get; init; }
 
     /// <summary>Account ids (or "all") the resource is shared with; empty when not shared or not visible to us.</summary>
-    public IReadOnlyList<string> SharedWith { get; init; } = [];
+    public IReadOnlyList<string> SharedWith { get; init => field = ValueList.Of(value); } = ValueList.Of<string>([]);
 
-    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Tags { get; init => field = ValueList.OfTags(value); } = ValueList.OfTags(null);
 
     /// <summary>For an AMI, its EBS snapshots (each with its own key).</summary>
-    public IReadOnlyList<VaultResource> BackingSnapshots { get; init; } = [];
+    public IReadOnlyList<VaultResource> BackingSnapshots { get; init => field = ValueList.Of(value, snapshot => snapshot.Id); } = ValueList.Of<VaultResource>([]);
 
     /// <summary>RDS: manual, automated, shared…; EBS/AMI: null.</summary>
     public string? SnapshotType { get; init; }
@@ -77,7 +79,7 @@ public sealed class VaultResource : INamesBackup
     /// <summary>An AMI's deregistration protection as EC2 reports it (disabled, enabled-with-cooldown, …); null for other types.</summary>
     public string? DeregistrationProtection { get; init; }
 
-    public IReadOnlyList<string> BillingProducts { get; init; } = [];
+    public IReadOnlyList<string> BillingProducts { get; init => field = ValueList.Of(value); } = ValueList.Of<string>([]);
 
     /// <summary>True when another account owns the resource and shared it with this one.</summary>
     public bool IsSharedWithMe { get; init; }

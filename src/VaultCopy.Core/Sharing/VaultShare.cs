@@ -1,4 +1,5 @@
 using VaultCopy.Core.Resources;
+using VaultCopy.Core.Output;
 
 namespace VaultCopy.Core.Sharing;
 
@@ -38,10 +39,10 @@ public sealed class VaultShare : Resources.INamesBackup
     /// Permissions this run added: "createVolumePermission", "launchPermission",
     /// "snapshot snap-… createVolumePermission" (an AMI's backing snapshot), "restore".
     /// </summary>
-    public IReadOnlyList<string> Added { get; init; } = [];
+    public IReadOnlyList<string> Added { get; init => field = ValueList.Of(value); } = ValueList.Of<string>([]);
 
     /// <summary>Permissions this run removed, named like <see cref="Added"/>.</summary>
-    public IReadOnlyList<string> Removed { get; init; } = [];
+    public IReadOnlyList<string> Removed { get; init => field = ValueList.Of(value); } = ValueList.Of<string>([]);
 
     /// <summary>True when this run created the share or completed a partial one; false when it was already there
     /// (and always false for Revoke).</summary>
@@ -51,7 +52,7 @@ public sealed class VaultShare : Resources.INamesBackup
     public bool Changed => Added.Count > 0 || Removed.Count > 0;
 
     /// <summary>The accounts the resource itself is shared with after this run (for an AMI, its launch permission).</summary>
-    public IReadOnlyList<string> SharedWith { get; init; } = [];
+    public IReadOnlyList<string> SharedWith { get; init => field = ValueList.Of(value); } = ValueList.Of<string>([]);
 
     public override string ToString() => $"{Type} {Id} {Operation} {AccountId}";
 }

@@ -88,7 +88,7 @@ public sealed class WaitVaultCopyCommand : CopyJobCmdletBase
         });
     }
 
-    /// <summary>Reads jobs back from their JSON text or ConvertFrom-Json objects, so -InputObject stays a typed VaultCopyJob[].</summary>
+    /// <summary>Reads jobs back from their JSON text, ConvertFrom-Json objects or Import-Csv rows, so -InputObject stays a typed VaultCopyJob[].</summary>
     private sealed class CopyJobTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData) => inputData switch
@@ -107,11 +107,14 @@ public sealed class WaitVaultCopyCommand : CopyJobCmdletBase
                 {
                     VaultCopyJob job => job,
                     string json => VaultCopyJob.FromJson(json),
+                    // Import-Csv rows hold text only; ConvertFrom-Json objects hold numbers, booleans and nested objects.
+                    PSCustomObject when Properties((PSObject)input!) is var cells && cells.Values.All(v => v is null or string) =>
+                        VaultCopyJob.FromCells(cells.ToDictionary(pair => pair.Key, pair => (string?)pair.Value, StringComparer.Ordinal)),
                     PSCustomObject => VaultCopyJob.FromJson(JsonSerializer.Serialize(Properties((PSObject)input!))),
                     _ => throw new JsonException($"a {value?.GetType().Name ?? "null"} is not a copy job"),
                 };
             }
-            catch (Exception error) when (error is JsonException or NotSupportedException or InvalidOperationException)
+            catch (Exception error) when (error is JsonException or NotSupportedException or InvalidOperationException or FormatException or OverflowException)
             {
                 throw new ArgumentTransformationMetadataException(
                     $"NotACopyJob: the input is not a vault copy job: {error.Message}. Pass the jobs Copy-VaultSnapshot, Copy-VaultImage or Get-VaultCopy return, or their JSON (ToJson(), or ConvertTo-Json then ConvertFrom-Json).",
