@@ -19,6 +19,9 @@ internal sealed record CopyObservation(
 /// </summary>
 internal static class CopyVerifier
 {
+    /// <summary>The rule a vault copy stands on: encrypted under a key of the account that holds it, never the origin's.</summary>
+    public static bool IsKeyOf(string? keyArn, string accountId) => keyArn is not null && Arn.AccountOf(keyArn) == accountId;
+
     public static void Verify(VaultCopyJob job, CopyObservation copy)
     {
         var problems = new List<string>();
@@ -39,7 +42,7 @@ internal static class CopyVerifier
             }
 
             string owner = Arn.AccountOf(part.KeyArn);
-            if (owner != job.TargetAccountId)
+            if (!IsKeyOf(part.KeyArn, job.TargetAccountId))
             {
                 problems.Add($"{what} is encrypted under key {part.KeyArn} of account {owner}, not of {job.TargetAccountId}");
             }

@@ -110,8 +110,7 @@ public static class RetentionPlanner
     public static bool IsVerified(VaultCopyJob copy)
     {
         ArgumentNullException.ThrowIfNull(copy);
-        return copy.Verified ?? (copy.State == CopyJobState.Completed && copy.TargetKeyArn is { } key
-            && Arn.AccountOf(key) == copy.TargetAccountId);
+        return copy.Verified ?? (copy.State == CopyJobState.Completed && CopyVerifier.IsKeyOf(copy.TargetKeyArn, copy.TargetAccountId));
     }
 
     private static RetentionVerdict Decide(
