@@ -131,7 +131,7 @@ public sealed class PostureInspector
         foreach ((VaultCopyJob job, VaultResource copy) in copies)
         {
             IEnumerable<VaultResource> parts = copy.Type == VaultResourceType.Ami ? copy.BackingSnapshots : [copy];
-            var foreignKeys = parts.Where(p => !p.Encrypted || p.KmsKeyArn is null || Arn.AccountOf(p.KmsKeyArn) != account)
+            var foreignKeys = parts.Where(p => !p.Encrypted || !CopyVerifier.IsKeyOf(p.KmsKeyArn, account))
                 .Select(p => p.Encrypted ? p.KmsKeyArn ?? "(unknown key)" : "(unencrypted)").Distinct().ToList();
             if (foreignKeys.Count > 0)
             {
