@@ -201,6 +201,18 @@ external_id = not-the-agreed-one
         $err.ErrorDetails.Message | Should -Match '-ExternalId'
     }
 
+    It 'reports an external id AWS refuses as InvalidArgument with what to check, without echoing a long input' {
+        $origin = Connect-VaultAccount -AccessKey $OriginKey.accessKeyId -SecretKey $OriginKey.secretAccessKey -Region eu-west-1 -EndpointUrl $Url
+        $externalId = 'not allowed ' * 100
+        $err = Get-ErrorFrom { Connect-VaultAccount -SourceAccount $origin -RoleArn $VaultRoleArn -ExternalId $externalId }
+
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.FullyQualifiedErrorId | Should -BeLike 'AwsValidationFailed,*'
+        $err.ErrorDetails.Message | Should -Match 'externalId'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'Check'
+        $err.ErrorDetails.Message.Length | Should -BeLessThan 1000
+    }
+
     It 'refuses a malformed role ARN before calling AWS' {
         $origin = Connect-DemoOrigin -Url $Url
         Invoke-EmulatorControl -Url $Url -Path 'calls/reset' -Method POST | Out-Null

@@ -383,3 +383,22 @@ Describe 'Copy-VaultSnapshot' {
         }
     }
 }
+
+Describe 'Copy-VaultSnapshot with a vault key name far too long' {
+    BeforeAll {
+        Reset-TestEmulator $Url
+        $script:Origin = Connect-DemoOrigin -Url $Url
+        $script:Vault = Connect-DemoVault -Origin $Origin
+    }
+
+    It 'refuses it as InvalidArgument without echoing 20 KB back' {
+        $name = 'alias/' + ('a' * 20000)
+        $err = $null
+        try { Copy-VaultSnapshot -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60001 -KmsKeyId $name -ErrorAction Stop } catch { $err = @($_) }
+
+        $err | Should -Not -BeNullOrEmpty
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err[0].ErrorDetails.Message.Length | Should -BeLessThan 2000
+        $err[0].ErrorDetails.Message | Should -Match '\d{5} characters'
+    }
+}

@@ -18,6 +18,13 @@ internal static class AwsErrorTranslator
         "Unavailable", "KMSInternalException", "KMSInternalFailure", "DependencyTimeoutException", "ServiceFailure",
     };
 
+    /// <summary>Codes with which a service refuses a parameter's value or shape (the caller's to fix, not AWS's).</summary>
+    private static readonly HashSet<string> s_validation = new(StringComparer.Ordinal)
+    {
+        "ValidationError", "ValidationException", "InvalidParameter", "InvalidParameterValue", "InvalidParameterValueException",
+        "InvalidParameterCombination", "InvalidParameterException", "MissingParameter", "UnknownParameter", "InvalidInput",
+    };
+
     /// <param name="error">What the SDK or the query client threw.</param>
     /// <param name="operation">What VaultCopy was doing, in words (Describing KMS key …).</param>
     /// <param name="target">The account and Region it was done in.</param>
@@ -92,6 +99,10 @@ internal static class AwsErrorTranslator
             "MissingAuthenticationToken" or "MissingAuthenticationTokenException" =>
                 (VaultCopyErrorKind.AuthenticationFailed, "MissingCredentials",
                  $"The request for {target} carried no credentials.", "Connect with -ProfileName or -AccessKey/-SecretKey."),
+            _ when s_validation.Contains(code) =>
+                (VaultCopyErrorKind.InvalidArgument, "AwsValidationFailed",
+                 $"{operation} failed for {target}: AWS refused a value it was given ({code}): {serviceMessage}",
+                 "Check the value the message names against what AWS accepts (length, characters, format) and run it again."),
             "AccessDenied" or "AccessDeniedException" or "UnauthorizedOperation" or "AuthorizationError" =>
                 (VaultCopyErrorKind.PermissionDenied, "AccessDenied",
                  $"{caller.PrincipalArn ?? "The caller"} may not call {caller.Action ?? "the action"} ({operation}) in {target}: {serviceMessage}",

@@ -213,11 +213,11 @@ public abstract class VaultCopyCmdletBase : PSCmdlet, IDisposable
     {
         var record = new ErrorRecord(error, error.ErrorId, CategoryOf(error.Kind), target)
         {
-            ErrorDetails = new ErrorDetails(error.FullMessage),
+            ErrorDetails = new ErrorDetails(ErrorText.Shorten(error.FullMessage)),
         };
         if (error.Remediation is not null)
         {
-            record.ErrorDetails.RecommendedAction = error.Remediation;
+            record.ErrorDetails.RecommendedAction = ErrorText.Shorten(error.Remediation);
         }
 
         return record;

@@ -23,6 +23,9 @@ public sealed class AwsErrorTranslatorTests
         { "EC2 denied", Ec2("UnauthorizedOperation", HttpStatusCode.Forbidden), VaultCopyErrorKind.PermissionDenied, "AccessDenied" },
         { "KMS denied", Kms("AccessDeniedException", HttpStatusCode.BadRequest), VaultCopyErrorKind.PermissionDenied, "AccessDenied" },
         { "RDS denied", Query("AccessDenied", HttpStatusCode.Forbidden), VaultCopyErrorKind.PermissionDenied, "AccessDenied" },
+        { "STS refuses a value", Query("ValidationError", HttpStatusCode.BadRequest), VaultCopyErrorKind.InvalidArgument, "AwsValidationFailed" },
+        { "KMS refuses a value", Kms("ValidationException", HttpStatusCode.BadRequest), VaultCopyErrorKind.InvalidArgument, "AwsValidationFailed" },
+        { "EC2 refuses a value", Ec2("InvalidParameterValue", HttpStatusCode.BadRequest), VaultCopyErrorKind.InvalidArgument, "AwsValidationFailed" },
     };
 
     [Theory]
