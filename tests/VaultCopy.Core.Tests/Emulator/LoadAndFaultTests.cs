@@ -85,7 +85,8 @@ public class LoadAndFaultTests(EmulatorFixture emulator) : IClassFixture<Emulato
         using var origin = emulator.Sts(Demo.OriginAdmin);
         using var vault = emulator.Sts(Demo.VaultAdmin);
         var slow = await TimeAsync(() => origin.GetCallerIdentityAsync(new GetCallerIdentityRequest()));
-        Assert.True(slow >= TimeSpan.FromMilliseconds(400), $"the delayed call took {slow.TotalMilliseconds} ms");
+        // Timers may fire a tick (up to ~15 ms) early against the stopwatch.
+        Assert.True(slow >= TimeSpan.FromMilliseconds(385), $"the delayed call took {slow.TotalMilliseconds} ms");
 
         // The one use is spent, and the other account was never matched: neither waits 400 ms now.
         await vault.GetCallerIdentityAsync(new GetCallerIdentityRequest());
@@ -94,8 +95,7 @@ public class LoadAndFaultTests(EmulatorFixture emulator) : IClassFixture<Emulato
         Assert.Equal(0, (int)rules.Single()!["remaining"]!);
         var durations = (await emulator.GetJsonAsync("calls"))["recent"]!.AsArray().Select(c => (double)c!["durationMs"]!).ToList();
         Assert.Equal(3, durations.Count);
-        // Timers may fire a tick early against the stopwatch; the client above saw the full 400 ms.
-        Assert.True(durations[0] >= 390, $"the delayed call took {durations[0]} ms on the server");
+        Assert.True(durations[0] >= 385, $"the delayed call took {durations[0]} ms on the server");
         Assert.All(durations.Skip(1), d => Assert.True(d < 400, $"an unmatched call took {d} ms"));
     }
 
