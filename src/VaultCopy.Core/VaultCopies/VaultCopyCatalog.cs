@@ -52,7 +52,8 @@ public sealed class VaultCopyCatalog : IDisposable
             tags[byArn ? CopyNaming.SourceArnTag : CopyNaming.SourceIdTag] = query.SourceId;
         }
 
-        var resources = new ResourceQuery { Types = query.Types, Tags = tags, CreatedAfter = query.CreatedAfter, CreatedBefore = query.CreatedBefore };
+        // A listing of copies never shows their shares: reading them would cost one call per copy.
+        var resources = new ResourceQuery { Types = query.Types, Tags = tags, CreatedAfter = query.CreatedAfter, CreatedBefore = query.CreatedBefore, ReadShares = false };
         await foreach (VaultResource copy in _inventory.ListAsync(resources, cancellationToken).ConfigureAwait(false))
         {
             // The snapshots behind an AMI copy carry its lineage too; they are listed as part of the AMI.
