@@ -23,7 +23,7 @@
 param(
     [int[]] $N = @(100, 300),
     [double] $TargetBoundSeconds = 40,
-    [int] $SequentialSample = 10,
+    [int] $SequentialSample = 6,
     [switch] $SkipRaw
 )
 
@@ -48,7 +48,7 @@ function New-BulkBackups([int] $Count) {
     foreach ($i in 1..$Count) {
         $slot = $i % 20
         $type = if ($slot -lt 10) { 'EbsSnapshot' } elseif ($slot -lt 13) { 'Ami' } elseif ($slot -lt 18) { 'RdsSnapshot' } else { 'AuroraClusterSnapshot' }
-        $gib = $sizes[($i * 7) % $sizes.Count]
+        $gib = $sizes[($i * 37 + 11) % $sizes.Count]
         [pscustomobject]@{ Index = $i; Type = $type; GiB = $gib; Encrypted = ($type -ne 'EbsSnapshot' -or $i % 2 -eq 0) }
     }
 }
