@@ -53,6 +53,14 @@ BeforeAll {
             }
         }
         $world.accounts += $second
+        # A second vault Region with its own vault key.
+        $vaultAccount = $world.accounts | Where-Object id -eq '222222222222'
+        $vaultAccount.regions | Add-Member -NotePropertyName 'eu-central-1' -NotePropertyValue ([pscustomobject]@{
+                kms = [pscustomobject]@{
+                    keys    = @([pscustomobject]@{ id = 'a1b2c3d4-0000-4000-8000-444444444444'; description = 'Vault key in Frankfurt.' })
+                    aliases = @([pscustomobject]@{ name = 'alias/vault-backup-fra'; targetKeyId = 'a1b2c3d4-0000-4000-8000-444444444444' })
+                }
+            })
         Invoke-EmulatorControl -Url $Url -Path fixture -Method POST -Body ($world | ConvertTo-Json -Depth 40) | Out-Null
     }
 
@@ -118,6 +126,34 @@ Describe 'Get-VaultCopyPlan' {
         $changes = $plan.KeyAccessChanges | Sort-Object Target -Unique
         $changes.Target | Should -Contain 'arn:aws:kms:eu-west-1:111111111111:key/a1b2c3d4-0000-4000-8000-111111111111'
         ($changes | Where-Object Target -like '*111111111111*').Diff | Should -Match 'VaultCopyUseKey-222222222222'
+    }
+
+    It 'Invoke-VaultCopy -PlanOnly returns the same plan items and changes nothing' {
+        $before = Get-WorldState
+        $plan = Invoke-VaultCopy -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -ConvertKeyId alias/origin-backup -PlanOnly
+        Get-WorldState | Should -Be $before
+        $plan | Should -HaveCount 10
+        $plan[0].PSObject.TypeNames[0] | Should -Be 'VaultCopy.Core.Orchestration.VaultCopyPlanItem'
+        ($plan | Where-Object Action -eq Convert) | Should -HaveCount 5
+    }
+
+    It 'refuses bad accounts and keys with a clear error and changes nothing: <Case>' -ForEach @(
+        @{ Case = 'no key for one of the Regions'; Arguments = @{ DestinationRegion = @('eu-west-1', 'eu-central-1'); KmsKeyId = @{ 'eu-west-1' = 'alias/vault-backup' } }; ErrorId = 'VaultKeyRequired'; Category = 'InvalidArgument'; Fix = 'one key per destination Region' }
+        @{ Case = 'the origin given as the vault'; Arguments = @{ KmsKeyId = 'alias/vault-backup'; SameAccount = $true }; ErrorId = 'SameAccount'; Category = 'InvalidArgument'; Fix = 'Connect -Destination to the vault account' }
+        @{ Case = 'an AWS managed key as the vault key'; Arguments = @{ KmsKeyId = 'alias/aws/ebs' }; ErrorId = '*'; Category = 'InvalidArgument'; Fix = '' }
+    ) {
+        $before = Get-WorldState
+        $parameters = @{ Source = $Origin; Destination = $Vault; Confirm = $false; ErrorAction = 'Stop' }
+        foreach ($k in $Arguments.Keys) { if ($k -ne 'SameAccount') { $parameters[$k] = $Arguments[$k] } }
+        if ($Arguments.SameAccount) { $parameters.Destination = $Origin }
+        $err = $null
+        try { Invoke-VaultCopy @parameters } catch { $err = $_ }
+
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        $err.CategoryInfo.Category | Should -Be $Category
+        if ($Fix) { $err.ErrorDetails.Message | Should -Match ([regex]::Escape($Fix)) }
+        Get-WorldState | Should -Be $before
     }
 
     It 'refuses a vault key that is not the vault''s, before reading any backup' {
@@ -272,7 +308,7 @@ Invoke-VaultCopy -Source `$origin -Destination `$vault -KmsKeyId alias/vault-bac
     }
 }
 
-Describe 'Invoke-VaultCopy with two origins' {
+Describe 'Invoke-VaultCopy with two origins and two vault Regions' {
     BeforeAll { Set-TwoOriginWorld }
     AfterAll { Restore-DemoWorld }
 
@@ -300,5 +336,22 @@ Describe 'Invoke-VaultCopy with two origins' {
         if ($errors.PSObject.Properties['ec2:CopySnapshot']) { $errors.'ec2:CopySnapshot' | Should -Be 0 }
         Get-SharesLeft $Origin2 | Should -BeNullOrEmpty
         Get-Duplicates | Should -BeNullOrEmpty
+    }
+
+    It 'copies into every vault Region under that Region''s key (-KmsKeyId as a hashtable) and withdraws the share once both are verified' {
+        $result = Invoke-VaultCopy -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60003, origin-orders-manual-cmk -GrantKeyAccess `
+            -DestinationRegion eu-west-1, eu-central-1 -KmsKeyId @{ 'eu-west-1' = 'alias/vault-backup'; 'eu-central-1' = 'alias/vault-backup-fra' } `
+            -JournalPath (Join-Path $TestDrive 'regions.jsonl') -PollIntervalSeconds 1 -Confirm:$false
+        $outcomes = $result | Where-Object { $_.PSObject.TypeNames[0] -like '*VaultCopyOutcome' }
+
+        $outcomes.Outcome | Should -Be @('Vaulted', 'Vaulted')
+        foreach ($outcome in $outcomes) {
+            $outcome.VaultCopies | Should -Match 'eu-west-1:'
+            $outcome.VaultCopies | Should -Match 'eu-central-1:'
+            $outcome.ShareWithdrawn | Should -BeTrue
+        }
+        $frankfurt = Connect-VaultAccount -SourceAccount $Origin -RoleArn 'arn:aws:iam::222222222222:role/VaultCopyVault' -ExternalId 'vaultcopy-demo' -Region eu-central-1
+        (Get-VaultCopy -Destination $frankfurt).TargetKeyArn | Sort-Object -Unique | Should -Be 'arn:aws:kms:eu-central-1:222222222222:key/a1b2c3d4-0000-4000-8000-444444444444'
+        Get-SharesLeft $Origin | Should -BeNullOrEmpty
     }
 }
