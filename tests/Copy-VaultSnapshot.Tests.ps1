@@ -79,12 +79,12 @@ Describe 'Copy-VaultSnapshot' {
         }
 
         It 'makes no second copy when run again, with the vault connection only and ids' {
-            $first = Copy-VaultSnapshot -Destination $Vault -SourceAccount 111111111111 -Id $SnapshotIds -KmsKeyId alias/vault-backup
+            $first = Copy-VaultSnapshot -Destination $Vault -SourceAccountId 111111111111 -Id $SnapshotIds -KmsKeyId alias/vault-backup
             $first | Should -HaveCount 3
             $first.State | Sort-Object -Unique | Should -Be 'InProgress'
             Get-CopyCalls | Should -Be 3
 
-            $second = Copy-VaultSnapshot -Destination $Vault -SourceAccount 111111111111 -Id $SnapshotIds -KmsKeyId alias/vault-backup -Wait -PollIntervalSeconds 1
+            $second = Copy-VaultSnapshot -Destination $Vault -SourceAccountId 111111111111 -Id $SnapshotIds -KmsKeyId alias/vault-backup -Wait -PollIntervalSeconds 1
             $second.Reused | Sort-Object -Unique | Should -BeTrue
             ($second.TargetId | Sort-Object) | Should -Be ($first.TargetId | Sort-Object)
             $second.Verified | Sort-Object -Unique | Should -BeTrue

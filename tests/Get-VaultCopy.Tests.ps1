@@ -51,8 +51,8 @@ Describe 'Get-VaultCopy' {
         (Get-VaultCopy -Destination $Vault -SourceId snap-0a1b2c3d4e5f60001).TargetId | Should -Be ($Made | Where-Object SourceId -eq snap-0a1b2c3d4e5f60001).TargetId
         (Get-VaultCopy -Destination $Vault -SourceId 'arn:aws:rds:eu-west-1:111111111111:snapshot:origin-orders-manual-cmk').SourceId | Should -Be 'origin-orders-manual-cmk'
         (Get-VaultCopy -Destination $Vault -Type Ami, AuroraClusterSnapshot).Type | ForEach-Object ToString | Sort-Object | Should -Be @('Ami', 'AuroraClusterSnapshot')
-        Get-VaultCopy -Destination $Vault -SourceAccount 333333333333 | Should -BeNullOrEmpty
-        @(Get-VaultCopy -Destination $Vault -SourceAccount 111111111111) | Should -HaveCount 4
+        Get-VaultCopy -Destination $Vault -SourceAccountId 333333333333 | Should -BeNullOrEmpty
+        @(Get-VaultCopy -Destination $Vault -SourceAccountId 111111111111) | Should -HaveCount 4
         @(Get-VaultCopy -Destination $Vault -OlderThan (New-TimeSpan -Days 1)) | Should -HaveCount 4
         Get-VaultCopy -Destination $Vault -OlderThan (New-TimeSpan -Days 3) | Should -BeNullOrEmpty
         Get-VaultCopy -Destination $Vault -CreatedAfter (Get-Date).AddDays(-1) | Should -BeNullOrEmpty
@@ -70,6 +70,6 @@ Describe 'Get-VaultCopy' {
     }
 
     It 'refuses a source account that is not 12 digits' {
-        { Get-VaultCopy -Destination $Vault -SourceAccount 12345 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+        { Get-VaultCopy -Destination $Vault -SourceAccountId 12345 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
 }

@@ -188,8 +188,10 @@ Describe 'Test-VaultCopyPrereq with bad input' {
         $thing = [pscustomobject]@{ Colour = 'blue' }
         $null = $thing | Test-VaultCopyPrereq -Source $Origin -Destination $Vault -ErrorVariable problems -ErrorAction SilentlyContinue
 
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'UnsupportedResourceInput,*'
-        $problems[0].TargetObject | Should -Be $thing
+        # Typed binding: it is no VaultCopy output (-InputObject) and has no id property, so -Id gets its text, which names nothing.
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'InvalidResourceId,*'
+        $problems[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $problems[0].TargetObject | Should -Be "$thing"
     }
 
     It 'answers $false with -Quiet when an input was rejected' {
@@ -213,7 +215,7 @@ Describe 'Test-VaultCopyPrereq help' {
         $help = Get-Help Test-VaultCopyPrereq -Full
         $help.Synopsis | Should -Match 'prerequisite'
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 3
-        foreach ($name in 'Source', 'Destination', 'Resource', 'KmsKeyId', 'Quiet') {
+        foreach ($name in 'Source', 'Destination', 'Id', 'InputObject', 'KmsKeyId', 'Quiet') {
             ($help.Parameters.Parameter | Where-Object Name -eq $name).Description | Should -Not -BeNullOrEmpty -Because $name
         }
     }

@@ -161,10 +161,11 @@ Describe 'Wait-VaultCopy' {
 
         $out | Should -BeNullOrEmpty
         $errors | Should -HaveCount 4
-        $errors[0].FullyQualifiedErrorId | Should -BeLike 'NotACopyJob,*'
-        $errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        # -InputObject is a typed VaultCopyJob[]: what cannot be read as a job fails its binding, item by item.
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentTransformationError,*'
+        $errors[0].Exception.Message | Should -Match 'NotACopyJob: the input is not a vault copy job'
         $errors[0].TargetObject | Should -Be '{"not":"a job"}'
-        $errors[1].FullyQualifiedErrorId | Should -BeLike 'NotACopyJob,*'
+        $errors[1].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentTransformationError,*'
         $errors[2].FullyQualifiedErrorId | Should -BeLike 'JobOfAnotherAccount,*'
         $errors[2].CategoryInfo.Category | Should -Be 'InvalidArgument'
         $errors[2].TargetObject.TargetAccountId | Should -Be '333333333333'

@@ -13,7 +13,7 @@ A resource that is already encrypted under a customer managed key is not copied:
 '@
     Parameters  = @{
         Account             = 'The account that owns the resources and the key, from Connect-VaultAccount. Alias: -Source.'
-        InputObject         = 'Resources from Get-VaultResource, usually through the pipeline.'
+        InputObject         = 'Backups as VaultCopy output names them, through the pipeline: VaultResource (Get-VaultResource), VaultShare (Grant-VaultSnapshotAccess), VaultCopyJob (Copy-VaultSnapshot, Get-VaultCopy: the job stands for its source).'
         Id                  = 'Ids or ARNs: snap-..., ami-..., an RDS snapshot identifier (rds:... for automated snapshots), or an ARN. Binds by property name from AWS Tools objects (SnapshotId, ImageId, DBSnapshotArn, DBSnapshotIdentifier, DBClusterSnapshotArn, DBClusterSnapshotIdentifier) and from Arn.'
         KmsKeyId            = 'The customer managed key to re-encrypt under: key id, key ARN, alias name (alias/origin-backup) or alias ARN. It must belong to the account, be in its Region, be enabled and symmetric. AWS managed keys are refused.'
         Wait                = 'Wait until every copy has finished, verify it, and return the new resources instead of the jobs. Progress is shown per resource and overall.'

@@ -17,8 +17,8 @@ Copies are started as the destination Region's concurrent-copy quotas allow (EBS
         Destination         = 'The vault account, from Connect-VaultAccount. Its credentials make the copies.'
         Source              = 'The origin account, from Connect-VaultAccount (optional). With it, ids are looked up in the origin and shares are checked before copying.'
         InputObject         = 'Sources from the pipeline: VaultShare objects (Grant-VaultSnapshotAccess), VaultResource objects (Get-VaultResource), VaultCopyJob objects (their source), ids and ARNs as strings, or objects with an id or ARN property, such as AWS Tools objects (DBSnapshotArn, DBClusterSnapshotArn, Arn, SnapshotId, ImageId, DBSnapshotIdentifier, DBClusterSnapshotIdentifier; ARNs are preferred). Anything else is an InvalidArgument error.'
-        Id                  = 'Ids or ARNs: snap-..., an RDS snapshot identifier (with -Source or -SourceAccount), or an ARN. Aliases: -SnapshotId, -Arn.'
-        SourceAccount       = 'The 12-digit account that owns sources given by RDS identifier, when -Source is not given (RDS finds a shared snapshot only by its ARN).'
+        Id                  = 'Ids or ARNs: snap-..., an RDS snapshot identifier (with -Source or -SourceAccountId), or an ARN. Binds by property name the SnapshotId, ImageId, DBSnapshotIdentifier, DBSnapshotArn, DBClusterSnapshotIdentifier, DBClusterSnapshotArn, Arn or SourceArn of piped objects (AWS Tools, AWS CLI), ARNs first.'
+        SourceAccountId       = 'The 12-digit account that owns sources given by RDS identifier, when -Source is not given (RDS finds a shared snapshot only by its ARN).'
         SourceRegion        = 'The Region of sources given by id (default: the Region of -Source, else of -Destination). ARNs carry their own Region.'
         KmsKeyId            = 'The vault key: key id, key ARN, alias name (alias/vault-backup) or alias ARN of a key of the vault account in the destination Region. Required for encrypted sources unless -KeepSourceKey.'
         KeepSourceKey       = 'Allow copies that still depend on a key outside the vault: an encrypted source copied without -KmsKeyId (it stays on its own key) or a -KmsKeyId of another account. Such copies fail verification; this is reported as a warning.'
@@ -30,7 +30,7 @@ Copies are started as the destination Region's concurrent-copy quotas allow (EBS
     }
     Examples    = @(
         @{ Title = 'Share and copy into the vault in one pipeline'; Code = 'Grant-VaultSnapshotAccess -Source $origin -Destination $vault -Id snap-0a1b2c3d4e5f60001, origin-orders-manual-cmk | Copy-VaultSnapshot -Destination $vault -KmsKeyId alias/vault-backup -Wait'; Remarks = 'The origin key must be usable by the vault first: Grant-VaultKeyAccess -Source $origin -Destination $vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup.' }
-        @{ Title = 'Copy by id with only the vault connected'; Code = 'Copy-VaultSnapshot -Destination $vault -SourceAccount 111111111111 -SourceRegion eu-west-1 -Id snap-0a1b2c3d4e5f60001, origin-orders-manual-cmk -KmsKeyId alias/vault-backup'; Remarks = 'Returns the started jobs; pass them to Wait-VaultCopy later.' }
+        @{ Title = 'Copy by id with only the vault connected'; Code = 'Copy-VaultSnapshot -Destination $vault -SourceAccountId 111111111111 -SourceRegion eu-west-1 -Id snap-0a1b2c3d4e5f60001, origin-orders-manual-cmk -KmsKeyId alias/vault-backup'; Remarks = 'Returns the started jobs; pass them to Wait-VaultCopy later.' }
         @{ Title = 'Copy into another Region of the vault'; Code = 'Copy-VaultSnapshot -Source $origin -Destination $vault -Id snap-0a1b2c3d4e5f60001 -DestinationRegion eu-central-1 -KmsKeyId alias/vault-backup -Wait' }
         @{ Title = 'See what would be copied'; Code = 'Get-VaultResource -Account $origin -Type EbsSnapshot | Copy-VaultSnapshot -Source $origin -Destination $vault -KmsKeyId alias/vault-backup -WhatIf' }
     )

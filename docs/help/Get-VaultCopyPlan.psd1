@@ -13,7 +13,7 @@ An AMI's backing snapshots are part of the AMI, never separate items. Unencrypte
         KmsKeyId          = 'The vault key: a key id, ARN or alias of the vault account (an alias present in every destination Region), or a hashtable Region -> key: @{ ''eu-west-1'' = ''alias/vault-backup''; ''eu-central-1'' = ''<key ARN>'' }. Alias: -DestinationKeyId.'
         DestinationRegion = 'The vault Regions to copy into (default: the Region of -Destination).'
         Id                = 'Backups by id or ARN (snap-..., ami-..., RDS identifiers, ARNs); bound by property name from VaultCopy, AWS Tools and AWS CLI objects. An ARN names its origin; an id is looked up in each origin.'
-        InputObject       = 'Backups from Get-VaultResource, through the pipeline.'
+        InputObject       = 'Backups named by VaultCopy output through the pipeline: VaultResource (Get-VaultResource), VaultShare, VaultCopyJob (its source).'
         Type              = 'Only these types: EbsSnapshot, Ami, RdsSnapshot, AuroraClusterSnapshot.'
         Tag               = 'Only backups with these tags: @{ Backup = ''daily''; Owner = $null } ($null: any value).'
         CreatedAfter      = 'Only backups created after this time.'

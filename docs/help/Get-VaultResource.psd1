@@ -8,6 +8,7 @@ Results stream page by page. Ids and ARNs can be piped in, including the objects
     Parameters  = @{
         Account        = 'The account to read, from Connect-VaultAccount.'
         Id             = 'Ids or ARNs to look up: snap-..., ami-..., an RDS snapshot identifier, or an ARN. RDS resources of another account are addressed by ARN.'
+        InputObject = 'Backups as VaultCopy output names them, through the pipeline: VaultResource (Get-VaultResource), VaultShare (Grant-VaultSnapshotAccess), VaultCopyJob (Copy-VaultSnapshot, Get-VaultCopy: the job stands for its source).'
         Type           = 'Only these types: EbsSnapshot, Ami, RdsSnapshot, AuroraClusterSnapshot.'
         Tag            = 'Tags that must be present, as a hashtable; a $null value accepts any value of that tag.'
         CreatedAfter   = 'Only resources created after this time.'

@@ -13,6 +13,7 @@ Resources come from the pipeline: VaultResource objects from Get-VaultResource, 
         Source      = 'The origin account that owns the resources, from Connect-VaultAccount. Its credentials make the changes.'
         Destination = 'The vault account to share with, from Connect-VaultAccount. Only its account id is used.'
         Id          = 'Ids or ARNs of the origin''s resources: snap-..., ami-..., an RDS DB or cluster snapshot identifier, or an ARN. Binds from the pipeline by value and by the property names Id, SnapshotId, ImageId, DBSnapshotArn, DBClusterSnapshotArn, DBSnapshotIdentifier and DBClusterSnapshotIdentifier.'
+        InputObject = 'Backups as VaultCopy output names them, through the pipeline: VaultResource (Get-VaultResource), VaultShare (Grant-VaultSnapshotAccess), VaultCopyJob (Copy-VaultSnapshot, Get-VaultCopy: the job stands for its source).'
         WhatIf      = 'Shows which permissions would be added to which resource, and changes nothing.'
         Confirm     = 'Asks before changing each resource.'
     }

@@ -15,7 +15,7 @@ Each step is written to a journal (JSON lines; by default in the user's local da
         KmsKeyId            = 'The vault key: a key id, ARN or alias of the vault account (an alias present in every destination Region), or a hashtable Region -> key. Alias: -DestinationKeyId.'
         DestinationRegion   = 'The vault Regions to copy into (default: the Region of -Destination).'
         Id                  = 'Backups by id or ARN; bound by property name from VaultCopy, AWS Tools and AWS CLI objects.'
-        InputObject         = 'Backups from Get-VaultResource, through the pipeline.'
+        InputObject         = 'Backups named by VaultCopy output through the pipeline: VaultResource (Get-VaultResource), VaultShare, VaultCopyJob (its source).'
         Type                = 'Only these types: EbsSnapshot, Ami, RdsSnapshot, AuroraClusterSnapshot.'
         Tag                 = 'Only backups with these tags: @{ Backup = ''daily''; Owner = $null } ($null: any value).'
         CreatedAfter        = 'Only backups created after this time.'

@@ -11,6 +11,7 @@ Copies the vault already made are its own and are not affected. Resources come f
         Source      = 'The origin account that owns the resources, from Connect-VaultAccount. Its credentials make the changes.'
         Destination = 'The account whose access is withdrawn, from Connect-VaultAccount. Only its account id is used.'
         Id          = 'Ids or ARNs of the origin''s resources: snap-..., ami-..., an RDS DB or cluster snapshot identifier, or an ARN. Binds from the pipeline by value and by the property names Id, SnapshotId, ImageId, DBSnapshotArn, DBClusterSnapshotArn, DBSnapshotIdentifier and DBClusterSnapshotIdentifier.'
+        InputObject = 'Backups as VaultCopy output names them, through the pipeline: VaultResource (Get-VaultResource), VaultShare (Grant-VaultSnapshotAccess), VaultCopyJob (Copy-VaultSnapshot, Get-VaultCopy: the job stands for its source).'
         WhatIf      = 'Shows which permissions would be removed from which resource, and changes nothing.'
         Confirm     = 'Asks before changing each resource.'
     }

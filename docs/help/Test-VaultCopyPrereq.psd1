@@ -18,7 +18,8 @@ Test-VaultCopyPrereq never changes anything: it reads, simulates and uses DryRun
     Parameters  = @{
         Source           = 'The origin account, from Connect-VaultAccount: the backups and their keys live here.'
         Destination      = 'The vault account, from Connect-VaultAccount: the copies will be made here, in its Region.'
-        Resource         = 'The backups to be copied: VaultResource objects from Get-VaultResource (by pipeline), ids (snap-..., ami-..., an RDS snapshot identifier) or ARNs, or AWS Tools objects (read by their SnapshotId, ImageId, DBSnapshotArn or DBClusterSnapshotArn property). Without resources only the accounts, the vault key and the quotas are checked.'
+        Id         = 'Ids or ARNs of the backups to be copied (snap-..., ami-..., an RDS snapshot identifier, or an ARN). Alias: -Resource. Binds by property name the SnapshotId, ImageId, DBSnapshotIdentifier, DBSnapshotArn, DBClusterSnapshotIdentifier, DBClusterSnapshotArn, Arn or SourceArn of piped objects (AWS Tools, AWS CLI), ARNs first.'
+        InputObject = 'Backups as VaultCopy output names them, through the pipeline: VaultResource (Get-VaultResource), VaultShare (Grant-VaultSnapshotAccess), VaultCopyJob (Copy-VaultSnapshot, Get-VaultCopy: the job stands for its source).'
         KmsKeyId = 'The vault key the copies will be encrypted under: a key id, alias (alias/vault-backup) or key ARN of the destination account, in the destination Region. Without it, the vault key is not checked and a Warning says so.'
         Quiet            = 'Return only $true when no check failed (warnings allowed), else $false.'
     }

@@ -15,7 +15,7 @@ Jobs of another account are refused (InvalidArgument), and a job that was never 
     }
     Examples    = @(
         @{ Title = 'Start copies, then wait for them'; Code = @'
-$jobs = Copy-VaultSnapshot -Destination $vault -SourceAccount 111111111111 -Id snap-0a1b2c3d4e5f60001 -KmsKeyId alias/vault-backup
+$jobs = Copy-VaultSnapshot -Destination $vault -SourceAccountId 111111111111 -Id snap-0a1b2c3d4e5f60001 -KmsKeyId alias/vault-backup
 $jobs | Wait-VaultCopy -Destination $vault
 '@ }
         @{ Title = 'Hand jobs from one runbook step to the next as JSON'; Code = @'

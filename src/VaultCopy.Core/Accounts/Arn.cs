@@ -34,5 +34,17 @@ public sealed record Arn(string Partition, string Service, string Region, string
     /// <summary>What follows the resource type (the id, name or path).</summary>
     public string ResourceName => Resource.Length > ResourceType.Length ? Resource[(ResourceType.Length + 1)..] : string.Empty;
 
+    /// <summary>The partition of <paramref name="text"/> (aws when it is no ARN).</summary>
+    public static string PartitionOf(string text) => ParseOrNull(text)?.Partition ?? "aws";
+
+    /// <summary>The account of <paramref name="text"/> (empty when it is no ARN or names none, as EC2 resource ARNs).</summary>
+    public static string AccountOf(string text) => ParseOrNull(text)?.AccountId ?? string.Empty;
+
+    /// <summary>arn:aws:sts::1:assumed-role/R/s is the session of arn:aws:iam::1:role/R, which policies name.</summary>
+    public static string PrincipalOf(string text) =>
+        ParseOrNull(text) is { Service: "sts" } arn && arn.Resource.StartsWith("assumed-role/", StringComparison.Ordinal)
+            ? $"arn:{arn.Partition}:iam::{arn.AccountId}:role/{arn.Resource.Split('/')[1]}"
+            : text;
+
     public override string ToString() => $"arn:{Partition}:{Service}:{Region}:{AccountId}:{Resource}";
 }

@@ -21,7 +21,7 @@ public sealed class VaultAccount
         EndpointUrl = endpointUrl;
         CredentialExpiration = credentialExpiration;
         Session = session;
-        Partition = ArnParts.PartitionOf(arn);
+        Partition = global::VaultCopy.Core.Accounts.Arn.PartitionOf(arn);
     }
 
     public string AccountId { get; }
@@ -46,7 +46,7 @@ public sealed class VaultAccount
     public DateTime? CredentialExpiration { get; }
 
     /// <summary>The IAM principal policies apply to: the role for an assumed-role session, else the ARN.</summary>
-    public string PrincipalArn => ArnParts.PrincipalOf(Arn);
+    public string PrincipalArn => global::VaultCopy.Core.Accounts.Arn.PrincipalOf(Arn);
 
     internal AwsSession Session { get; }
 

@@ -141,14 +141,13 @@ internal sealed record IamPrincipal(string Kind, string Name)
     /// <summary>From an IAM user/role ARN or an assumed-role session ARN; null for anything else (root, federated).</summary>
     public static IamPrincipal? FromArn(string arn)
     {
-        string[] parts = arn.Split(':', 6);
-        if (parts.Length != 6)
+        if (!Accounts.Arn.TryParse(arn, out Accounts.Arn parsed))
         {
             return null;
         }
 
-        string[] path = parts[5].Split('/');
-        return (parts[2], path[0]) switch
+        string[] path = parsed.Resource.Split('/');
+        return (parsed.Service, path[0]) switch
         {
             ("iam", "role") => new IamPrincipal("Role", path[^1]),
             ("iam", "user") => new IamPrincipal("User", path[^1]),

@@ -38,7 +38,7 @@ internal static class CopyVerifier
                 continue;
             }
 
-            string owner = ArnParts.AccountOf(part.KeyArn);
+            string owner = Arn.AccountOf(part.KeyArn);
             if (owner != job.TargetAccountId)
             {
                 problems.Add($"{what} is encrypted under key {part.KeyArn} of account {owner}, not of {job.TargetAccountId}");

@@ -18,8 +18,11 @@ public enum CopyJobState
 /// One copy of one resource: what was copied from where, into what, under which key, and how it went. It
 /// round-trips through JSON so that runbooks and a resumable bulk command can hand jobs from one step to the next.
 /// </summary>
-public sealed class VaultCopyJob
+public sealed class VaultCopyJob : INamesBackup
 {
+    /// <summary>A job names its source: piped into a cmdlet that takes backups, it stands for the backup it copied.</summary>
+    string INamesBackup.BackupIdOrArn => SourceArn;
+
     private static readonly JsonSerializerOptions s_json = new()
     {
         WriteIndented = false,

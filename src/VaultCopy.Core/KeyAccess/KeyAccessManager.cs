@@ -429,7 +429,7 @@ public sealed class KeyAccessManager : IDisposable
                     $"Leave out -Principal to name the vault account {_destination.AccountId}, or name its roles: arn:{_destination.Partition}:iam::{_destination.AccountId}:role/<name>.");
             }
 
-            string principalArn = ArnParts.PrincipalOf(principal);
+            string principalArn = Arn.PrincipalOf(principal);
             if (!AwsIdentifiers.TryParseIamPrincipal(principalArn, out _, out string account, out _))
             {
                 throw new VaultCopyException(

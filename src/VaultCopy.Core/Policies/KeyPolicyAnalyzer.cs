@@ -398,7 +398,7 @@ public static class KeyPolicyAnalyzer
             if (_arn is not null)
             {
                 // A role session is named in policies by its role, whose ARN may carry a path the session ARN lacks.
-                _principalArn = ArnParts.PrincipalOf(_arn);
+                _principalArn = Arn.PrincipalOf(_arn);
                 _identity = IsRootOf(_principalArn, accountId) ? ("root", string.Empty) : IdentityOf(_principalArn, accountId);
             }
         }
@@ -457,7 +457,7 @@ public static class KeyPolicyAnalyzer
                 return null;
             }
 
-            string resource = arn.Split(':', 6)[5];
+            string resource = Accounts.Arn.ParseOrNull(arn)!.Resource;
             int slash = resource.IndexOf('/', StringComparison.Ordinal);
             return (resource[..slash], resource[(resource.LastIndexOf('/') + 1)..]);
         }

@@ -324,7 +324,7 @@ public sealed class ResourceInventory : IDisposable
 
     private async Task<VaultResource> FromRdsAsync(RdsSnapshotRecord record, bool readShares, CancellationToken cancellationToken)
     {
-        string owner = ArnParts.AccountOf(record.Arn);
+        string owner = Arn.AccountOf(record.Arn);
         bool mine = owner == _account.AccountId;
         (KeyManager manager, string? keyArn) = await KeyOfAsync(record.Encrypted, record.KmsKeyId, cancellationToken).ConfigureAwait(false);
         bool shareable = readShares && mine && record.SnapshotType == "manual";

@@ -24,30 +24,21 @@ public sealed record ResourceReference(string Text, VaultResourceType? Type, str
 
         if (value.StartsWith("arn:", StringComparison.Ordinal))
         {
-            string[] parts = value.Split(':', 7);
-            if (parts.Length >= 6)
+            if (Accounts.Arn.TryParse(value, out Accounts.Arn arn) && arn.ResourceName.Length > 0)
             {
-                string service = parts[2];
-                string region = parts[3];
-                string account = parts[4];
-                if (service == "ec2" && parts[5].StartsWith("snapshot/", StringComparison.Ordinal))
+                bool ec2 = arn.Service == "ec2" && arn.Resource.Contains('/', StringComparison.Ordinal);
+                bool rds = arn.Service == "rds" && arn.Resource.Contains(':', StringComparison.Ordinal);
+                VaultResourceType? type = (ec2, rds, arn.ResourceType) switch
                 {
-                    return new(value, VaultResourceType.EbsSnapshot, parts[5]["snapshot/".Length..], NullIfEmpty(account), region);
-                }
-
-                if (service == "ec2" && parts[5].StartsWith("image/", StringComparison.Ordinal))
+                    (true, _, "snapshot") => VaultResourceType.EbsSnapshot,
+                    (true, _, "image") => VaultResourceType.Ami,
+                    (_, true, "snapshot") => VaultResourceType.RdsSnapshot,
+                    (_, true, "cluster-snapshot") => VaultResourceType.AuroraClusterSnapshot,
+                    _ => null,
+                };
+                if (type is not null)
                 {
-                    return new(value, VaultResourceType.Ami, parts[5]["image/".Length..], NullIfEmpty(account), region);
-                }
-
-                if (service == "rds" && parts.Length == 7 && parts[5] == "snapshot")
-                {
-                    return new(value, VaultResourceType.RdsSnapshot, parts[6], account, region);
-                }
-
-                if (service == "rds" && parts.Length == 7 && parts[5] == "cluster-snapshot")
-                {
-                    return new(value, VaultResourceType.AuroraClusterSnapshot, parts[6], account, region);
+                    return new(value, type, arn.ResourceName, ec2 ? NullIfEmpty(arn.AccountId) : arn.AccountId, arn.Region);
                 }
             }
 

@@ -26,8 +26,10 @@ public enum KeyManager
 }
 
 /// <summary>A backup in one account and Region, as VaultCopy sees it.</summary>
-public sealed class VaultResource
+public sealed class VaultResource : INamesBackup
 {
+    string INamesBackup.BackupIdOrArn => Arn;
+
     public required VaultResourceType Type { get; init; }
 
     /// <summary>snap-…, ami-…, or the RDS snapshot identifier.</summary>

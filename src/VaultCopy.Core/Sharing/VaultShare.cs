@@ -13,8 +13,10 @@ public enum ShareOperation
 /// What sharing one resource with one account did: which permissions were added (Grant) or removed (Revoke). An empty
 /// list means the resource was already in the wanted state and nothing was sent to AWS.
 /// </summary>
-public sealed class VaultShare
+public sealed class VaultShare : Resources.INamesBackup
 {
+    string Resources.INamesBackup.BackupIdOrArn => Arn;
+
     public required VaultResourceType Type { get; init; }
 
     /// <summary>The shared resource: snap-…, ami-…, or the RDS snapshot identifier.</summary>

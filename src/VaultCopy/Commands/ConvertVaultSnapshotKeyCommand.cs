@@ -5,6 +5,7 @@ using VaultCopy.Core.Copies;
 using VaultCopy.Core.Errors;
 using VaultCopy.Core.Keys;
 using VaultCopy.Core.Resources;
+using static VaultCopy.Commands.BackupParameters;
 
 namespace VaultCopy.Commands;
 
@@ -19,9 +20,6 @@ namespace VaultCopy.Commands;
 [OutputType(typeof(VaultCopyJob), typeof(VaultResource))]
 public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
 {
-    private const string InputObjectSet = "InputObject";
-    private const string IdSet = "Id";
-
     private readonly List<VaultResource> _resources = [];
     private readonly List<string> _ids = [];
     private bool _yesToAll;
@@ -33,14 +31,14 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
     [ValidateNotNull]
     public VaultAccount Account { get; set; } = null!;
 
-    /// <summary>Resources from Get-VaultResource.</summary>
+    /// <summary>Backups named by VaultCopy output: VaultResource (Get-VaultResource), VaultShare, VaultCopyJob (its source).</summary>
     [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
     [ValidateNotNull]
-    public VaultResource[] InputObject { get; set; } = [];
+    public INamesBackup InputObject { get; set; } = null!;
 
     /// <summary>Ids or ARNs: snap-…, ami-…, an RDS snapshot identifier (rds:… for automated ones), or an ARN.</summary>
     [Parameter(Mandatory = true, ParameterSetName = IdSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Arn", "DBSnapshotArn", "DBClusterSnapshotArn", "SnapshotId", "ImageId", "DBSnapshotIdentifier", "DBClusterSnapshotIdentifier")]
+    [Alias(DBSnapshotArn, DBClusterSnapshotArn, BackupParameters.Arn, SourceArn, SnapshotId, ImageId, DBSnapshotIdentifier, DBClusterSnapshotIdentifier)]
     [ValidateNotNullOrEmpty]
     public string[] Id { get; set; } = [];
 
@@ -79,7 +77,14 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
         }
         else
         {
-            _resources.AddRange(InputObject);
+            if (InputObject is VaultResource resource)
+            {
+                _resources.Add(resource);
+            }
+            else
+            {
+                _ids.Add(InputObject.BackupIdOrArn);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using VaultCopy.Core.Copies;
 using VaultCopy.Core.Resources;
+using static VaultCopy.Commands.BackupParameters;
 
 namespace VaultCopy.Commands;
 

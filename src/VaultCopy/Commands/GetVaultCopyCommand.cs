@@ -25,10 +25,10 @@ public sealed class GetVaultCopyCommand : VaultCopyCmdletBase
     [ValidateNotNullOrEmpty]
     public string? Region { get; set; }
 
-    /// <summary>Only copies of backups of this account.</summary>
+    /// <summary>Only copies of backups of this 12-digit account.</summary>
     [Parameter]
     [ValidatePattern(@"^\d{12}$")]
-    public string? SourceAccount { get; set; }
+    public string? SourceAccountId { get; set; }
 
     /// <summary>Only copies of this source: its id (snap-…, ami-…, RDS identifier) or ARN. Get-VaultResource output
     /// binds by its Arn; a VaultCopyJob by its SourceId.</summary>
@@ -64,7 +64,7 @@ public sealed class GetVaultCopyCommand : VaultCopyCmdletBase
                     var query = new VaultCopyQuery
                     {
                         Types = Type,
-                        SourceAccountId = SourceAccount,
+                        SourceAccountId = SourceAccountId,
                         SourceId = sourceId,
                         CreatedAfter = CreatedAfter,
                         CreatedBefore = OlderThan is TimeSpan age ? DateTime.UtcNow - age : null,

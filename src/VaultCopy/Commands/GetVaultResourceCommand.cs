@@ -3,6 +3,7 @@ using System.Management.Automation;
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Errors;
 using VaultCopy.Core.Resources;
+using static VaultCopy.Commands.BackupParameters;
 
 namespace VaultCopy.Commands;
 
@@ -17,7 +18,6 @@ namespace VaultCopy.Commands;
 public sealed class GetVaultResourceCommand : VaultCopyCmdletBase
 {
     private const string ListSet = "List";
-    private const string IdSet = "Id";
 
     private readonly List<string> _ids = [];
 
@@ -30,9 +30,14 @@ public sealed class GetVaultResourceCommand : VaultCopyCmdletBase
     /// <summary>Ids or ARNs: snap-…, ami-…, an RDS snapshot identifier, or an ARN. ARN properties bind first, so an
     /// RDS object from AWS Tools is looked up by its ARN.</summary>
     [Parameter(Mandatory = true, ParameterSetName = IdSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("DBSnapshotArn", "DBClusterSnapshotArn", "SnapshotId", "ImageId", "DBSnapshotIdentifier", "DBClusterSnapshotIdentifier")]
+    [Alias(DBSnapshotArn, DBClusterSnapshotArn, BackupParameters.Arn, SourceArn, SnapshotId, ImageId, DBSnapshotIdentifier, DBClusterSnapshotIdentifier)]
     [ValidateNotNullOrEmpty]
     public string[] Id { get; set; } = [];
+
+    /// <summary>Backups named by VaultCopy output (VaultResource, VaultShare, VaultCopyJob: its source), read again.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public INamesBackup InputObject { get; set; } = null!;
 
     [Parameter]
     public VaultResourceType[] Type { get; set; } = [];
@@ -57,18 +62,22 @@ public sealed class GetVaultResourceCommand : VaultCopyCmdletBase
         {
             _ids.AddRange(Id);
         }
+        else if (ParameterSetName == InputObjectSet)
+        {
+            _ids.Add(InputObject.BackupIdOrArn);
+        }
     }
 
     protected override void EndProcessing()
     {
         // A resource named explicitly is returned even when another account shared it; the other filters still apply.
-        ResourceQuery query = BuildQuery(includeShared: IncludeShared.IsPresent || ParameterSetName == IdSet);
+        ResourceQuery query = BuildQuery(includeShared: IncludeShared.IsPresent || ParameterSetName != ListSet);
         using var inventory = new ResourceInventory(Account);
         try
         {
             RunAsync(async token =>
             {
-                if (ParameterSetName == IdSet)
+                if (ParameterSetName != ListSet)
                 {
                     foreach (string id in _ids.Distinct(StringComparer.Ordinal))
                     {

@@ -10,7 +10,7 @@ namespace VaultCopy.Commands;
 /// publicly. Already shared: nothing is sent. AWS managed keys, automated RDS snapshots and backups that are not
 /// ready are refused with what to do instead.</para>
 /// </summary>
-[Cmdlet(VerbsSecurity.Grant, "VaultSnapshotAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsSecurity.Grant, "VaultSnapshotAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = BackupParameters.IdSet)]
 [Alias("Share-VaultSnapshot")]
 [OutputType(typeof(VaultShare))]
 public sealed class GrantVaultSnapshotAccessCommand : SnapshotAccessCmdletBase

@@ -8,7 +8,7 @@ namespace VaultCopy.Commands;
 /// <para type="description">Removes the destination account from the share (for an AMI also from its backing
 /// snapshots) and leaves every other account, organization and public setting as it was.</para>
 /// </summary>
-[Cmdlet(VerbsSecurity.Revoke, "VaultSnapshotAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsSecurity.Revoke, "VaultSnapshotAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = BackupParameters.IdSet)]
 [Alias("Unshare-VaultSnapshot")]
 [OutputType(typeof(VaultShare))]
 public sealed class RevokeVaultSnapshotAccessCommand : SnapshotAccessCmdletBase

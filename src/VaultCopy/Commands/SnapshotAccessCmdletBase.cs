@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.Resources;
 using VaultCopy.Core.Sharing;
+using static VaultCopy.Commands.BackupParameters;
 
 namespace VaultCopy.Commands;
 
@@ -14,11 +16,16 @@ public abstract class SnapshotAccessCmdletBase : CrossAccountCmdletBase
     private ShareManager? _manager;
 
     /// <summary>Ids or ARNs of the origin's resources. ARN properties bind first, so an RDS object from AWS Tools is
-    /// found by its ARN; VaultResource objects from Get-VaultResource bind by Id.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("DBSnapshotArn", "DBClusterSnapshotArn", "SnapshotId", "ImageId", "DBSnapshotIdentifier", "DBClusterSnapshotIdentifier")]
+    /// found by its ARN.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = IdSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias(DBSnapshotArn, DBClusterSnapshotArn, BackupParameters.Arn, SourceArn, SnapshotId, ImageId, DBSnapshotIdentifier, DBClusterSnapshotIdentifier)]
     [ValidateNotNullOrEmpty]
     public string[] Id { get; set; } = [];
+
+    /// <summary>Backups named by VaultCopy output: VaultResource (Get-VaultResource), VaultShare, VaultCopyJob (Get-VaultCopy: its source).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public INamesBackup InputObject { get; set; } = null!;
 
     private protected abstract ShareOperation Operation { get; }
 
@@ -36,7 +43,7 @@ public abstract class SnapshotAccessCmdletBase : CrossAccountCmdletBase
 
     protected override void ProcessRecord()
     {
-        foreach (string id in Id)
+        foreach (string id in ParameterSetName == InputObjectSet ? [InputObject.BackupIdOrArn] : Id)
         {
             if (_seen.Add(id.Trim()))
             {

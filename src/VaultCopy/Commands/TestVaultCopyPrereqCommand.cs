@@ -2,6 +2,7 @@ using System.Management.Automation;
 using VaultCopy.Core.Errors;
 using VaultCopy.Core.Preflight;
 using VaultCopy.Core.Resources;
+using static VaultCopy.Commands.BackupParameters;
 
 namespace VaultCopy.Commands;
 
@@ -11,20 +12,23 @@ namespace VaultCopy.Commands;
 /// permissions, the vault key and the quotas, and emits one VaultPrereqResult per check. It never changes
 /// anything: EC2 permissions are proved with DryRun, IAM ones with SimulatePrincipalPolicy.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "VaultCopyPrereq")]
+[Cmdlet(VerbsDiagnostic.Test, "VaultCopyPrereq", DefaultParameterSetName = IdSet)]
 [OutputType(typeof(VaultPrereqResult), typeof(bool))]
 public sealed class TestVaultCopyPrereqCommand : CrossAccountCmdletBase
 {
-    private static readonly string[] s_idProperties =
-        ["Arn", "DBSnapshotArn", "DBClusterSnapshotArn", "SnapshotId", "ImageId", "DBSnapshotIdentifier", "DBClusterSnapshotIdentifier", "Id"];
-
     private readonly List<string> _resources = [];
     private bool _inputRejected;
 
-    /// <summary>The backups to be copied: VaultResource objects (Get-VaultResource), ids, ARNs, or AWS Tools objects.</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true)]
+    /// <summary>Ids or ARNs of the backups to be copied; binds the id and ARN properties of AWS Tools and AWS CLI objects.</summary>
+    [Parameter(Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Resource", DBSnapshotArn, DBClusterSnapshotArn, BackupParameters.Arn, SourceArn, SnapshotId, ImageId, DBSnapshotIdentifier, DBClusterSnapshotIdentifier)]
+    [ValidateNotNullOrEmpty]
+    public string[] Id { get; set; } = [];
+
+    /// <summary>The backups to be copied, as VaultCopy output names them: VaultResource (Get-VaultResource), VaultShare, VaultCopyJob (its source).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
     [ValidateNotNull]
-    public PSObject[] Resource { get; set; } = [];
+    public INamesBackup InputObject { get; set; } = null!;
 
     /// <summary>The vault key the copies are to be encrypted under: a key id, alias or ARN in the destination account.</summary>
     [Parameter]
@@ -38,19 +42,8 @@ public sealed class TestVaultCopyPrereqCommand : CrossAccountCmdletBase
 
     protected override void ProcessRecord()
     {
-        foreach (PSObject item in Resource)
+        foreach (string text in ParameterSetName == InputObjectSet ? [InputObject.BackupIdOrArn] : Id)
         {
-            string? text = IdOf(item);
-            if (text is null)
-            {
-                _inputRejected = true;
-                WriteError(ToErrorRecord(new VaultCopyException(
-                    VaultCopyErrorKind.InvalidArgument, "UnsupportedResourceInput",
-                    $"A {item.BaseObject.GetType().Name} is not a resource VaultCopy can check.",
-                    "Pass VaultResource objects from Get-VaultResource, ids (snap-…, ami-…, an RDS snapshot identifier) or ARNs."), item));
-                continue;
-            }
-
             try
             {
                 _ = ResourceReference.Parse(text);
@@ -59,7 +52,7 @@ public sealed class TestVaultCopyPrereqCommand : CrossAccountCmdletBase
             catch (VaultCopyException error)
             {
                 _inputRejected = true;
-                WriteError(ToErrorRecord(error, item.BaseObject));
+                WriteError(ToErrorRecord(error, text));
             }
         }
     }
@@ -92,27 +85,5 @@ public sealed class TestVaultCopyPrereqCommand : CrossAccountCmdletBase
         {
             WriteObject(!failed);
         }
-    }
-
-    /// <summary>The id or ARN of a pipeline item: a string, a VaultResource, or an AWS Tools object by its id property.</summary>
-    private static string? IdOf(PSObject item)
-    {
-        switch (item.BaseObject)
-        {
-            case string text:
-                return text;
-            case VaultResource resource:
-                return resource.Arn;
-        }
-
-        foreach (string name in s_idProperties)
-        {
-            if (item.Properties[name]?.Value is string { Length: > 0 } value)
-            {
-                return value;
-            }
-        }
-
-        return null;
     }
 }

@@ -6,6 +6,7 @@ using VaultCopy.Core.Keys;
 using VaultCopy.Core.Resources;
 using VaultCopy.Core.Sharing;
 using VaultCopy.Core.VaultCopies;
+using static VaultCopy.Commands.BackupParameters;
 
 namespace VaultCopy.Commands;
 
@@ -15,13 +16,6 @@ namespace VaultCopy.Commands;
 /// </summary>
 public abstract class VaultCopyCommandBase : CopyJobCmdletBase
 {
-    private protected const string IdSet = "Id";
-    private protected const string InputObjectSet = "InputObject";
-
-    // The id-or-ARN properties of AWS Tools objects (and of our own), ARNs first: RDS finds a shared snapshot only by ARN.
-    private static readonly string[] s_idProperties =
-        ["DBSnapshotArn", "DBClusterSnapshotArn", "Arn", "SnapshotId", "ImageId", "DBSnapshotIdentifier", "DBClusterSnapshotIdentifier"];
-
     private readonly List<VaultResource> _resources = [];
     private readonly List<VaultShare> _shares = [];
     private readonly List<string> _ids = [];
@@ -30,24 +24,21 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
     [Parameter]
     public VaultAccount? Source { get; set; }
 
-    /// <summary>
-    /// Sources from the pipeline: VaultShare (Grant-VaultSnapshotAccess), VaultResource (Get-VaultResource), ids and
-    /// ARNs as strings, or objects with an id or ARN property (AWS Tools: SnapshotId, ImageId, DBSnapshotArn, …).
-    /// </summary>
+    /// <summary>Sources from the pipeline: VaultShare (Grant-VaultSnapshotAccess), VaultResource (Get-VaultResource), VaultCopyJob (its source).</summary>
     [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
     [ValidateNotNull]
-    public PSObject[] InputObject { get; set; } = [];
+    public INamesBackup InputObject { get; set; } = null!;
 
-    /// <summary>Ids or ARNs of the sources.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = IdSet, Position = 0)]
-    [Alias("SnapshotId", "ImageId", "Arn")]
+    /// <summary>Ids or ARNs of the sources; binds the id and ARN properties of AWS Tools and AWS CLI objects.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = IdSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias(DBSnapshotArn, DBClusterSnapshotArn, BackupParameters.Arn, SourceArn, SnapshotId, ImageId, DBSnapshotIdentifier, DBClusterSnapshotIdentifier)]
     [ValidateNotNullOrEmpty]
     public string[] Id { get; set; } = [];
 
-    /// <summary>The account that owns sources given by RDS identifier, when -Source is not given.</summary>
+    /// <summary>The 12-digit account that owns sources given by RDS identifier, when -Source is not given.</summary>
     [Parameter]
     [ValidatePattern(@"^\d{12}$")]
-    public string? SourceAccount { get; set; }
+    public string? SourceAccountId { get; set; }
 
     /// <summary>The Region of sources given by id (default: the origin's Region, else the vault's).</summary>
     [Parameter]
@@ -88,37 +79,17 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
             return;
         }
 
-        foreach (PSObject item in InputObject)
+        switch (InputObject)
         {
-            switch (item.BaseObject)
-            {
-                case VaultResource resource:
-                    _resources.Add(resource);
-                    break;
-                case VaultShare share:
-                    _shares.Add(share);
-                    break;
-                case VaultCopyJob job:
-                    _ids.Add(job.SourceArn);
-                    break;
-                case string text:
-                    _ids.Add(text);
-                    break;
-                default:
-                    string? id = s_idProperties.Select(name => item.Properties[name]?.Value?.ToString()).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
-                    if (id is null)
-                    {
-                        WriteError(ToErrorRecord(new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "NotASource",
-                            $"The input has none of the properties that name a backup ({string.Join(", ", s_idProperties)}).",
-                            "Pipe Grant-VaultSnapshotAccess or Get-VaultResource output, AWS Tools snapshot or image objects, or ids and ARNs."), item));
-                    }
-                    else
-                    {
-                        _ids.Add(id);
-                    }
-
-                    break;
-            }
+            case VaultResource resource:
+                _resources.Add(resource);
+                break;
+            case VaultShare share:
+                _shares.Add(share);
+                break;
+            default:
+                _ids.Add(InputObject.BackupIdOrArn);
+                break;
         }
     }
 
@@ -169,7 +140,7 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
         {
             try
             {
-                sources.Add(await copier.FindSourceAsync(id, SourceAccount ?? Source?.AccountId, token).ConfigureAwait(false));
+                sources.Add(await copier.FindSourceAsync(id, SourceAccountId ?? Source?.AccountId, token).ConfigureAwait(false));
             }
             catch (VaultCopyException error)
             {

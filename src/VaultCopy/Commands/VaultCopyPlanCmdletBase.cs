@@ -4,6 +4,7 @@ using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Errors;
 using VaultCopy.Core.Orchestration;
 using VaultCopy.Core.Resources;
+using static VaultCopy.Commands.BackupParameters;
 
 namespace VaultCopy.Commands;
 
@@ -14,8 +15,6 @@ namespace VaultCopy.Commands;
 public abstract class VaultCopyPlanCmdletBase : VaultCopyCmdletBase
 {
     private protected const string SelectSet = "Select";
-    private protected const string IdSet = "Id";
-    private protected const string InputObjectSet = "InputObject";
 
     private readonly List<string> _ids = [];
 
@@ -44,14 +43,14 @@ public abstract class VaultCopyPlanCmdletBase : VaultCopyCmdletBase
 
     /// <summary>Backups by id or ARN; bound by property name from VaultCopy, AWS Tools and AWS CLI objects.</summary>
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("SnapshotId", "ImageId", "DBSnapshotIdentifier", "DBSnapshotArn", "DBClusterSnapshotIdentifier", "DBClusterSnapshotArn", "Arn", "SourceArn")]
+    [Alias(DBSnapshotArn, DBClusterSnapshotArn, BackupParameters.Arn, SourceArn, SnapshotId, ImageId, DBSnapshotIdentifier, DBClusterSnapshotIdentifier)]
     [ValidateNotNullOrEmpty]
     public string[] Id { get; set; } = [];
 
-    /// <summary>Backups from Get-VaultResource.</summary>
+    /// <summary>Backups named by VaultCopy output (VaultResource, VaultShare, VaultCopyJob: its source).</summary>
     [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
     [ValidateNotNull]
-    public VaultResource[] InputObject { get; set; } = [];
+    public INamesBackup InputObject { get; set; } = null!;
 
     [Parameter]
     public VaultResourceType[] Type { get; set; } = [];
@@ -83,7 +82,7 @@ public abstract class VaultCopyPlanCmdletBase : VaultCopyCmdletBase
         }
         else if (ParameterSetName == InputObjectSet)
         {
-            _ids.AddRange(InputObject.Select(r => r.Arn));
+            _ids.Add(InputObject.BackupIdOrArn);
         }
     }
 

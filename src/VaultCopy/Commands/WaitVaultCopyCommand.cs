@@ -19,23 +19,14 @@ public sealed class WaitVaultCopyCommand : CopyJobCmdletBase
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [Alias("Job")]
     [ValidateNotNull]
-    public PSObject[] InputObject { get; set; } = [];
+    [CopyJobTransformation]
+    public VaultCopyJob[] InputObject { get; set; } = [];
 
     protected override string ActivityName => "Wait-VaultCopy";
 
     protected override void ProcessRecord()
     {
-        foreach (PSObject item in InputObject)
-        {
-            try
-            {
-                _jobs.Add(ToJob(item));
-            }
-            catch (VaultCopyException error)
-            {
-                WriteError(ToErrorRecord(error, item));
-            }
-        }
+        _jobs.AddRange(InputObject);
     }
 
     protected override void EndProcessing()
@@ -97,28 +88,39 @@ public sealed class WaitVaultCopyCommand : CopyJobCmdletBase
         });
     }
 
-    private static VaultCopyJob ToJob(PSObject item)
+    /// <summary>Reads jobs back from their JSON text or ConvertFrom-Json objects, so -InputObject stays a typed VaultCopyJob[].</summary>
+    private sealed class CopyJobTransformationAttribute : ArgumentTransformationAttribute
     {
-        object value = item.BaseObject;
-        try
+        public override object Transform(EngineIntrinsics engineIntrinsics, object inputData) => inputData switch
         {
-            return value switch
-            {
-                VaultCopyJob job => job,
-                string json => VaultCopyJob.FromJson(json),
-                PSCustomObject => VaultCopyJob.FromJson(JsonSerializer.Serialize(Properties(item))),
-                _ => throw new JsonException($"a {value.GetType().Name} is not a copy job"),
-            };
-        }
-        catch (Exception error) when (error is JsonException or NotSupportedException or InvalidOperationException)
-        {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "NotACopyJob",
-                $"The input is not a vault copy job: {error.Message}",
-                "Pass the jobs Copy-VaultSnapshot, Copy-VaultImage or Get-VaultCopy return, or their JSON (ToJson(), or ConvertTo-Json then ConvertFrom-Json).");
-        }
-    }
+            object[] items => items.Select(ToJob).ToArray(),
+            System.Collections.IList items => items.Cast<object>().Select(ToJob).ToArray(),
+            _ => ToJob(inputData),
+        };
 
-    /// <summary>A ConvertFrom-Json object's properties as plain values, for the job's own JSON reader.</summary>
-    private static Dictionary<string, object?> Properties(PSObject item) =>
-        item.Properties.Where(p => p.IsGettable).ToDictionary(p => p.Name, p => (object?)(p.Value is PSObject wrapped ? wrapped.BaseObject : p.Value), StringComparer.Ordinal);
+        private static VaultCopyJob ToJob(object? input)
+        {
+            object? value = input is PSObject wrapped ? wrapped.BaseObject : input;
+            try
+            {
+                return value switch
+                {
+                    VaultCopyJob job => job,
+                    string json => VaultCopyJob.FromJson(json),
+                    PSCustomObject => VaultCopyJob.FromJson(JsonSerializer.Serialize(Properties((PSObject)input!))),
+                    _ => throw new JsonException($"a {value?.GetType().Name ?? "null"} is not a copy job"),
+                };
+            }
+            catch (Exception error) when (error is JsonException or NotSupportedException or InvalidOperationException)
+            {
+                throw new ArgumentTransformationMetadataException(
+                    $"NotACopyJob: the input is not a vault copy job: {error.Message}. Pass the jobs Copy-VaultSnapshot, Copy-VaultImage or Get-VaultCopy return, or their JSON (ToJson(), or ConvertTo-Json then ConvertFrom-Json).",
+                    error);
+            }
+        }
+
+        /// <summary>A ConvertFrom-Json object's properties as plain values, for the job's own JSON reader.</summary>
+        private static Dictionary<string, object?> Properties(PSObject item) =>
+            item.Properties.Where(p => p.IsGettable).ToDictionary(p => p.Name, p => (object?)(p.Value is PSObject wrapped ? wrapped.BaseObject : p.Value), StringComparer.Ordinal);
+    }
 }
