@@ -22,6 +22,15 @@ public sealed class CopyRunOptions
     /// started — which still means waiting while the quotas are full.
     /// </summary>
     public bool UntilFinished { get; init; } = true;
+
+    /// <summary>The options every copy command's wait parameters mean: -PollIntervalSeconds, -TimeoutSeconds (0: no limit).</summary>
+    public static CopyRunOptions ForWait(bool untilFinished, int pollIntervalSeconds, int timeoutSeconds, CopyQuotas? quotas = null) => new()
+    {
+        UntilFinished = untilFinished,
+        Quotas = quotas ?? CopyQuotas.Default,
+        PollInterval = TimeSpan.FromSeconds(pollIntervalSeconds),
+        Timeout = timeoutSeconds > 0 ? TimeSpan.FromSeconds(timeoutSeconds) : null,
+    };
 }
 
 /// <summary>How a run ended.</summary>

@@ -177,21 +177,8 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
         }
 
         var jobs = approved.Select(a => a.Job).ToList();
-        var options = new CopyRunOptions
-        {
-            UntilFinished = wait,
-            PollInterval = TimeSpan.FromSeconds(PollIntervalSeconds),
-            Timeout = TimeoutSeconds > 0 ? TimeSpan.FromSeconds(TimeoutSeconds) : null,
-        };
-        var progress = new CopyProgressWriter(PostProgress, "Converting snapshot keys", jobs);
-        try
-        {
-            await converter.Engine.RunAsync(jobs, options, progress, token).ConfigureAwait(false);
-        }
-        finally
-        {
-            progress.Complete();
-        }
+        await RunCopiesAsync(converter.Engine, jobs, CopyRunOptions.ForWait(wait, PollIntervalSeconds, TimeoutSeconds), "Converting snapshot keys", token)
+            .ConfigureAwait(false);
 
         foreach ((VaultCopyJob job, VaultResource source) in approved)
         {

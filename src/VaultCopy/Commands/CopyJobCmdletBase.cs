@@ -32,25 +32,8 @@ public abstract class CopyJobCmdletBase : VaultCopyCmdletBase
     protected abstract string ActivityName { get; }
 
     /// <summary>Runs the jobs (starting queued ones as the quotas allow) with progress; waits until they finish when <paramref name="wait"/>.</summary>
-    protected async Task RunJobsAsync(CopyEngine engine, IReadOnlyList<VaultCopyJob> jobs, bool wait, CopyQuotas quotas, CancellationToken token)
-    {
-        var options = new CopyRunOptions
-        {
-            UntilFinished = wait,
-            Quotas = quotas,
-            PollInterval = TimeSpan.FromSeconds(PollIntervalSeconds),
-            Timeout = TimeoutSeconds > 0 ? TimeSpan.FromSeconds(TimeoutSeconds) : null,
-        };
-        var progress = new CopyProgressWriter(PostProgress, ActivityName, jobs);
-        try
-        {
-            await engine.RunAsync(jobs, options, progress, token).ConfigureAwait(false);
-        }
-        finally
-        {
-            progress.Complete();
-        }
-    }
+    protected Task RunJobsAsync(CopyEngine engine, IReadOnlyList<VaultCopyJob> jobs, bool wait, CopyQuotas quotas, CancellationToken token) =>
+        RunCopiesAsync(engine, jobs, CopyRunOptions.ForWait(wait, PollIntervalSeconds, TimeoutSeconds, quotas), ActivityName, token);
 
     /// <summary>Writes the job's outcome: the job itself, or an error with the job as its target.</summary>
     protected void ReportJob(VaultCopyJob job, bool wait, bool foreignKeyAccepted = false)

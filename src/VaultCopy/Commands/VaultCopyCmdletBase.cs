@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using VaultCopy.Core.Copies;
 using VaultCopy.Core.Errors;
 
 namespace VaultCopy.Commands;
@@ -138,6 +139,20 @@ public abstract class VaultCopyCmdletBase : PSCmdlet, IDisposable
     protected void PostWarning(string message) => Post(() => WriteWarning(message));
 
     protected void PostProgress(ProgressRecord record) => Post(() => WriteProgress(record));
+
+    /// <summary>Runs copy jobs with the engine, showing one progress record per job under <paramref name="activity"/>.</summary>
+    private protected async Task RunCopiesAsync(CopyEngine engine, IReadOnlyList<VaultCopyJob> jobs, CopyRunOptions options, string activity, CancellationToken token)
+    {
+        var progress = new CopyProgressWriter(PostProgress, activity, jobs);
+        try
+        {
+            await engine.RunAsync(jobs, options, progress, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            progress.Complete();
+        }
+    }
 
     protected void PostError(VaultCopyException error, object? target) => Post(() => WriteError(ToErrorRecord(error, target)));
 

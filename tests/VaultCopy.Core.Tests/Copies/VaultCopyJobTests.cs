@@ -92,4 +92,17 @@ public class VaultCopyJobTests
     {
         Assert.ThrowsAny<JsonException>(() => VaultCopyJob.FromJson("{\"Type\":\"Ami\"}"));
     }
+
+    [Theory]
+    [InlineData(true, 15, 0, null)]
+    [InlineData(false, 1, 90, 90)]
+    public void Every_copy_command_means_the_same_by_its_wait_parameters(bool wait, int poll, int timeout, int? expectedTimeout)
+    {
+        CopyRunOptions options = CopyRunOptions.ForWait(wait, poll, timeout);
+
+        Assert.Equal(wait, options.UntilFinished);
+        Assert.Equal(TimeSpan.FromSeconds(poll), options.PollInterval);
+        Assert.Equal(expectedTimeout is int seconds ? TimeSpan.FromSeconds(seconds) : null, options.Timeout);
+        Assert.Same(CopyQuotas.Default, options.Quotas);
+    }
 }
