@@ -209,6 +209,24 @@ Describe 'Invoke-VaultCopy' {
         $copies | Should -Be 0
     }
 
+    It '-LockDays locks each verified EBS and AMI copy, says per RDS copy what protects it, and -RetainDays keeps the newest copies' {
+        $all = @(Invoke-All @{ JournalPath = $Journal; LockDays = 7; RetainDays = 1 } 3>&1)
+        $warnings = @($all | Where-Object { $_ -is [System.Management.Automation.WarningRecord] } | ForEach-Object Message)
+        $result = @($all | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] })
+        $result[-1].Vaulted | Should -Be 10
+
+        $copies = @(Get-VaultCopy -Destination $Vault)
+        $lockable = @($copies | Where-Object Type -in 'EbsSnapshot', 'Ami')
+        $lockable | Should -Not -BeNullOrEmpty
+        foreach ($copy in $lockable) { "$($copy.LockState)" | Should -Be 'Governance' -Because "$($copy.Type) $($copy.TargetId) was verified" }
+        foreach ($copy in $copies | Where-Object Type -in 'RdsSnapshot', 'AuroraClusterSnapshot') {
+            "$($copy.LockState)" | Should -Be 'NotLockable'
+            ($warnings -join "`n") | Should -Match ([regex]::Escape("Lock $($copy.TargetId)"))
+        }
+        # Every copy is the newest of its series: a retention rule never removes it.
+        $copies | Should -HaveCount 10
+    }
+
     It '-WhatIf prints the summary line, then the plan items, and changes nothing' {
         $before = Get-WorldState
         $key = Get-DemoAccessKey origin-admin

@@ -10,6 +10,9 @@ Each step is written to a journal (JSON lines; by default in the user's local da
 -WhatIf prints the plan's summary line (12 to copy, 3 to convert, 40 already vaulted, 2 refused) followed by the plan items and changes nothing; -PlanOnly returns the plan items as objects.
 '@
     Parameters  = @{
+        LockDays            = 'Lock each verified EBS and AMI copy for this many days (EBS Snapshot Lock; an AMI copy also gets deregistration protection), through the same planner as Lock-VaultCopy. RDS and Aurora copies cannot be locked by an EC2 API: a warning says so for each and names what protects them instead.'
+        LockMode            = 'With -LockDays: Governance (default; a principal allowed ec2:UnlockSnapshot may unlock) or Compliance (after the cool-off nobody, the vault administrators included, can delete or unlock the copy until the lock expires).'
+        RetainDays          = 'After the run, remove the vault copies VaultCopy made that are older than this many days, as Remove-VaultCopy -OlderThanDays does: never the newest verified copy of a series, never a locked or protected copy, never anything without VaultCopy lineage.'
         Source              = 'The origin accounts, from Connect-VaultAccount (one or more). Each is read in the Region it was connected in.'
         Destination         = 'The vault account, from Connect-VaultAccount: its credentials make the copies.'
         KmsKeyId            = 'The vault key: a key id, ARN or alias of the vault account (an alias present in every destination Region), or a hashtable Region -> key. Alias: -DestinationKeyId.'

@@ -1,6 +1,8 @@
 using System.Management.Automation;
+using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Copies;
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.Lifecycle;
 using VaultCopy.Core.Orchestration;
 
 namespace VaultCopy.Commands;
@@ -46,6 +48,21 @@ public sealed class InvokeVaultCopyCommand : VaultCopyPlanCmdletBase
     [Parameter]
     public SwitchParameter PlanOnly { get; set; }
 
+    /// <summary>Lock each verified EBS and AMI copy for this many days, as Lock-VaultCopy does.</summary>
+    [Parameter]
+    [ValidateRange(1, 36500)]
+    public int LockDays { get; set; }
+
+    /// <summary>Governance (a permitted principal may unlock) or Compliance (after the cool-off nobody can).</summary>
+    [Parameter]
+    [ValidateSet("Governance", "Compliance")]
+    public string LockMode { get; set; } = "Governance";
+
+    /// <summary>After the run, remove VaultCopy's own vault copies older than this many days, as Remove-VaultCopy -OlderThanDays does.</summary>
+    [Parameter]
+    [ValidateRange(1, 36500)]
+    public int RetainDays { get; set; }
+
     protected override void EndProcessing()
     {
         VaultCopyRequest request;
@@ -84,13 +101,42 @@ public sealed class InvokeVaultCopyCommand : VaultCopyPlanCmdletBase
         string lines = string.Join(Environment.NewLine, plan.Items.Select(Describe)
             .Concat(plan.KeyAccessChanges.Where(c => c.Changed).Select(c => $"Change {c.Kind} {c.Target} ({c.PolicyName}){Environment.NewLine}{c.Diff}")));
         string description = lines.Length == 0 ? plan.Summary : $"{plan.Summary}{Environment.NewLine}{lines}";
+        if (LockDays > 0)
+        {
+            description += Environment.NewLine + (LockMode == "Compliance"
+                ? $"Lock every verified EBS and AMI copy in compliance mode for {LockDays} days: nobody, the vault's administrators included, can delete or unlock them until the lock expires."
+                : $"Lock every verified EBS and AMI copy in governance mode for {LockDays} days.");
+        }
+
+        if (RetainDays > 0)
+        {
+            description += Environment.NewLine + $"Then remove VaultCopy's own vault copies older than {RetainDays} days (never the newest of a series, never a locked one).";
+        }
         if (!ShouldProcess(description, $"{plan.Summary}. Run this vault copy?", "Invoke-VaultCopy"))
         {
             return;
         }
 
+        AfterCopy afterCopy;
+        try
+        {
+            afterCopy = new AfterCopy(Destination, new AfterCopyRequest
+            {
+                LockDays = LockDays > 0 ? LockDays : null,
+                LockMode = LockMode == "Compliance" ? CopyLockMode.Compliance : CopyLockMode.Governance,
+                RetainDays = RetainDays > 0 ? RetainDays : null,
+            });
+        }
+        catch (VaultCopyException error)
+        {
+            ThrowTerminatingError(ToErrorRecord(error, Destination));
+            return;
+        }
+
+        using AfterCopy after = afterCopy;
         var options = new VaultCopyRunOptions
         {
+            AfterVerified = LockDays > 0 ? after.LockAsync : null,
             Timeout = TimeoutSeconds > 0 ? TimeSpan.FromSeconds(TimeoutSeconds) : null,
             Quotas = Quotas(),
             PollInterval = TimeSpan.FromSeconds(PollIntervalSeconds),
@@ -101,7 +147,23 @@ public sealed class InvokeVaultCopyCommand : VaultCopyPlanCmdletBase
         try
         {
             var progress = new Progress(PostProgress);
-            result = RunAsync(token => new VaultCopyOrchestrator(plan, request, options).RunAsync(progress, token));
+            result = RunAsync(async token =>
+            {
+                VaultCopyRunResult run = await new VaultCopyOrchestrator(plan, request, options).RunAsync(progress, token).ConfigureAwait(false);
+                if (RetainDays > 0)
+                {
+                    foreach (string region in run.Outcomes.Select(o => o.VaultCopies).SelectMany(c => c.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                        .Select(c => c.Split(':', 2)[0]).Append(Destination.Region).Distinct(StringComparer.Ordinal))
+                    {
+                        foreach (VaultAccount origin in request.Origins)
+                        {
+                            await after.RetainAsync(region, origin, token).ConfigureAwait(false);
+                        }
+                    }
+                }
+
+                return run;
+            });
             WriteProgress(new ProgressRecord(1, "Invoke-VaultCopy", "Done") { RecordType = ProgressRecordType.Completed });
         }
         catch (VaultCopyException error)
@@ -123,6 +185,22 @@ public sealed class InvokeVaultCopyCommand : VaultCopyPlanCmdletBase
                 {
                     ErrorDetails = new ErrorDetails($"The report could not be written to {reportPath}: {error.Message}") { RecommendedAction = "Pass a -ReportPath in a folder you may write to." },
                 });
+            }
+        }
+
+        foreach (AfterCopyResult done in after.Results)
+        {
+            if (done.Refusal is not null)
+            {
+                WriteWarning($"{done.Step} {done.TargetId}: {ErrorText.Shorten(done.Message)}");
+            }
+            else if (done.Done)
+            {
+                WriteVerbose($"{done.Step} {done.TargetId}: {done.Message}");
+            }
+            else
+            {
+                WriteWarning($"{done.Step} {done.TargetId} skipped: {done.Message}");
             }
         }
 
