@@ -30,6 +30,8 @@ $PesterVersion = '5.7.1'
 # AWSSDK.Core versions that AWS Tools for PowerShell may have loaded before VaultCopy (load-order tests).
 $AwsToolsSdkCoreVersion = '3.7.402'
 $OlderV4SdkCoreVersion = '4.0.3.3'
+# Reads the SSM Automation runbook in the runbook tests (PowerShell has no YAML parser of its own).
+$YamlDotNetVersion = '18.1.0'
 
 $Root = $PSScriptRoot
 $OutDir = Join-Path $Root 'out'
@@ -133,19 +135,30 @@ function Invoke-Package {
     $zip = Join-Path $OutDir "VaultCopy-$version-ssm.zip"
     Compress-Archive -Path (Join-Path $stage 'Modules') -DestinationPath $zip
     Remove-Item -Recurse -Force $stage
+
+    # The runbook names its attachment by checksum, so the one to register is written beside the zip it belongs to.
+    $sha256 = (Get-FileHash -Algorithm SHA256 $zip).Hash.ToLowerInvariant()
+    $placeholder = "sha256: 'written by build.ps1 -Task Package'"
+    foreach ($runbook in Get-ChildItem (Join-Path $Root 'runbooks') -Filter '*.yaml') {
+        $text = Get-Content -Raw $runbook.FullName
+        if (-not $text.Contains($placeholder)) { throw "$($runbook.Name) has no '$placeholder' for the attachment checksum." }
+        Set-Content -Path (Join-Path $OutDir $runbook.Name) -Value $text.Replace($placeholder, "sha256: '$sha256'") -NoNewline
+    }
     Write-Host "Package: $(Join-Path $OutDir "VaultCopy.$version.nupkg")"
-    Write-Host "SSM Automation attachment: $zip"
+    Write-Host "SSM Automation attachment: $zip (sha256 $sha256) and its runbooks in $OutDir"
 }
 
 function Get-PesterModulePath {
     $pester = Join-Path $ToolsDir "packages/pester/$PesterVersion/tools/Pester.psd1"
     $olderCore = Join-Path $ToolsDir "packages/awssdk.core/$OlderV4SdkCoreVersion"
-    if (-not (Test-Path $pester) -or -not (Test-Path $olderCore)) {
-        Write-Host "Restoring Pester $PesterVersion and the AWSSDK.Core versions for load-order tests from the NuGet feed"
+    $yaml = Join-Path $ToolsDir "packages/yamldotnet/$YamlDotNetVersion"
+    if (-not (Test-Path $pester) -or -not (Test-Path $olderCore) -or -not (Test-Path $yaml)) {
+        Write-Host "Restoring Pester $PesterVersion, the AWSSDK.Core versions for load-order tests and YamlDotNet from the NuGet feed"
         $restoreDir = Join-Path $ToolsDir 'restore'
         New-Item -ItemType Directory -Force $restoreDir | Out-Null
-        # A throwaway project whose only job is to download packages: Pester (it holds the module under tools/)
-        # and the AWSSDK.Core builds that the load-order tests put into a session before VaultCopy.
+        # A throwaway project whose only job is to download packages: Pester (it holds the module under tools/), the
+        # AWSSDK.Core builds that the load-order tests put into a session before VaultCopy, and YamlDotNet for the
+        # runbook tests.
         @"
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
@@ -155,6 +168,7 @@ function Get-PesterModulePath {
   <ItemGroup>
     <PackageDownload Include="Pester" Version="[$PesterVersion]" />
     <PackageDownload Include="AWSSDK.Core" Version="[$AwsToolsSdkCoreVersion];[$OlderV4SdkCoreVersion]" />
+    <PackageDownload Include="YamlDotNet" Version="[$YamlDotNetVersion]" />
   </ItemGroup>
 </Project>
 "@ | Set-Content (Join-Path $restoreDir 'PesterRestore.csproj')
