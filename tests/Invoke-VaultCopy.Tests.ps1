@@ -227,6 +227,18 @@ Describe 'Invoke-VaultCopy' {
         $copies | Should -HaveCount 10
     }
 
+    It 'a timeout during the conversions leaves the backups being converted Pending, not a crash' {
+        Set-TimeScale 20
+        $result = @(Invoke-All @{ JournalPath = $Journal; TimeoutSeconds = 1 })
+        $outcomes = @($result | Where-Object { $_.PSObject.TypeNames[0] -like '*VaultCopyOutcome' })
+
+        $result[-1].TimedOut | Should -BeTrue
+        $converting = @($outcomes | Where-Object Planned -eq 'Convert')
+        $converting | Should -Not -BeNullOrEmpty
+        $converting.Outcome | Sort-Object -Unique | Should -Be 'Pending'
+        $outcomes | Where-Object Outcome -eq 'Failed' | Should -BeNullOrEmpty
+    }
+
     It '-WhatIf prints the summary line, then the plan items, and changes nothing' {
         $before = Get-WorldState
         $key = Get-DemoAccessKey origin-admin

@@ -38,7 +38,8 @@ Describe 'The VaultCopy-CopyToVault runbook' {
             $step.inputs.Script | Should -Match 'Import-Module VaultCopy'
         }
         $copy = $steps | Where-Object name -eq 'CopyToVault'
-        [int]([regex]::Match($copy.inputs.Script, 'TimeoutSeconds = (\d+)').Groups[1].Value) | Should -BeLessThan ([int]$copy.timeoutSeconds) -Because 'Invoke-VaultCopy must stop before the step is killed'
+        [int]([regex]::Match($copy.inputs.Script, 'Min\(\[Math\]::Max\(\[int\]\$p.CopyTimeoutSeconds, 1\), (\d+)\)').Groups[1].Value) | Should -BeLessThan ([int]$copy.timeoutSeconds) -Because 'Invoke-VaultCopy must stop before the step is killed'
+        [int]$Runbook.parameters.CopyTimeoutSeconds.default | Should -BeLessThan ([int]$copy.timeoutSeconds)
     }
 
     It 'names the attachment built with it by its checksum' {
@@ -51,6 +52,50 @@ Describe 'The VaultCopy-CopyToVault runbook' {
         }
         $Runbook.assumeRole | Should -Be '{{ AutomationAssumeRole }}'
         foreach ($output in 'CopyToVault.Vaulted', 'CopyToVault.Refused', 'CopyToVault.Failed', 'CopyToVault.Report') { $Runbook.outputs | Should -Contain $output }
+    }
+}
+
+Describe 'The VaultCopy-CopyToVault runbook, run the way Automation runs it' {
+    BeforeAll {
+        $script:Emulator = Start-TestEmulator
+        $script:Url = $Emulator.Url
+        Import-Module $ModulePath -Force
+        $script:Key = Get-DemoAccessKey 'origin-admin'
+        # What Automation gives the script: credentials of the automation role (here the origin admin, the origin
+        # itself as in a multi-account child execution), the Region, and nothing else; the endpoint is the emulator.
+        $script:StepEnvironment = @{
+            AWS_ACCESS_KEY_ID = $Key.accessKeyId; AWS_SECRET_ACCESS_KEY = $Key.secretAccessKey; AWS_REGION = 'eu-west-1'
+            AWS_ENDPOINT_URL = $Url; AWS_EC2_METADATA_DISABLED = 'true'; AWS_PROFILE = $null
+        }
+    }
+
+    AfterAll { Stop-TestEmulator $Emulator }
+
+    It 'loops the copy step until nothing is pending, then reports the posture: every backup vaulted under the vault key' {
+        # Slow enough that the first pass ends with copies still running, so the loop must run the step again.
+        Invoke-EmulatorControl -Url $Url -Path settings -Method POST -Body @{ timeScale = 120 } | Out-Null
+        $run = Invoke-RunbookLocally -Document $Runbook -Attachments @{ 'VaultCopy.zip' = $Attachment } -Environment $StepEnvironment -Parameters @{
+            VaultRoleArn = 'arn:aws:iam::222222222222:role/VaultCopyVault'; VaultExternalId = 'vaultcopy-demo'; VaultKmsKeyId = 'alias/vault-backup'
+            ConvertKeyId = 'alias/origin-backup'; GrantKeyAccess = $true; CopyTimeoutSeconds = 2; LockDays = 7
+        }
+
+        $log = ($run.Executions | ForEach-Object { "$($_.Step) $($_.Status) $($_.Log)" }) -join "`n"
+        $run.Status | Should -Be 'Success' -Because $log
+        $passes = @($run.Executions | Where-Object Step -eq 'CopyToVault')
+        $passes.Count | Should -BeGreaterThan 1 -Because 'the first pass stops at CopyTimeoutSeconds with copies pending'
+        $passes[0].Payload.Pending | Should -BeGreaterThan 0
+        $run.Outputs['CopyToVault.Pending'] | Should -Be 0
+        $run.Outputs['CopyToVault.Vaulted'] | Should -Be 10
+        $run.Outputs['CopyToVault.Refused'] | Should -Be 0
+        $run.Outputs['CopyToVault.Failed'] | Should -Be 0
+        $run.Outputs['Posture.Findings'] | Should -BeOfType [int]
+        $run.Executions.Step | Should -Contain 'Posture'
+
+        $vault = Connect-VaultAccount -SourceAccount (Connect-DemoOrigin -Url $Url) -RoleArn 'arn:aws:iam::222222222222:role/VaultCopyVault' -ExternalId vaultcopy-demo
+        $copies = @(Get-VaultCopy -Destination $vault)
+        $copies | Should -HaveCount 10
+        foreach ($copy in $copies) { $copy.TargetKeyArn | Should -BeLike 'arn:aws:kms:eu-west-1:222222222222:key/*' }
+        @($copies | Where-Object Type -eq 'EbsSnapshot' | Where-Object { "$($_.LockState)" -ne 'Governance' }) | Should -BeNullOrEmpty -Because 'LockDays reaches Invoke-VaultCopy'
     }
 }
 

@@ -213,8 +213,9 @@ ConvertTo-Json -InputObject `$__result -Depth 20 -Compress | Set-Content -Litera
 
     $start = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
     $dll = Join-Path $PSHOME 'pwsh.dll'
-    $arguments = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') { @($dll) } else { @() }
-    foreach ($a in $arguments + @('-NoProfile', '-NonInteractive', '-File', $wrapper)) { $start.ArgumentList.Add($a) }
+    # Under `dotnet pwsh` the process is dotnet itself, which needs pwsh.dll as its first argument.
+    $arguments = @(if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') { $dll }) + @('-NoProfile', '-NonInteractive', '-File', $wrapper)
+    foreach ($a in $arguments) { $start.ArgumentList.Add($a) }
     $start.RedirectStandardOutput = $true
     $start.RedirectStandardError = $true
     foreach ($name in $stepEnvironment.Keys) { $start.Environment[$name] = $stepEnvironment[$name] }
@@ -336,7 +337,7 @@ function Invoke-RunbookLocally {
         $value = if ($Parameters.ContainsKey($name)) { $Parameters[$name] } elseif ($definition.Contains('default')) { Resolve-RunbookValue $definition.default $variables } else { throw "The runbook needs the parameter $name." }
         if ($definition.allowedPattern -and $value -is [string] -and $value -notmatch $definition.allowedPattern) { throw "Parameter $name '$value' does not match its allowedPattern." }
         if ($definition.allowedValues) { foreach ($v in @($value)) { if ($v -notin $definition.allowedValues) { throw "Parameter $name may not be '$v'." } } }
-        $variables[$name] = switch ($definition.type) { 'Integer' { [int]$value } 'StringList' { , @($value) } default { $value } }
+        $variables[$name] = switch ($definition.type) { 'Integer' { [int]$value } 'Boolean' { [bool]::Parse("$value") } 'StringList' { , @($value) } default { $value } }
     }
     foreach ($name in $Parameters.Keys) { if (-not $Document.parameters.Contains($name)) { throw "The runbook has no parameter $name." } }
 

@@ -215,6 +215,13 @@ public sealed class VaultCopyOrchestrator
                 }
             }
         })).ConfigureAwait(false);
+
+        // A conversion still running when the time ran out (or never started for lack of it) leaves its backup
+        // Pending: the next run adopts the conversion by its lineage and goes on from there.
+        foreach (ItemRun run in converting.Where(r => r.Active && r.Copied is null))
+        {
+            run.Pending = true;
+        }
     }
 
     private async Task ShareAsync(
