@@ -42,7 +42,7 @@ public sealed class PostureInspector
         await Checked(findings, PostureSide.Vault, _vault.AccountId, VaultRegion, "VaultCopies", async () =>
         {
             using var catalog = new VaultCopyCatalog(_vault, VaultRegion);
-            await foreach ((VaultCopyJob job, VaultResource copy) in catalog.ListCopiesAsync(new VaultCopyQuery(), cancellationToken).ConfigureAwait(false))
+            await foreach ((VaultCopyJob job, VaultResource copy) in catalog.ListCopiesAsync(new VaultCopyQuery { ReadShares = true }, cancellationToken).ConfigureAwait(false))
             {
                 copies.Add((job, copy));
             }
