@@ -16,11 +16,16 @@
         'Copy-VaultImage'
         'Copy-VaultSnapshot'
         'Get-VaultCopy'
+        'Get-VaultCopyPlan'
         'Get-VaultResource'
         'Grant-VaultKeyAccess'
         'Lock-VaultCopy'
         'Grant-VaultSnapshotAccess'
+<<<<<<< HEAD
         'Remove-VaultCopy'
+=======
+        'Invoke-VaultCopy'
+>>>>>>> invoke
         'Revoke-VaultKeyAccess'
         'Revoke-VaultSnapshotAccess'
         'Test-VaultCopyPrereq'

@@ -109,9 +109,24 @@ internal sealed partial class Ec2Gateway
         }
     }
 
-    /// <summary>Snapshot copies of ours still pending in this Region (they hold a slot of the concurrent-copy quota).</summary>
-    public Task<int> CountPendingSnapshotCopiesAsync(CancellationToken cancellationToken) =>
-        CountSnapshotsAsync([new Filter { Name = "status", Values = ["pending"] }, new Filter { Name = "volume-id", Values = [CopyVolumeId] }], cancellationToken);
+    /// <summary>What EC2 writes at the start of the description of every snapshot a CopyImage creates.</summary>
+    public const string ImageCopySnapshotDescriptionPrefix = "Copied for DestinationAmi ";
+
+    /// <summary>
+    /// CopySnapshot copies of ours still pending in this Region: they hold a slot of the 20 concurrent snapshot copies.
+    /// The snapshots CopyImage creates are not counted: AMI copies have their own quota (aws-behaviour.md §1.7, §2.6).
+    /// </summary>
+    public async Task<int> CountPendingSnapshotCopiesAsync(CancellationToken cancellationToken)
+    {
+        int count = 0;
+        await foreach (IReadOnlyList<Snapshot> page in DescribeSnapshotPagesAsync(
+            ["self"], null, [new Filter { Name = "status", Values = ["pending"] }, new Filter { Name = "volume-id", Values = [CopyVolumeId] }], cancellationToken).ConfigureAwait(false))
+        {
+            count += page.Count(s => s.Description?.StartsWith(ImageCopySnapshotDescriptionPrefix, StringComparison.Ordinal) != true);
+        }
+
+        return count;
+    }
 
     /// <summary>AMIs of ours still pending in this Region.</summary>
     public async Task<int> CountPendingImagesAsync(CancellationToken cancellationToken)
@@ -131,17 +146,6 @@ internal sealed partial class Ec2Gateway
     /// <summary>Deregisters the AMI and deletes its snapshots (those no other AMI uses).</summary>
     public async Task DeregisterImageWithSnapshotsAsync(string imageId, CancellationToken cancellationToken) =>
         await _client.DeregisterImageAsync(new DeregisterImageRequest { ImageId = imageId, DeleteAssociatedSnapshots = true }, cancellationToken).ConfigureAwait(false);
-
-    private async Task<int> CountSnapshotsAsync(IReadOnlyList<Filter> filters, CancellationToken cancellationToken)
-    {
-        int count = 0;
-        await foreach (IReadOnlyList<Snapshot> page in DescribeSnapshotPagesAsync(["self"], null, filters, cancellationToken).ConfigureAwait(false))
-        {
-            count += page.Count;
-        }
-
-        return count;
-    }
 
     private static List<Filter> TagFilters(IReadOnlyDictionary<string, string> tags) =>
         tags.Select(t => new Filter { Name = $"tag:{t.Key}", Values = [t.Value] }).ToList();

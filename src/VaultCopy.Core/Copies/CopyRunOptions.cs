@@ -8,6 +8,12 @@ public sealed class CopyRunOptions
     /// <summary>Time between two looks at the copies in flight (AWS's waiters use 15 s).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The shortest time between two looks: the scheduler looks sooner than <see cref="PollInterval"/> when a copy is
+    /// due to finish, but never sooner than this.
+    /// </summary>
+    public TimeSpan MinPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Give up waiting after this long; null waits until every copy has finished. The copies themselves go on.</summary>
     public TimeSpan? Timeout { get; init; }
 

@@ -60,15 +60,13 @@ internal sealed class CopyScheduler
     public async Task<CopyRunOutcome> RunAsync(IReadOnlyList<VaultCopyJob> jobs, IProgress<CopyProgress>? progress, CancellationToken cancellationToken)
     {
         long started = _time.GetTimestamp();
-        var inFlightElsewhere = new Dictionary<VaultResourceType, int>();
-        var recount = new HashSet<VaultResourceType>();
 
         // Copies found already complete (reused) are verified before anything else happens.
         await VerifyCompletedAsync(jobs, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await StartQueuedAsync(jobs, inFlightElsewhere, recount, cancellationToken).ConfigureAwait(false);
+            await StartQueuedAsync(jobs, cancellationToken).ConfigureAwait(false);
             progress?.Report(new CopyProgress(jobs));
 
             bool done = _options.UntilFinished ? jobs.All(j => j.IsFinished) : jobs.All(j => j.State != CopyJobState.Queued);
@@ -83,11 +81,44 @@ internal sealed class CopyScheduler
                 return CopyRunOutcome.TimedOut;
             }
 
-            TimeSpan wait = _options.Timeout is TimeSpan limit && limit - elapsed < _options.PollInterval ? limit - elapsed : _options.PollInterval;
+            TimeSpan wait = NextPoll(jobs);
+            if (_options.Timeout is TimeSpan limit && limit - elapsed < wait)
+            {
+                wait = limit - elapsed;
+            }
+
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
             await RefreshAsync(jobs, cancellationToken).ConfigureAwait(false);
             await VerifyCompletedAsync(jobs, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// When to look again: as soon as the first copy in flight is due to finish (so its slot does not sit idle), by its
+    /// observed progress, or by its size at the rate finished copies showed; never sooner than the minimum interval,
+    /// never later than the poll interval.
+    /// </summary>
+    internal TimeSpan NextPoll(IReadOnlyList<VaultCopyJob> jobs)
+    {
+        DateTime now = _time.GetUtcNow().UtcDateTime;
+        var finished = jobs.Where(j => j.State == CopyJobState.Completed && !j.Reused && j.StartTime is not null && j.EndTime > j.StartTime && j.SizeGiB > 0).ToList();
+        double? secondsPerGiB = finished.Count == 0 ? null
+            : finished.Sum(j => (j.EndTime!.Value - j.StartTime!.Value).TotalSeconds) / finished.Sum(j => (double)j.SizeGiB!.Value);
+        TimeSpan best = _options.PollInterval;
+        foreach (VaultCopyJob job in jobs.Where(j => j.State == CopyJobState.InProgress && j.StartTime is not null))
+        {
+            double elapsed = Math.Max(0, (now - job.StartTime!.Value).TotalSeconds);
+            double? remaining = job.Progress is > 0 and < 100
+                ? elapsed * (100 - job.Progress) / job.Progress
+                : secondsPerGiB is double rate && job.SizeGiB is int size ? (size * rate) - elapsed : null;
+            if (remaining is double seconds && TimeSpan.FromSeconds(Math.Max(0, seconds)) < best)
+            {
+                best = TimeSpan.FromSeconds(Math.Max(0, seconds));
+            }
+        }
+
+        TimeSpan floor = _options.MinPollInterval < _options.PollInterval ? _options.MinPollInterval : _options.PollInterval;
+        return best < floor ? floor : best;
     }
 
     /// <summary>One describe call per type over every job in flight.</summary>
@@ -106,35 +137,36 @@ internal sealed class CopyScheduler
         }
     }
 
-    private async Task StartQueuedAsync(
-        IReadOnlyList<VaultCopyJob> jobs, Dictionary<VaultResourceType, int> inFlightElsewhere, HashSet<VaultResourceType> recount,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts what the quotas allow, largest copies first within each type (they decide when the batch ends). Free
+    /// slots are counted from AWS on every round: copies others started hold slots while they run and free them
+    /// when they finish, which only AWS knows. Each type has its own quota, so no type waits behind another.
+    /// </summary>
+    private async Task StartQueuedAsync(IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
     {
         foreach (IGrouping<VaultResourceType, VaultCopyJob> queued in jobs.Where(j => j.State == CopyJobState.Queued).GroupBy(j => j.Type).ToList())
         {
             ICopyBackend backend = Backend(queued.Key);
+            int quota = _options.Quotas.For(queued.Key);
             int ours = jobs.Count(j => j.Type == queued.Key && j.State == CopyJobState.InProgress);
-            if (!inFlightElsewhere.ContainsKey(queued.Key) || recount.Remove(queued.Key))
+            if (ours >= quota)
             {
-                // Others' copies are counted when first needed and again after AWS said the quota was full;
-                // between those, finishing copies of ours are what frees slots.
-                int all;
-                try
-                {
-                    all = await backend.CountInFlightAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (CopyDeferredException)
-                {
-                    // Throttled while counting: start nothing of this type this round, count again next round.
-                    recount.Add(queued.Key);
-                    continue;
-                }
-
-                inFlightElsewhere[queued.Key] = Math.Max(0, all - ours);
+                continue;
             }
 
-            int free = _options.Quotas.For(queued.Key) - inFlightElsewhere[queued.Key] - ours;
-            foreach (VaultCopyJob job in queued)
+            int inFlight;
+            try
+            {
+                inFlight = Math.Max(ours, await backend.CountInFlightAsync(cancellationToken).ConfigureAwait(false));
+            }
+            catch (CopyDeferredException)
+            {
+                // Throttled while counting: start nothing of this type this round, count again next round.
+                continue;
+            }
+
+            int free = quota - inFlight;
+            foreach (VaultCopyJob job in queued.OrderByDescending(j => j.SizeGiB ?? 0))
             {
                 if (free <= 0)
                 {
@@ -148,7 +180,6 @@ internal sealed class CopyScheduler
                 }
                 catch (CopyDeferredException)
                 {
-                    recount.Add(queued.Key);
                     break;
                 }
                 catch (VaultCopyException error)

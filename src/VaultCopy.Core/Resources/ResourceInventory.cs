@@ -34,9 +34,10 @@ public sealed class ResourceInventory : IDisposable
     public async IAsyncEnumerable<VaultResource> ListAsync(ResourceQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var shares = new ShareLookup(this, query.SharesWithAccountId, query.ReadShares);
         if (query.Wants(VaultResourceType.EbsSnapshot))
         {
-            await foreach (VaultResource resource in ListSnapshotsAsync(query, cancellationToken).ConfigureAwait(false))
+            await foreach (VaultResource resource in ListSnapshotsAsync(query, shares, cancellationToken).ConfigureAwait(false))
             {
                 yield return resource;
             }
@@ -44,7 +45,7 @@ public sealed class ResourceInventory : IDisposable
 
         if (query.Wants(VaultResourceType.Ami))
         {
-            await foreach (VaultResource resource in ListImagesAsync(query, cancellationToken).ConfigureAwait(false))
+            await foreach (VaultResource resource in ListImagesAsync(query, shares, cancellationToken).ConfigureAwait(false))
             {
                 yield return resource;
             }
@@ -62,7 +63,7 @@ public sealed class ResourceInventory : IDisposable
             {
                 foreach (RdsSnapshotRecord record in page)
                 {
-                    VaultResource resource = await Translated(() => FromRdsAsync(record, cancellationToken), $"Describing {record.Identifier}").ConfigureAwait(false);
+                    VaultResource resource = await Translated(() => FromRdsAsync(record, shares.Read, cancellationToken), $"Describing {record.Identifier}").ConfigureAwait(false);
                     if (query.Matches(resource))
                     {
                         yield return resource;
@@ -82,10 +83,10 @@ public sealed class ResourceInventory : IDisposable
             {
                 case VaultResourceType.EbsSnapshot:
                     IReadOnlyList<Snapshot> snapshots = await _ec2.DescribeSnapshotsAsync([reference.Id], cancellationToken).ConfigureAwait(false);
-                    return snapshots.Count == 1 ? await FromSnapshotAsync(snapshots[0], cancellationToken).ConfigureAwait(false) : throw NotFound(reference);
+                    return snapshots.Count == 1 ? await FromSnapshotAsync(snapshots[0], AllShares, cancellationToken).ConfigureAwait(false) : throw NotFound(reference);
                 case VaultResourceType.Ami:
                     IReadOnlyList<Image> images = await _ec2.DescribeImagesAsync([reference.Id], cancellationToken).ConfigureAwait(false);
-                    return images.Count == 1 ? await FromImageAsync(images[0], cancellationToken).ConfigureAwait(false) : throw NotFound(reference);
+                    return images.Count == 1 ? await FromImageAsync(images[0], AllShares, cancellationToken).ConfigureAwait(false) : throw NotFound(reference);
                 case VaultResourceType.RdsSnapshot:
                 case VaultResourceType.AuroraClusterSnapshot:
                     return await GetRdsAsync(reference, reference.Type == VaultResourceType.AuroraClusterSnapshot, cancellationToken).ConfigureAwait(false)
@@ -130,7 +131,7 @@ public sealed class ResourceInventory : IDisposable
             {
                 foreach (RdsSnapshotRecord record in page)
                 {
-                    return await FromRdsAsync(record, cancellationToken).ConfigureAwait(false);
+                    return await FromRdsAsync(record, readShares: true, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -142,14 +143,15 @@ public sealed class ResourceInventory : IDisposable
         }
     }
 
-    private async IAsyncEnumerable<VaultResource> ListSnapshotsAsync(ResourceQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<VaultResource> ListSnapshotsAsync(ResourceQuery query, ShareLookup shares, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         IReadOnlyList<Filter> filters = TagFilters(query);
         await foreach (IReadOnlyList<Snapshot> page in Guard(_ec2.DescribeSnapshotPagesAsync(["self"], null, filters, cancellationToken), "Listing EBS snapshots", cancellationToken).ConfigureAwait(false))
         {
             foreach (Snapshot snapshot in page)
             {
-                VaultResource resource = await Translated(() => FromSnapshotAsync(snapshot, cancellationToken), $"Describing {snapshot.SnapshotId}").ConfigureAwait(false);
+                shares.Seen[snapshot.SnapshotId] = snapshot;
+                VaultResource resource = await Translated(() => FromSnapshotAsync(snapshot, shares, cancellationToken), $"Describing {snapshot.SnapshotId}").ConfigureAwait(false);
                 if (query.Matches(resource))
                 {
                     yield return resource;
@@ -163,7 +165,7 @@ public sealed class ResourceInventory : IDisposable
             {
                 foreach (Snapshot snapshot in page.Where(s => s.OwnerId != _account.AccountId))
                 {
-                    VaultResource resource = await Translated(() => FromSnapshotAsync(snapshot, cancellationToken), $"Describing {snapshot.SnapshotId}").ConfigureAwait(false);
+                    VaultResource resource = await Translated(() => FromSnapshotAsync(snapshot, shares, cancellationToken), $"Describing {snapshot.SnapshotId}").ConfigureAwait(false);
                     if (query.Matches(resource))
                     {
                         yield return resource;
@@ -173,14 +175,14 @@ public sealed class ResourceInventory : IDisposable
         }
     }
 
-    private async IAsyncEnumerable<VaultResource> ListImagesAsync(ResourceQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<VaultResource> ListImagesAsync(ResourceQuery query, ShareLookup shares, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         IReadOnlyList<Filter> filters = TagFilters(query);
         await foreach (IReadOnlyList<Image> page in Guard(_ec2.DescribeImagePagesAsync(["self"], null, filters, cancellationToken), "Listing AMIs", cancellationToken).ConfigureAwait(false))
         {
             foreach (Image image in page)
             {
-                VaultResource resource = await Translated(() => FromImageAsync(image, cancellationToken), $"Describing {image.ImageId}").ConfigureAwait(false);
+                VaultResource resource = await Translated(() => FromImageAsync(image, shares, cancellationToken), $"Describing {image.ImageId}").ConfigureAwait(false);
                 if (query.Matches(resource))
                 {
                     yield return resource;
@@ -194,7 +196,7 @@ public sealed class ResourceInventory : IDisposable
             {
                 foreach (Image image in page.Where(i => i.OwnerId != _account.AccountId))
                 {
-                    VaultResource resource = await Translated(() => FromImageAsync(image, cancellationToken), $"Describing {image.ImageId}").ConfigureAwait(false);
+                    VaultResource resource = await Translated(() => FromImageAsync(image, shares, cancellationToken), $"Describing {image.ImageId}").ConfigureAwait(false);
                     if (query.Matches(resource))
                     {
                         yield return resource;
@@ -204,7 +206,9 @@ public sealed class ResourceInventory : IDisposable
         }
     }
 
-    private async Task<VaultResource> FromSnapshotAsync(Snapshot snapshot, CancellationToken cancellationToken)
+    private ShareLookup AllShares => new(this, null, read: true);
+
+    private async Task<VaultResource> FromSnapshotAsync(Snapshot snapshot, ShareLookup shares, CancellationToken cancellationToken)
     {
         bool mine = snapshot.OwnerId == _account.AccountId;
         (KeyManager manager, string? keyArn) = await KeyOfAsync(snapshot.Encrypted ?? false, snapshot.KmsKeyId, cancellationToken).ConfigureAwait(false);
@@ -221,26 +225,29 @@ public sealed class ResourceInventory : IDisposable
             Encrypted = snapshot.Encrypted ?? false,
             KmsKeyArn = keyArn,
             KeyManager = manager,
-            SharedWith = mine ? await _ec2.GetSnapshotSharesAsync(snapshot.SnapshotId, cancellationToken).ConfigureAwait(false) : [],
+            SharedWith = mine ? await shares.SnapshotAsync(snapshot.SnapshotId, cancellationToken).ConfigureAwait(false) : [],
             Tags = TagsOf(snapshot.Tags),
             Name = snapshot.Description,
             IsSharedWithMe = !mine,
         };
     }
 
-    private async Task<VaultResource> FromImageAsync(Image image, CancellationToken cancellationToken)
+    private async Task<VaultResource> FromImageAsync(Image image, ShareLookup shares, CancellationToken cancellationToken)
     {
         bool mine = image.OwnerId == _account.AccountId;
         var backingIds = (image.BlockDeviceMappings ?? []).Where(m => m.Ebs?.SnapshotId is not null).Select(m => m.Ebs.SnapshotId).ToList();
         var backing = new List<VaultResource>();
         if (backingIds.Count > 0)
         {
-            IReadOnlyList<Snapshot> visible = await TryDescribeSnapshotsAsync(backingIds, cancellationToken).ConfigureAwait(false);
+            // A listing that read the snapshots already does not read them again.
+            IReadOnlyList<Snapshot> visible = backingIds.All(shares.Seen.ContainsKey)
+                ? backingIds.Select(id => shares.Seen[id]).ToList()
+                : await TryDescribeSnapshotsAsync(backingIds, cancellationToken).ConfigureAwait(false);
             foreach (string id in backingIds)
             {
                 Snapshot? snapshot = visible.FirstOrDefault(s => s.SnapshotId == id);
                 backing.Add(snapshot is not null
-                    ? await FromSnapshotAsync(snapshot, cancellationToken).ConfigureAwait(false)
+                    ? await FromSnapshotAsync(snapshot, shares, cancellationToken).ConfigureAwait(false)
                     : Unseen(id, image));
             }
         }
@@ -267,7 +274,7 @@ public sealed class ResourceInventory : IDisposable
             Encrypted = backing.Count > 0 && backing.All(b => b.Encrypted),
             KmsKeyArn = decisive?.KmsKeyArn,
             KeyManager = decisive?.KeyManager ?? KeyManager.None,
-            SharedWith = mine ? await _ec2.GetImageSharesAsync(image.ImageId, cancellationToken).ConfigureAwait(false) : [],
+            SharedWith = mine ? await shares.ImageAsync(image.ImageId, cancellationToken).ConfigureAwait(false) : [],
             Tags = TagsOf(image.Tags),
             BackingSnapshots = backing,
             Name = image.Name,
@@ -316,12 +323,12 @@ public sealed class ResourceInventory : IDisposable
         }
     }
 
-    private async Task<VaultResource> FromRdsAsync(RdsSnapshotRecord record, CancellationToken cancellationToken)
+    private async Task<VaultResource> FromRdsAsync(RdsSnapshotRecord record, bool readShares, CancellationToken cancellationToken)
     {
         string owner = Arn.AccountOf(record.Arn);
         bool mine = owner == _account.AccountId;
         (KeyManager manager, string? keyArn) = await KeyOfAsync(record.Encrypted, record.KmsKeyId, cancellationToken).ConfigureAwait(false);
-        bool shareable = mine && record.SnapshotType == "manual";
+        bool shareable = readShares && mine && record.SnapshotType == "manual";
         return new VaultResource
         {
             Type = record.IsCluster ? VaultResourceType.AuroraClusterSnapshot : VaultResourceType.RdsSnapshot,
@@ -423,6 +430,73 @@ public sealed class ResourceInventory : IDisposable
             }
 
             yield return current;
+        }
+    }
+
+    /// <summary>
+    /// How a listing reads EC2 shares: every share of each resource (one attribute call each), or only whether each
+    /// is shared with one account — one filtered describe per type for the whole listing.
+    /// </summary>
+    private sealed class ShareLookup
+    {
+        private readonly ResourceInventory _inventory;
+        private readonly string? _accountId;
+        private Task<HashSet<string>>? _snapshots;
+        private Task<HashSet<string>>? _images;
+
+        /// <summary>The snapshots the listing already read, by id (an AMI's backing snapshots are among them).</summary>
+        public Dictionary<string, Snapshot> Seen { get; } = new(StringComparer.Ordinal);
+
+        public ShareLookup(ResourceInventory inventory, string? accountId, bool read)
+        {
+            _inventory = inventory;
+            _accountId = accountId;
+            Read = read;
+        }
+
+        public bool Read { get; }
+
+        public async Task<IReadOnlyList<string>> SnapshotAsync(string snapshotId, CancellationToken cancellationToken)
+        {
+            if (!Read)
+            {
+                return [];
+            }
+
+            if (_accountId is null)
+            {
+                return await _inventory._ec2.GetSnapshotSharesAsync(snapshotId, cancellationToken).ConfigureAwait(false);
+            }
+
+            _snapshots ??= CollectAsync(_inventory._ec2.DescribeSnapshotPagesAsync(["self"], [_accountId], [], cancellationToken), s => s.SnapshotId);
+            return (await _snapshots.ConfigureAwait(false)).Contains(snapshotId) ? [_accountId] : [];
+        }
+
+        public async Task<IReadOnlyList<string>> ImageAsync(string imageId, CancellationToken cancellationToken)
+        {
+            if (!Read)
+            {
+                return [];
+            }
+
+            if (_accountId is null)
+            {
+                return await _inventory._ec2.GetImageSharesAsync(imageId, cancellationToken).ConfigureAwait(false);
+            }
+
+            _images ??= CollectAsync(_inventory._ec2.DescribeImagePagesAsync(["self"], [_accountId], [], cancellationToken), i => i.ImageId);
+            return (await _images.ConfigureAwait(false)).Contains(imageId) ? [_accountId] : [];
+        }
+
+        private static async Task<HashSet<string>> CollectAsync<T>(IAsyncEnumerable<IReadOnlyList<T>> pages, Func<T, string> id)
+        {
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (IReadOnlyList<T> page in pages.ConfigureAwait(false))
+            {
+                ids.UnionWith(page.Select(id));
+            }
+
+            return ids;
         }
     }
 }

@@ -15,6 +15,16 @@ public sealed class ResourceQuery
     /// <summary>Also list resources other accounts shared with this one.</summary>
     public bool IncludeShared { get; init; }
 
+    /// <summary>
+    /// Read EC2 shares only as "shared with this account or not", with one filtered describe per type
+    /// (RestorableByUserIds, ExecutableUsers) instead of one attribute call per snapshot and AMI. Null reads every
+    /// share of every resource (what a caller listing all shares needs).
+    /// </summary>
+    public string? SharesWithAccountId { get; init; }
+
+    /// <summary>False: read no shares at all (SharedWith stays empty) — for listings that never look at them.</summary>
+    public bool ReadShares { get; init; } = true;
+
     public bool Wants(VaultResourceType type) => Types.Count == 0 || Types.Contains(type);
 
     public bool Matches(VaultResource resource)

@@ -63,7 +63,8 @@ public sealed class VaultCopyCatalog : IDisposable
             tags[byArn ? CopyNaming.SourceArnTag : CopyNaming.SourceIdTag] = query.SourceId;
         }
 
-        var resources = new ResourceQuery { Types = query.Types, Tags = tags, CreatedAfter = query.CreatedAfter, CreatedBefore = query.CreatedBefore };
+        // A listing of copies never shows their shares: reading them would cost one call per copy.
+        var resources = new ResourceQuery { Types = query.Types, Tags = tags, CreatedAfter = query.CreatedAfter, CreatedBefore = query.CreatedBefore, ReadShares = false };
         var locks = new Lifecycle.CopyLockReader(_ec2);
         await foreach (VaultResource copy in _inventory.ListAsync(resources, cancellationToken).ConfigureAwait(false))
         {

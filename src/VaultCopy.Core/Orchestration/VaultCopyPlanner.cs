@@ -1,0 +1,489 @@
+using VaultCopy.Core.Accounts;
+using VaultCopy.Core.Aws;
+using VaultCopy.Core.Copies;
+using VaultCopy.Core.Errors;
+using VaultCopy.Core.KeyAccess;
+using VaultCopy.Core.Keys;
+using VaultCopy.Core.Resources;
+using VaultCopy.Core.Rules;
+using VaultCopy.Core.Sharing;
+using VaultCopy.Core.VaultCopies;
+
+namespace VaultCopy.Core.Orchestration;
+
+/// <summary>A planned key-access document and the manager that writes it.</summary>
+internal sealed record PlannedKeyAccessEdit(PlannedPolicyEdit Edit, KeyAccessManager Manager);
+
+/// <summary>
+/// Plans the whole vault copy with reads only: lists each origin's backups (one filtered describe tells which are
+/// shared with the vault), lists the vault's copies once per Region (their lineage tags say what is vaulted), and
+/// decides per backup with the rules the preflight and the copy use — <see cref="SourceRules"/>,
+/// <see cref="KeyRules"/>, <see cref="SharePlanner"/> and <see cref="KeyAccessManager"/>'s plan. Nothing is written.
+/// </summary>
+public sealed class VaultCopyPlanner
+{
+    private const string OriginVariable = "$origin";
+    private const string VaultVariable = "$vault";
+
+    private readonly VaultCopyRequest _request;
+
+    public VaultCopyPlanner(VaultCopyRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        _request = request;
+    }
+
+    /// <summary>The vault key chosen for each destination Region (after <see cref="PlanAsync"/>).</summary>
+    internal Dictionary<string, KmsKey> VaultKeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The conversion key of each origin (after <see cref="PlanAsync"/>, with -ConvertKeyId).</summary>
+    internal Dictionary<string, KmsKey> ConvertKeys { get; } = new(StringComparer.Ordinal);
+
+    public async Task<VaultCopyRunPlan> PlanAsync(CancellationToken cancellationToken = default)
+    {
+        CheckAccounts();
+        VaultAccount vault = _request.Vault;
+        IReadOnlyList<string> regions = _request.Regions;
+        foreach (string region in regions)
+        {
+            string keyId = _request.KmsKeyIds.TryGetValue(region, out string? perRegion) ? perRegion
+                : _request.KmsKeyIds.TryGetValue(VaultCopyRequest.EveryRegion, out string? every) ? every
+                : throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "VaultKeyRequired",
+                    $"No vault key was given for {region}.",
+                    $"Pass -KmsKeyId @{{ '{region}' = '<vault key>' }} with one key per destination Region, or a key alias that exists in each.");
+            using var kms = new KmsGateway(vault.Session, region);
+            VaultKeys[region] = await new KeyResolver(kms, KeyOwner.Of(vault, region)).ResolveAsync(keyId, KeyUse.VaultCopy, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_request.ConvertKeyId is string convertKeyId)
+        {
+            foreach (VaultAccount origin in _request.Origins)
+            {
+                using var kms = new KmsGateway(origin.Session);
+                ConvertKeys[origin.AccountId] = await new KeyResolver(kms, KeyOwner.Of(origin)).ResolveAsync(convertKeyId, KeyUse.ConversionTarget, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        // What is vaulted already, by source ARN: one listing per Region, never one lookup per backup.
+        var vaulted = new Dictionary<string, ILookup<string, VaultCopyJob>>(StringComparer.Ordinal);
+        foreach (string region in regions)
+        {
+            using var catalog = new VaultCopyCatalog(vault, region);
+            var copies = new List<VaultCopyJob>();
+            await foreach (VaultCopyJob copy in catalog.ListAsync(new VaultCopyQuery(), cancellationToken).ConfigureAwait(false))
+            {
+                copies.Add(copy);
+            }
+
+            vaulted[region] = copies.ToLookup(c => c.SourceArn, StringComparer.Ordinal);
+        }
+
+        var items = new List<VaultCopyPlanItem>();
+        var keyAccess = new KeyAccessPlans(_request);
+        var warnings = new List<string>();
+        try
+        {
+            foreach (VaultAccount origin in _request.Origins)
+            {
+                IReadOnlyList<VaultResource> backups = await ListBackupsAsync(origin, cancellationToken).ConfigureAwait(false);
+                using var originKms = new KmsGateway(origin.Session);
+                foreach ((VaultResource backup, VaultResource? converted) in Pair(backups))
+                {
+                    items.Add(await DecideAsync(origin, backup, converted, originKms, vaulted, keyAccess, cancellationToken).ConfigureAwait(false));
+                }
+            }
+        }
+        catch
+        {
+            keyAccess.Dispose();
+            throw;
+        }
+
+        List<PlannedKeyAccessEdit> edits = keyAccess.NeededEdits(items);
+        return new VaultCopyRunPlan
+        {
+            Items = items,
+            KeyAccessChanges = edits.Select(e => e.Edit.Preview).ToList(),
+            KeyAccessEdits = edits,
+            DestinationRegions = regions,
+            Warnings = warnings.Concat(keyAccess.Warnings).Distinct(StringComparer.Ordinal).ToList(),
+            Origins = _request.Origins,
+            Vault = vault,
+            VaultKeys = new Dictionary<string, KmsKey>(VaultKeys, StringComparer.Ordinal),
+            ConvertKeys = new Dictionary<string, KmsKey>(ConvertKeys, StringComparer.Ordinal),
+            Owned = keyAccess,
+        };
+    }
+
+    private void CheckAccounts()
+    {
+        if (_request.Origins.Count == 0)
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "OriginRequired", "No origin account was given.",
+                "Pass -Source with one or more origin connections (Connect-VaultAccount).");
+        }
+
+        if (_request.Origins.GroupBy(o => o.AccountId).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "DuplicateOrigin",
+                $"Account {twice.Key} is given twice in -Source.", "Pass each origin account once.");
+        }
+
+        foreach (VaultAccount origin in _request.Origins)
+        {
+            if (origin.AccountId == _request.Vault.AccountId)
+            {
+                throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "SameAccount",
+                    $"-Source and -Destination are both account {origin.AccountId}: a vault copy goes to another account.",
+                    "Connect -Destination to the vault account (Connect-VaultAccount -SourceAccount $origin -RoleArn <vault role ARN>).");
+            }
+
+            if (origin.Partition != _request.Vault.Partition)
+            {
+                throw new VaultCopyException(VaultCopyErrorKind.InvalidConfiguration, "PartitionMismatch",
+                    $"The origin {origin.AccountId} is in partition {origin.Partition} and the vault in {_request.Vault.Partition}; AWS shares backups only within one partition.",
+                    "Use a vault account in the origin's partition.");
+            }
+        }
+    }
+
+    /// <summary>The origin's backups as the request selects them; an AMI's backing snapshots are part of the AMI, never items.</summary>
+    private async Task<IReadOnlyList<VaultResource>> ListBackupsAsync(VaultAccount origin, CancellationToken cancellationToken)
+    {
+        ResourceQuery query = _request.Query;
+        using var inventory = new ResourceInventory(origin);
+        var found = new List<VaultResource>();
+        if (_request.Ids.Count > 0)
+        {
+            foreach (string id in _request.Ids.Distinct(StringComparer.Ordinal))
+            {
+                ResourceReference reference = ResourceReference.Parse(id);
+                if (reference.AccountId is string owner && owner != origin.AccountId)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    VaultResource resource = await inventory.GetAsync(id, cancellationToken).ConfigureAwait(false);
+                    if (!resource.IsSharedWithMe && query.Wants(resource.Type))
+                    {
+                        found.Add(resource);
+                    }
+                }
+                catch (VaultCopyException error) when (error.Kind == VaultCopyErrorKind.NotFound && _request.Origins.Count > 1)
+                {
+                    // Another origin's backup.
+                }
+            }
+
+            return found;
+        }
+
+        var listing = new ResourceQuery
+        {
+            Types = query.Types,
+            Tags = query.Tags,
+            CreatedAfter = query.CreatedAfter,
+            CreatedBefore = query.CreatedBefore,
+            SharesWithAccountId = _request.Vault.AccountId,
+        };
+        await foreach (VaultResource resource in inventory.ListAsync(listing, cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(resource);
+        }
+
+        // The AMIs a narrower listing left out still own their snapshots.
+        var backing = new HashSet<string>(found.SelectMany(r => r.BackingSnapshots).Select(s => s.Id), StringComparer.Ordinal);
+        bool everyAmiListed = query.Wants(VaultResourceType.Ami) && query.Tags.Count == 0 && query.CreatedAfter is null && query.CreatedBefore is null;
+        if (!everyAmiListed && found.Any(r => r.Type == VaultResourceType.EbsSnapshot))
+        {
+            await foreach (VaultResource image in inventory.ListAsync(new ResourceQuery { Types = [VaultResourceType.Ami], ReadShares = false }, cancellationToken).ConfigureAwait(false))
+            {
+                backing.UnionWith(image.BackingSnapshots.Select(s => s.Id));
+            }
+        }
+
+        return found.Where(r => !(r.Type == VaultResourceType.EbsSnapshot && backing.Contains(r.Id))).ToList();
+    }
+
+    /// <summary>A conversion copy (lineage purpose "convert") belongs to its original when the original is still there.</summary>
+    private static IEnumerable<(VaultResource Backup, VaultResource? Converted)> Pair(IReadOnlyList<VaultResource> backups)
+    {
+        var originals = backups.ToDictionary(b => b.Arn, StringComparer.Ordinal);
+        var conversions = new Dictionary<string, VaultResource>(StringComparer.Ordinal);
+        foreach (VaultResource backup in backups)
+        {
+            if (backup.Tags.TryGetValue(CopyNaming.PurposeTag, out string? purpose) && purpose == Conversion.SnapshotKeyConverter.Purpose
+                && backup.Tags.TryGetValue(CopyNaming.SourceArnTag, out string? original) && originals.ContainsKey(original)
+                && backup.State is not ("error" or "failed"))
+            {
+                conversions.TryAdd(original, backup);
+            }
+        }
+
+        var attached = new HashSet<string>(conversions.Values.Select(c => c.Arn), StringComparer.Ordinal);
+        foreach (VaultResource backup in backups.Where(b => !attached.Contains(b.Arn)))
+        {
+            yield return (backup, conversions.GetValueOrDefault(backup.Arn));
+        }
+    }
+
+    private async Task<VaultCopyPlanItem> DecideAsync(
+        VaultAccount origin, VaultResource backup, VaultResource? converted, KmsGateway originKms,
+        Dictionary<string, ILookup<string, VaultCopyJob>> vaulted, KeyAccessPlans keyAccess, CancellationToken cancellationToken)
+    {
+        var steps = new List<PlanAction>();
+        VaultResource copied = backup;
+        string? copiedKey;
+        IReadOnlyList<SourceFinding> findings = SourceRules.Check(backup);
+        SourceFinding? failed = findings.FirstOrDefault(f => f.Finding.Failed);
+        bool convertible = failed?.Finding.ErrorId is "SourceOnAwsManagedKey" or "AutomatedSnapshot";
+        if (failed is not null && !convertible)
+        {
+            return Refuse(origin, backup, failed.Finding.ErrorId, failed.Finding.Message, failed.Finding.Remediation);
+        }
+
+        if (convertible)
+        {
+            if (!ConvertKeys.TryGetValue(origin.AccountId, out KmsKey? convertKey))
+            {
+                return Refuse(origin, backup, failed!.Finding.ErrorId, failed.Finding.Message,
+                    $"{failed.Finding.Remediation} — or run Invoke-VaultCopy again with -ConvertKeyId <customer managed key of {origin.AccountId}>, which converts it first.");
+            }
+
+            steps.Add(PlanAction.Convert);
+            copiedKey = convertKey.Arn;
+            if (converted is not null)
+            {
+                copied = converted;
+            }
+        }
+        else
+        {
+            if (findings.FirstOrDefault(f => f.Finding.Status == Preflight.PrereqStatus.Warning) is SourceFinding doubtful)
+            {
+                // The copy would not end under the vault key (an unencrypted Aurora snapshot) or may not be readable.
+                return Refuse(origin, backup, doubtful.Finding.ErrorId, doubtful.Finding.Message, doubtful.Finding.Remediation);
+            }
+
+            IReadOnlyList<VaultResource> parts = backup.Type == VaultResourceType.Ami ? backup.BackingSnapshots : [backup];
+            foreach (string keyArn in parts.Where(p => p.KeyManager == KeyManager.Customer && p.KmsKeyArn is not null).Select(p => p.KmsKeyArn!).Distinct(StringComparer.Ordinal))
+            {
+                KmsKey? described;
+                try
+                {
+                    described = await originKms.TryDescribeAsync(keyArn, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    throw AwsErrorTranslator.Translate(error, $"Describing KMS key {keyArn}", $"account {origin.AccountId} ({backup.Region})");
+                }
+
+                Finding state = KeyRules.SourceKeyState(keyArn, described, backup.Id, KeyOwner.Of(origin, backup.Region));
+                if (state.Status != Preflight.PrereqStatus.Pass)
+                {
+                    return Refuse(origin, backup, state.ErrorId, state.Message, state.Remediation);
+                }
+            }
+
+            copiedKey = parts.Select(p => p.KmsKeyArn).FirstOrDefault(k => k is not null);
+        }
+
+        // Per Region: a complete copy under the vault key is reused; one in flight is followed; else a new copy.
+        var destinations = new List<VaultCopyPlanDestination>();
+        foreach ((string region, KmsKey vaultKey) in VaultKeys)
+        {
+            VaultCopyJob? existing = (converted is null && convertible) ? null : vaulted[region][copied.Arn]
+                .Where(c => c.State != CopyJobState.Failed && c.TargetKeyArn == vaultKey.Arn)
+                .OrderBy(c => c.State == CopyJobState.Completed ? 0 : 1)
+                .FirstOrDefault();
+            destinations.Add(new VaultCopyPlanDestination
+            {
+                Region = region,
+                KmsKeyArn = vaultKey.Arn,
+                Action = existing?.State == CopyJobState.Completed ? PlanAction.Reuse : PlanAction.Copy,
+                ExistingCopyId = existing?.TargetId,
+            });
+        }
+
+        bool shared = IsSharedWithVault(copied) && !(convertible && converted is null);
+        if (destinations.All(d => d.Action == PlanAction.Reuse))
+        {
+            return Item(origin, backup, PlanAction.Reuse, [PlanAction.Reuse], destinations, converted, copiedKey, shared,
+                $"Already vaulted: {string.Join(", ", destinations.Select(d => $"{d.ExistingCopyId} ({d.Region})"))}; the copies are verified again, nothing is copied.");
+        }
+
+        if (!convertible)
+        {
+            try
+            {
+                SharePlanner.PlanGrant(copied, origin.AccountId, _request.Vault.AccountId);
+            }
+            catch (VaultCopyException refusal)
+            {
+                return Refuse(origin, backup, refusal.ErrorId, refusal.Message, refusal.Remediation);
+            }
+        }
+
+        if (!shared)
+        {
+            steps.Add(PlanAction.Share);
+        }
+
+        steps.Add(PlanAction.Copy);
+        var changes = new List<VaultKeyPolicyChange>();
+        if (copiedKey is not null)
+        {
+            foreach (VaultCopyPlanDestination destination in destinations.Where(d => d.Action == PlanAction.Copy))
+            {
+                (IReadOnlyList<PlannedPolicyEdit> edits, VaultCopyException? refusal) =
+                    await keyAccess.PlanAsync(origin, copiedKey, destination.Region, VaultKeys[destination.Region], cancellationToken).ConfigureAwait(false);
+                if (refusal is not null)
+                {
+                    return Refuse(origin, backup, refusal.ErrorId, refusal.Message, refusal.Remediation);
+                }
+
+                changes.AddRange(edits.Where(e => e.Changed).Select(e => e.Preview));
+
+                // Without the origin key policy and the vault principal's IAM policy the copy fails; the vault key's
+                // own users are a tidy-up the vault's root statement usually makes unnecessary.
+                var blocking = edits.Where(e => e.Changed && (e.Kind == VaultKeyPolicyKind.IdentityPolicy || e.Preview.AccountId != _request.Vault.AccountId)).ToList();
+                if (blocking.Count > 0 && !_request.GrantKeyAccess)
+                {
+                    return Refuse(origin, backup, "KeyAccessMissing",
+                        $"The vault account {_request.Vault.AccountId} may not use {copiedKey} yet ({string.Join("; ", blocking.Select(e => e.DocumentName))} would have to change), so the copy of {backup.Id} would fail.",
+                        $"Grant-VaultKeyAccess -Source {OriginVariable} -Destination {VaultVariable} -KeyId {copiedKey} -KmsKeyId {VaultKeys[destination.Region].Arn}, or run Invoke-VaultCopy with -GrantKeyAccess.",
+                        changes);
+                }
+            }
+        }
+
+        string reason = convertible
+            ? $"{backup.Id} is on an AWS managed key or automated: it is re-encrypted under {copiedKey} first{(converted is null ? string.Empty : $" (conversion {converted.Id} exists)")}, then shared and copied."
+            : copiedKey is null
+                ? $"{backup.Id} is not encrypted: its vault copy is encrypted under the vault key."
+                : $"{backup.Id} is on the customer managed key {copiedKey}: it is {(shared ? "already shared" : "shared")} and copied under the vault key.";
+        return Item(origin, backup, convertible ? PlanAction.Convert : PlanAction.Copy, steps, destinations, converted, copiedKey, shared, reason, changes.DistinctBy(c => c.Target + c.PolicyName).ToList());
+    }
+
+    internal static bool IsSharedWithVault(VaultResource resource, string vaultAccountId) =>
+        resource.SharedWith.Contains(vaultAccountId, StringComparer.Ordinal)
+        && resource.BackingSnapshots.All(s => s.SharedWith.Contains(vaultAccountId, StringComparer.Ordinal));
+
+    private bool IsSharedWithVault(VaultResource resource) => IsSharedWithVault(resource, _request.Vault.AccountId);
+
+    private static VaultCopyPlanItem Item(
+        VaultAccount origin, VaultResource backup, PlanAction action, IReadOnlyList<PlanAction> steps, IReadOnlyList<VaultCopyPlanDestination> destinations,
+        VaultResource? converted, string? copiedKey, bool shared, string reason, IReadOnlyList<VaultKeyPolicyChange>? changes = null) => new()
+    {
+        OriginAccountId = origin.AccountId,
+        SourceRegion = backup.Region,
+        Type = backup.Type,
+        Id = backup.Id,
+        Arn = backup.Arn,
+        SizeGiB = backup.SizeGiB,
+        KeyManager = backup.KeyManager,
+        SourceKeyArn = backup.KmsKeyArn,
+        Action = action,
+        Steps = steps,
+        Destinations = destinations,
+        Reason = reason,
+        ConvertedId = converted?.Id,
+        SharedWithVault = shared,
+        KeyAccessChanges = changes ?? [],
+        Source = backup,
+        Origin = origin,
+        Converted = converted,
+        CopiedKeyArn = copiedKey,
+    };
+
+    private static VaultCopyPlanItem Refuse(
+        VaultAccount origin, VaultResource backup, string errorId, string cause, string? remediation, IReadOnlyList<VaultKeyPolicyChange>? changes = null) => new()
+    {
+        OriginAccountId = origin.AccountId,
+        SourceRegion = backup.Region,
+        Type = backup.Type,
+        Id = backup.Id,
+        Arn = backup.Arn,
+        SizeGiB = backup.SizeGiB,
+        KeyManager = backup.KeyManager,
+        SourceKeyArn = backup.KmsKeyArn,
+        Action = PlanAction.Refuse,
+        Steps = [PlanAction.Refuse],
+        ErrorId = errorId,
+        Cause = cause,
+        Remediation = remediation,
+        Reason = cause,
+        KeyAccessChanges = changes ?? [],
+        Source = backup,
+        Origin = origin,
+    };
+
+    /// <summary>KeyAccessManager's plan for each (origin key, vault key) pair, made once per run.</summary>
+    private sealed class KeyAccessPlans : IDisposable
+    {
+        private readonly VaultCopyRequest _request;
+        private readonly Dictionary<string, KeyAccessManager> _managers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (IReadOnlyList<PlannedPolicyEdit> Edits, VaultCopyException? Refusal)> _plans = new(StringComparer.Ordinal);
+        private readonly Dictionary<PlannedPolicyEdit, KeyAccessManager> _writers = [];
+
+        public KeyAccessPlans(VaultCopyRequest request)
+        {
+            _request = request;
+        }
+
+        public List<string> Warnings { get; } = [];
+
+        public async Task<(IReadOnlyList<PlannedPolicyEdit> Edits, VaultCopyException? Refusal)> PlanAsync(
+            VaultAccount origin, string keyArn, string region, KmsKey vaultKey, CancellationToken cancellationToken)
+        {
+            string id = $"{origin.AccountId}|{keyArn}|{vaultKey.Arn}";
+            if (_plans.TryGetValue(id, out var known))
+            {
+                return known;
+            }
+
+            if (!_managers.TryGetValue(origin.AccountId, out KeyAccessManager? manager))
+            {
+                manager = new KeyAccessManager(origin, _request.Vault);
+                _managers[origin.AccountId] = manager;
+            }
+
+            try
+            {
+                KeyAccessPlan plan = await manager.PlanAsync(KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = keyArn, DestinationKeyId = vaultKey.Arn }, cancellationToken).ConfigureAwait(false);
+                Warnings.AddRange(plan.Warnings);
+                known = (plan.Edits, null);
+                foreach (PlannedPolicyEdit edit in plan.Edits)
+                {
+                    _writers[edit] = manager;
+                }
+            }
+            catch (VaultCopyException refusal)
+            {
+                known = ([], refusal);
+            }
+
+            _plans[id] = known;
+            return known;
+        }
+
+        /// <summary>The edits the items that will be copied need, each document once.</summary>
+        public List<PlannedKeyAccessEdit> NeededEdits(IReadOnlyList<VaultCopyPlanItem> items)
+        {
+            var needed = new HashSet<string>(items.Where(i => i.Action != PlanAction.Refuse).SelectMany(i => i.KeyAccessChanges).Select(c => c.Target + "|" + c.PolicyName), StringComparer.Ordinal);
+            return _plans.Values.SelectMany(p => p.Edits).Where(e => e.Changed && needed.Contains(e.Preview.Target + "|" + e.Preview.PolicyName))
+                .DistinctBy(e => e.Preview.Target + "|" + e.Preview.PolicyName).Select(e => new PlannedKeyAccessEdit(e, _writers[e])).ToList();
+        }
+
+        /// <summary>The managers' clients back the planned edits, so they live as long as the plan.</summary>
+        public void Dispose()
+        {
+            foreach (KeyAccessManager manager in _managers.Values)
+            {
+                manager.Dispose();
+            }
+        }
+    }
+}
