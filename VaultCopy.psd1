@@ -21,11 +21,8 @@
         'Grant-VaultKeyAccess'
         'Lock-VaultCopy'
         'Grant-VaultSnapshotAccess'
-<<<<<<< HEAD
-        'Remove-VaultCopy'
-=======
         'Invoke-VaultCopy'
->>>>>>> invoke
+        'Remove-VaultCopy'
         'Revoke-VaultKeyAccess'
         'Revoke-VaultSnapshotAccess'
         'Test-VaultCopyPrereq'

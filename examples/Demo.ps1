@@ -58,7 +58,6 @@ try {
     $backups = @(Get-VaultResource -Account $origin)
     Show $backups Type, Id, State, SizeGiB, Encrypted, KeyManager, SnapshotType
 
-<<<<<<< HEAD
     Write-Step 'Preflight: what would stop a vault copy, and what fixes it'
     $preflight = @($backups | Test-VaultCopyPrereq -Source $origin -Destination $vault -KmsKeyId alias/vault-backup)
     $preflight | Where-Object Status -eq Fail | Format-List Check, Target, Message, Remediation | Out-String -Width 120 | Write-Host
@@ -69,23 +68,10 @@ try {
     # Emulator only: a copy of a 20 GiB snapshot takes minutes in AWS; here time runs 600 times faster.
     Invoke-RestMethod -Method Post -Uri "$EndpointUrl/_emulator/settings" -ContentType 'application/json' -Body '{"timeScale": 600}' | Out-Null
 
-    Write-Step 'Let the vault use the origin key (key policy) and make the vault role a user of the vault key'
-    Grant-VaultKeyAccess -Source $origin -Destination $vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -WhatIf |
-        Out-String -Width 120 | Write-Host
-    $grants = @(Grant-VaultKeyAccess -Source $origin -Destination $vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force)
-    Show $grants Kind, Target, Changed, Applied
-    $grants | Where-Object Changed | ForEach-Object { Write-Host "--- $($_.Target)"; Write-Host $_.Diff }
-    $again = @(Grant-VaultKeyAccess -Source $origin -Destination $vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force)
-    Write-Host "A second grant changes $(@($again | Where-Object Changed).Count) documents."
-=======
-    # Emulator only: a copy of a 20 GiB snapshot takes minutes in AWS; here time runs 600 times faster.
-    Invoke-RestMethod -Method Post -Uri "$EndpointUrl/_emulator/settings" -ContentType 'application/json' -Body '{"timeScale": 600}' | Out-Null
-
     Write-Step 'The plan without conversion key or key access: reads only, every refusal with the command that fixes it'
     $bare = @(Get-VaultCopyPlan -Source $origin -Destination $vault -KmsKeyId alias/vault-backup)
     Show $bare Action, Type, Id, ErrorId
     $bare | Where-Object Action -eq Refuse | Select-Object -First 2 | ForEach-Object { Write-Wrapped "$($_.Id): $($_.Cause) Fix: $($_.Remediation)" }
->>>>>>> invoke
 
     Write-Step 'The plan of the whole vault copy: convert the default-key backups, grant key access, share, copy'
     $plan = @(Get-VaultCopyPlan -Source $origin -Destination $vault -KmsKeyId alias/vault-backup -ConvertKeyId alias/origin-backup -GrantKeyAccess)
@@ -118,7 +104,11 @@ try {
 
     Write-Step 'In the vault: every copy under a key the vault owns'
     $inVault = @(Get-VaultCopy -Destination $vault)
-<<<<<<< HEAD
+    Show $inVault Type, SourceId, TargetId, State
+    $vaultOwned = @($inVault | Where-Object { $_.TargetKeyArn -like "*:$($vault.AccountId):key/*" }).Count
+    Write-Host "$($inVault.Count) backups are in vault $($vault.AccountId), $vaultOwned of them under a key the vault owns."
+    if ($vaultOwned -ne $inVault.Count) { throw 'Every copy should be under the vault key.' }
+    Remove-Item $journal, "$report.json", "$report.csv" -ErrorAction SilentlyContinue
 
     Write-Step 'Lock the copies: compliance mode, 35 days, 24-hour cool-off (RDS and Aurora have no lock in AWS)'
     $locked = @($inVault | Lock-VaultCopy -Destination $vault -Mode Compliance -Days 35 -CoolOffHours 24 -Force `
@@ -143,28 +133,6 @@ try {
     Remove-VaultCopy -Destination $vault -Source $origin -OlderThanDays 0 -Type $types -WhatIf
     Write-Host 'Nothing: each of these copies is the newest of its series. With -IncludeNewest, locked copies are still skipped:'
     Remove-VaultCopy -Destination $vault -Source $origin -OlderThanDays 0 -Type $types -IncludeNewest -WhatIf
-
-    Write-Step 'Summary'
-    $summary = foreach ($copy in $inVault) {
-        [pscustomobject]@{
-            Type      = $copy.Type
-            Source    = $copy.SourceId
-            VaultCopy = $copy.TargetId
-            State     = $copy.State
-            VaultKey  = if ($copy.TargetKeyArn -like "*:$($vault.AccountId):key/*") { 'vault-owned' } else { $copy.TargetKeyArn }
-        }
-    }
-    Show $summary Type, Source, VaultCopy, VaultKey
-    $vaultOwned = @($summary | Where-Object VaultKey -eq 'vault-owned').Count
-    Write-Host "$($inVault.Count) backups are in vault $($vault.AccountId), $vaultOwned of them under a key the vault owns; the origin shares are withdrawn."
-    if ($vaultOwned -ne $inVault.Count -or $inVault.Count -lt $shareable.Count) { throw 'Every shared backup should be in the vault under the vault key.' }
-=======
-    Show $inVault Type, SourceId, TargetId, State
-    $vaultOwned = @($inVault | Where-Object { $_.TargetKeyArn -like "*:$($vault.AccountId):key/*" }).Count
-    Write-Host "$($inVault.Count) backups are in vault $($vault.AccountId), $vaultOwned of them under a key the vault owns."
-    if ($vaultOwned -ne $inVault.Count) { throw 'Every copy should be under the vault key.' }
-    Remove-Item $journal, "$report.json", "$report.csv" -ErrorAction SilentlyContinue
->>>>>>> invoke
 }
 finally {
     Remove-Item $profileFile -ErrorAction SilentlyContinue
