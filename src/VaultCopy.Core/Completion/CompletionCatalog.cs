@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
-using Amazon;
-using Amazon.Runtime.CredentialManagement;
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Aws;
 
@@ -17,9 +15,8 @@ public static partial class CompletionCatalog
 
     /// <summary>The Regions of <paramref name="partition"/> (aws, aws-cn, aws-us-gov, …) the SDK knows, sorted.</summary>
     public static IReadOnlyList<string> Regions(string partition) =>
-        RegionEndpoint.EnumerableAllRegions
-            .Where(region => region.PartitionName == partition && RegionName().IsMatch(region.SystemName))
-            .Select(region => region.SystemName)
+        SdkCatalog.RegionsOf(partition)
+            .Where(region => RegionName().IsMatch(region))
             .Order(StringComparer.Ordinal)
             .ToList();
 
@@ -28,8 +25,7 @@ public static partial class CompletionCatalog
     {
         try
         {
-            return new CredentialProfileStoreChain(profileLocation).ListProfiles()
-                .Select(profile => profile.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            return SdkCatalog.ProfileNames(profileLocation).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException or FormatException)
         {

@@ -1,6 +1,5 @@
 using VaultCopy.Core.Errors;
 using System.Collections.Concurrent;
-using Amazon.EC2.Model;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Resources;
 
@@ -27,7 +26,7 @@ internal sealed class EbsSnapshotCopyBackend : ICopyBackend
 
     public async Task<bool> AdoptExistingAsync(VaultCopyJob job, CancellationToken cancellationToken)
     {
-        IReadOnlyList<Snapshot> found;
+        IReadOnlyList<Ec2SnapshotRecord> found;
         try
         {
             found = await _ec2.FindOwnSnapshotsAsync(LineageQuery(job), cancellationToken).ConfigureAwait(false);
@@ -38,9 +37,9 @@ internal sealed class EbsSnapshotCopyBackend : ICopyBackend
         }
 
         // A copy that ended in error is no copy: a new one is made beside it.
-        Snapshot? existing = found
-            .Where(s => s.State?.Value != "error" && (job.TargetKeyArn is null || s.KmsKeyId == job.TargetKeyArn))
-            .OrderBy(s => s.State?.Value == "completed" ? 0 : 1)
+        Ec2SnapshotRecord? existing = found
+            .Where(s => s.State != "error" && (job.TargetKeyArn is null || s.KmsKeyId == job.TargetKeyArn))
+            .OrderBy(s => s.State == "completed" ? 0 : 1)
             .FirstOrDefault();
         if (existing is null)
         {
@@ -50,7 +49,7 @@ internal sealed class EbsSnapshotCopyBackend : ICopyBackend
         job.Reused = true;
         job.TargetId = existing.SnapshotId;
         job.TargetArn = Arn(existing.SnapshotId);
-        job.StartTime = existing.StartTime?.ToUniversalTime();
+        job.StartTime = existing.StartTime;
         Apply(job, existing);
         return true;
     }
@@ -91,7 +90,7 @@ internal sealed class EbsSnapshotCopyBackend : ICopyBackend
 
     public async Task RefreshAsync(IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
     {
-        IReadOnlyList<Snapshot> snapshots;
+        IReadOnlyList<Ec2SnapshotRecord> snapshots;
         try
         {
             snapshots = await _ec2.DescribeExistingSnapshotsAsync(jobs.Select(j => j.TargetId!).ToList(), cancellationToken).ConfigureAwait(false);
@@ -103,7 +102,7 @@ internal sealed class EbsSnapshotCopyBackend : ICopyBackend
 
         foreach (VaultCopyJob job in jobs)
         {
-            Snapshot? snapshot = snapshots.FirstOrDefault(s => s.SnapshotId == job.TargetId);
+            Ec2SnapshotRecord? snapshot = snapshots.FirstOrDefault(s => s.SnapshotId == job.TargetId);
             if (snapshot is null)
             {
                 CopyStates.ApplyMissing(job, _time.GetUtcNow().UtcDateTime);
@@ -129,9 +128,9 @@ internal sealed class EbsSnapshotCopyBackend : ICopyBackend
         }
     }
 
-    internal static CopyObservation Observe(Snapshot snapshot) => new(
-        snapshot.SnapshotId, snapshot.State?.Value ?? "unknown", CopyStates.ParsePercent(snapshot.Progress),
-        snapshot.Encrypted ?? false, snapshot.KmsKeyId, snapshot.VolumeSize);
+    internal static CopyObservation Observe(Ec2SnapshotRecord snapshot) => new(
+        snapshot.SnapshotId, snapshot.State, CopyStates.ParsePercent(snapshot.Progress),
+        snapshot.Encrypted, snapshot.KmsKeyId, snapshot.VolumeSize);
 
     internal static Dictionary<string, string> LineageQuery(VaultCopyJob job) => new(StringComparer.Ordinal)
     {
@@ -139,7 +138,7 @@ internal sealed class EbsSnapshotCopyBackend : ICopyBackend
         [CopyNaming.SourceArnTag] = job.SourceArn,
     };
 
-    private void Apply(VaultCopyJob job, Snapshot snapshot)
+    private void Apply(VaultCopyJob job, Ec2SnapshotRecord snapshot)
     {
         CopyObservation copy = Observe(snapshot);
         _observed[snapshot.SnapshotId] = copy;
