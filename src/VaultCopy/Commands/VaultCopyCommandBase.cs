@@ -162,39 +162,13 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
             }
         }
 
-        if (work.Count == 0)
+        CopyBatch batch = await CopyBatch.PrepareAsync(copier.Engine, work, CopyBatchWording.VaultCopy, token).ConfigureAwait(false);
+        IReadOnlyList<CopyOutcome> outcomes = await RunBatchAsync(
+            batch, item => ShouldProcess(Describe(item.Source!), CopyAction(copier, item.Job)), WaitOptions(Wait, Quotas()), acceptUnverified: KeepSourceKey, token)
+            .ConfigureAwait(false);
+        foreach (CopyOutcome outcome in outcomes)
         {
-            return;
-        }
-
-        await copier.Engine.AdoptExistingAsync(work.Select(w => w.Job).ToList(), token).ConfigureAwait(false);
-        var approved = new List<VaultCopyJob>();
-        foreach ((VaultCopyJob job, VaultResource source) in work)
-        {
-            if (job.State == CopyJobState.Failed)
-            {
-                PostError(JobFailure(job), job);
-            }
-            else if (job.Reused)
-            {
-                PostVerbose($"{source.Id} was already copied into the vault: {job.TargetId} ({job.ServiceState}) is used instead of copying again.");
-                approved.Add(job);
-            }
-            else if (await OnPipelineThread(() => ShouldProcess(Describe(source), CopyAction(copier, job))).ConfigureAwait(false))
-            {
-                approved.Add(job);
-            }
-        }
-
-        if (approved.Count == 0)
-        {
-            return;
-        }
-
-        await RunJobsAsync(copier.Engine, approved, Wait, Quotas(), token).ConfigureAwait(false);
-        foreach (VaultCopyJob job in approved)
-        {
-            ReportJob(job, Wait, foreignKeyAccepted: KeepSourceKey);
+            await WriteOutcomeAsync(outcome).ConfigureAwait(false);
         }
     }
 
