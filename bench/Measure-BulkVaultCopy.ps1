@@ -4,7 +4,8 @@
     Bulk vault copy on the emulator: Invoke-VaultCopy against the quota-bound lower bound, a sequential raw-AWS loop
     and a naive parallel raw-AWS script. Prints the figures; never a test.
 .DESCRIPTION
-    Build first (dotnet pwsh ./build.ps1 -Task Build), then: dotnet pwsh ./bench/Measure-BulkVaultCopy.ps1 -N 100, 300
+    Build first (dotnet pwsh ./build.ps1 -Task Build), then:
+    dotnet pwsh -NoProfile -Command './bench/Measure-BulkVaultCopy.ps1 -N 100, 300'   (a list needs -Command, not -File)
 
     For each N it generates N mixed backups in the origin (50 % EBS snapshots, 15 % AMIs, 25 % RDS DB snapshots,
     10 % Aurora cluster snapshots; varied sizes; half the EBS snapshots unencrypted, the rest under the origin's
@@ -20,6 +21,7 @@
     Every tool polls at most once a second. Printed per tool: wall time, ratio to the bound, speed-up over the
     sequential loop, AWS calls per backup (all and by operation), pwsh CPU seconds and peak working set.
 #>
+[CmdletBinding(PositionalBinding = $false)]
 param(
     [int[]] $N = @(100, 300),
     [double] $TargetBoundSeconds = 40,
@@ -218,6 +220,8 @@ Import-Module '$($manifest.FullName)'
         }
 
         & $prepare
+        $inForce = (Invoke-EmulatorControl -Url $emulator.Url -Path settings).timeScale
+        Write-Host "N=${count}: time scale $inForce (wanted $scale), bound $([Math]::Round($bound, 1)) s = $([Math]::Round($boundAws)) s of AWS time"
         $journal = Join-Path ([IO.Path]::GetTempPath()) "vaultcopy-bulk-$PID-$count.jsonl"
         Remove-Item $journal -ErrorAction SilentlyContinue
         $ours = Invoke-Measured -Name invoke -Body @"

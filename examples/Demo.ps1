@@ -27,7 +27,7 @@ function Write-Wrapped([string] $Text, [string] $Indent = '    ') {
     }
     if ($line) { Write-Host $line }
 }
-function Show([object[]] $Objects, [string[]] $Property) { $Objects | Format-Table -Property $Property -AutoSize -Wrap | Out-String -Width 120 | Write-Host }
+function Show([object[]] $Objects, [string[]] $Property) { $Objects | Format-Table -Property $Property -AutoSize -Wrap | Out-String -Width 200 | Write-Host }
 
 # A throwaway shared-credentials file holding the demo world's fake origin key, as an admin would keep a profile.
 $world = Get-Content -Raw $DemoWorld | ConvertFrom-Json
@@ -75,7 +75,7 @@ try {
 
     Write-Step 'The plan of the whole vault copy: convert the default-key backups, grant key access, share, copy'
     $plan = @(Get-VaultCopyPlan -Source $origin -Destination $vault -KmsKeyId alias/vault-backup -ConvertKeyId alias/origin-backup -GrantKeyAccess)
-    Show $plan Action, Type, Id, SizeGiB, @{ Label = 'Steps'; Expression = { $_.Steps -join ',' } }
+    Show ($plan | Select-Object Action, Type, Id, SizeGiB, @{ Name = 'Steps'; Expression = { $_.Steps -join ',' } }) Action, Type, Id, SizeGiB, Steps
     $documents = @($plan.KeyAccessChanges | Sort-Object Target -Unique)
     Write-Host "$(@($plan | Where-Object Action -eq Copy).Count) to copy, $(@($plan | Where-Object Action -eq Convert).Count) to convert, $($documents.Count) key policy documents to change:"
     $documents | ForEach-Object { Write-Host "  $($_.Kind) $($_.Target)" }
@@ -87,7 +87,7 @@ try {
             -GrantKeyAccess -JournalPath $journal -ReportPath $report -PollIntervalSeconds 1 -Confirm:$false)
     $outcomes = @($run | Where-Object { $_.PSObject.TypeNames[0] -like '*VaultCopyOutcome' })
     $summary = $run[-1]
-    Show $outcomes Outcome, Type, Id, VaultCopies
+    Show ($outcomes | Select-Object Outcome, Type, Id, @{ Name = 'VaultCopy'; Expression = { ($_.VaultCopies -split ':', 2)[1] -replace '^(.{40}).+$', '$1…' } }) Outcome, Type, Id, VaultCopy
     Write-Host "Summary: $summary; $($summary.SharesLeft) shares left."
     if ($summary.Vaulted -ne $backups.Where({ $_.Id -notin @($backups.BackingSnapshots.Id) }).Count) { throw 'Every backup should be vaulted.' }
 
@@ -98,13 +98,13 @@ try {
     if ($rerun[-1].AlreadyVaulted -ne $summary.Vaulted) { throw 'The rerun should copy nothing.' }
 
     Write-Step 'The report (CSV beside the JSON) and the journal'
-    Import-Csv "$report.csv" | Select-Object -First 4 | Format-Table Outcome, Type, Id, VaultCopies -AutoSize | Out-String -Width 120 | Write-Host
+    Import-Csv "$report.csv" | Select-Object -First 4 | Format-Table Outcome, Type, Id, ShareWithdrawn -AutoSize | Out-String -Width 120 | Write-Host
     $events = Get-Content $journal | ForEach-Object { ($_ | ConvertFrom-Json).event } | Group-Object | ForEach-Object { "$($_.Name) $($_.Count)" }
     Write-Wrapped "Journal $journal`: $($events -join ', ')"
 
     Write-Step 'In the vault: every copy under a key the vault owns'
     $inVault = @(Get-VaultCopy -Destination $vault)
-    Show $inVault Type, SourceId, TargetId, State
+    Show ($inVault | Select-Object Type, @{ Name = 'Source'; Expression = { $_.SourceId -replace '^(.{44}).+$', '$1…' } }, State, Verified, @{ Name = 'Key'; Expression = { $_.TargetKeyArn -replace '^.*:key/', 'key/' } }) Type, Source, State, Key
     $vaultOwned = @($inVault | Where-Object { $_.TargetKeyArn -like "*:$($vault.AccountId):key/*" }).Count
     Write-Host "$($inVault.Count) backups are in vault $($vault.AccountId), $vaultOwned of them under a key the vault owns."
     if ($vaultOwned -ne $inVault.Count) { throw 'Every copy should be under the vault key.' }

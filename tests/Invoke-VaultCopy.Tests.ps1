@@ -130,7 +130,7 @@ Describe 'Get-VaultCopyPlan' {
 
     It 'Invoke-VaultCopy -PlanOnly returns the same plan items and changes nothing' {
         $before = Get-WorldState
-        $plan = Invoke-VaultCopy -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -ConvertKeyId alias/origin-backup -PlanOnly
+        $plan = Invoke-VaultCopy -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -ConvertKeyId alias/origin-backup -GrantKeyAccess -PlanOnly
         Get-WorldState | Should -Be $before
         $plan | Should -HaveCount 10
         $plan[0].PSObject.TypeNames[0] | Should -Be 'VaultCopy.Core.Orchestration.VaultCopyPlanItem'

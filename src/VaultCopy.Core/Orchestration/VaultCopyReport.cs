@@ -21,16 +21,21 @@ public static class VaultCopyReport
     private static readonly string[] s_columns =
         ["Outcome", "OriginAccountId", "SourceRegion", "Type", "Id", "Arn", "SizeGiB", "Planned", "VaultCopies", "ConvertedId", "ShareWithdrawn", "ErrorId", "Cause", "Remediation"];
 
-    /// <summary>Writes both files and returns their paths (JSON first).</summary>
-    public static (string Json, string Csv) Write(string path, VaultCopyRunResult result)
+    /// <summary>The two files a report path names (JSON first).</summary>
+    public static (string Json, string Csv) PathsFor(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        ArgumentNullException.ThrowIfNull(result);
         string full = Path.GetFullPath(path);
         string extension = Path.GetExtension(full);
         string stem = extension is ".json" or ".csv" ? full[..^extension.Length] : full;
-        string json = stem + ".json";
-        string csv = stem + ".csv";
+        return (stem + ".json", stem + ".csv");
+    }
+
+    /// <summary>Writes both files and returns their paths (JSON first).</summary>
+    public static (string Json, string Csv) Write(string path, VaultCopyRunResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        (string json, string csv) = PathsFor(path);
         Directory.CreateDirectory(Path.GetDirectoryName(json)!);
         File.WriteAllText(json, JsonSerializer.Serialize(new { result.Summary, result.Outcomes }, s_json), new UTF8Encoding(false));
         File.WriteAllText(csv, ToCsv(result.Outcomes), new UTF8Encoding(false));

@@ -114,8 +114,7 @@ public sealed class InvokeVaultCopyCommand : VaultCopyPlanCmdletBase
         {
             try
             {
-                (string json, _) = VaultCopyReport.Write(reportPath, result);
-                result.Summary.ReportPath = json;
+                result.Summary.ReportPath = VaultCopyReport.PathsFor(reportPath).Json;
                 VaultCopyReport.Write(reportPath, result);
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException)
