@@ -94,14 +94,14 @@ public sealed partial class PrereqChecker : IDisposable
             }
         }
 
-        foreach (VaultPrereqResult result in await CheckDestinationKeyAsync(request.DestinationKeyId, ServicesOf(resources), cancellationToken).ConfigureAwait(false))
+        foreach (VaultPrereqResult result in await CheckDestinationKeyAsync(request.KmsKeyId, ServicesOf(resources), cancellationToken).ConfigureAwait(false))
         {
             yield return result;
         }
 
         foreach (CheckedResource resource in resources)
         {
-            foreach (VaultPrereqResult result in await CheckPermissionsAsync(resource, request.DestinationKeyId, cancellationToken).ConfigureAwait(false))
+            foreach (VaultPrereqResult result in await CheckPermissionsAsync(resource, request.KmsKeyId, cancellationToken).ConfigureAwait(false))
             {
                 yield return result;
             }

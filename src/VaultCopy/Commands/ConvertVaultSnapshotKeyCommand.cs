@@ -83,26 +83,7 @@ public sealed class ConvertVaultSnapshotKeyCommand : CopyBatchCmdletBase
     protected override void EndProcessing()
     {
         using var converter = new SnapshotKeyConverter(Account);
-        KmsKey key;
-        try
-        {
-            // An unusable key makes the whole command unusable: nothing is read or copied.
-            key = RunAsync(token => converter.ResolveKeyAsync(KmsKeyId, token));
-        }
-        catch (VaultCopyException error)
-        {
-            ThrowTerminatingError(ToErrorRecord(error, KmsKeyId));
-            return;
-        }
-
-        try
-        {
-            RunAsync(token => ConvertAsync(converter, key, token));
-        }
-        catch (VaultCopyException error)
-        {
-            ThrowTerminatingError(ToErrorRecord(error, Account));
-        }
+        RunWithKey(KmsKeyId, converter.ResolveKeyAsync, (key, token) => ConvertAsync(converter, key!, token), Account);
     }
 
     private async Task ConvertAsync(SnapshotKeyConverter converter, KmsKey key, CancellationToken token)

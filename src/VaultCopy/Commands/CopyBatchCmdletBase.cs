@@ -1,5 +1,7 @@
 using System.Management.Automation;
 using VaultCopy.Core.Copies;
+using VaultCopy.Core.Errors;
+using VaultCopy.Core.Keys;
 
 namespace VaultCopy.Commands;
 
@@ -23,6 +25,38 @@ public abstract class CopyBatchCmdletBase : VaultCopyCmdletBase
 
     /// <summary>The name of the command as progress shows it.</summary>
     protected abstract string ActivityName { get; }
+
+    /// <summary>
+    /// The frame of a batch command: the key is resolved first (an unusable key ends the command before anything is
+    /// read or copied, with the key as target), then the work runs; an error of the whole run ends the command with
+    /// <paramref name="account"/> as target.
+    /// </summary>
+    private protected void RunWithKey(
+        string? keyId, Func<string, CancellationToken, Task<KmsKey>> resolve, Func<KmsKey?, CancellationToken, Task> run, object account)
+    {
+        KmsKey? key = null;
+        if (keyId is not null)
+        {
+            try
+            {
+                key = RunAsync(token => resolve(keyId, token));
+            }
+            catch (VaultCopyException error)
+            {
+                ThrowTerminatingError(ToErrorRecord(error, keyId));
+                return;
+            }
+        }
+
+        try
+        {
+            RunAsync(token => run(key, token));
+        }
+        catch (VaultCopyException error)
+        {
+            ThrowTerminatingError(ToErrorRecord(error, account));
+        }
+    }
 
     /// <summary>What this command's wait parameters mean for a run.</summary>
     private protected CopyRunOptions WaitOptions(bool wait, CopyQuotas? quotas = null) =>

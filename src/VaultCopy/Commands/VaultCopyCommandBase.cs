@@ -96,29 +96,7 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
     protected override void EndProcessing()
     {
         using var copier = new VaultCopier(Destination, DestinationRegion, Source, SourceRegion);
-        KmsKey? key = null;
-        if (KmsKeyId is not null)
-        {
-            try
-            {
-                // An unusable vault key makes the whole command unusable: nothing is read or copied.
-                key = RunAsync(token => copier.ResolveKeyAsync(KmsKeyId, KeepSourceKey, token));
-            }
-            catch (VaultCopyException error)
-            {
-                ThrowTerminatingError(ToErrorRecord(error, KmsKeyId));
-                return;
-            }
-        }
-
-        try
-        {
-            RunAsync(token => CopyAsync(copier, key, token));
-        }
-        catch (VaultCopyException error)
-        {
-            ThrowTerminatingError(ToErrorRecord(error, Destination));
-        }
+        RunWithKey(KmsKeyId, (id, token) => copier.ResolveKeyAsync(id, KeepSourceKey, token), (key, token) => CopyAsync(copier, key, token), Destination);
     }
 
     private async Task CopyAsync(VaultCopier copier, KmsKey? key, CancellationToken token)

@@ -95,7 +95,7 @@ public sealed class ClientOwnershipTests : IAsyncLifetime
         IReadOnlyList<string> opened = ClientFactory.RecordOpenedClients();
         using (var checker = new PrereqChecker(_origin, _vault))
         {
-            await foreach (VaultPrereqResult _ in checker.CheckAsync(new PrereqRequest { Resources = ["snap-0a1b2c3d4e5f60001"], DestinationKeyId = "alias/vault-backup" }))
+            await foreach (VaultPrereqResult _ in checker.CheckAsync(new PrereqRequest { Resources = ["snap-0a1b2c3d4e5f60001"], KmsKeyId = "alias/vault-backup" }))
             {
             }
         }

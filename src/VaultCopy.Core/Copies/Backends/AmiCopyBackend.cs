@@ -111,28 +111,9 @@ internal sealed class AmiCopyBackend : ICopyBackend
 
     public async Task RefreshAsync(IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
     {
-        IReadOnlyList<Ec2ImageRecord> images;
-        try
-        {
-            images = await _ec2.DescribeExistingImagesAsync(jobs.Select(j => j.TargetId!).ToList(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            throw Ec2CopyErrors.Translate(error, jobs[0], "Looking at the AMI copies");
-        }
+        IReadOnlyList<Ec2ImageRecord> images = await Ec2CopyErrors.CallAsync(() => _ec2.DescribeExistingImagesAsync(jobs.Select(j => j.TargetId!).ToList(), cancellationToken), jobs[0], "Looking at the AMI copies").ConfigureAwait(false);
 
-        foreach (VaultCopyJob job in jobs)
-        {
-            Ec2ImageRecord? image = images.FirstOrDefault(i => i.ImageId == job.TargetId);
-            if (image is null)
-            {
-                CopyStates.ApplyMissing(job, _time.GetUtcNow().UtcDateTime);
-            }
-            else
-            {
-                Apply(job, image);
-            }
-        }
+        CopyStates.ApplyDescribed(jobs, images, i => i.ImageId, Apply, _time.GetUtcNow().UtcDateTime);
     }
 
     /// <summary>Reads the copy's backing snapshots (one call) and checks each one's key and the total size.</summary>
@@ -148,15 +129,7 @@ internal sealed class AmiCopyBackend : ICopyBackend
             return;
         }
 
-        IReadOnlyList<Ec2SnapshotRecord> snapshots;
-        try
-        {
-            snapshots = observed.SnapshotIds.Count == 0 ? [] : await _ec2.DescribeExistingSnapshotsAsync(observed.SnapshotIds, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            throw Ec2CopyErrors.Translate(error, job, $"Verifying {job.TargetId}");
-        }
+        IReadOnlyList<Ec2SnapshotRecord> snapshots = await Ec2CopyErrors.CallAsync(async () => observed.SnapshotIds.Count == 0 ? [] : await _ec2.DescribeExistingSnapshotsAsync(observed.SnapshotIds, cancellationToken).ConfigureAwait(false), job, $"Verifying {job.TargetId}").ConfigureAwait(false);
 
         var backing = observed.SnapshotIds
             .Select(id => snapshots.FirstOrDefault(s => s.SnapshotId == id) is { } s
