@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using VaultCopy.Core.Aws;
 
 namespace VaultCopy.Core.Accounts;
@@ -50,8 +49,6 @@ public sealed class VaultAccount
     public string PrincipalArn => global::VaultCopy.Core.Accounts.Arn.PrincipalOf(Arn);
 
     internal AwsSession Session { get; }
-
-    internal AWSCredentials Credentials => Session.Credentials;
 
     public override string ToString() => $"{AccountId} {Arn} ({Region})";
 }

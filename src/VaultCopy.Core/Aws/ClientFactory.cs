@@ -14,14 +14,40 @@ namespace VaultCopy.Core.Aws;
 /// </summary>
 internal static class ClientFactory
 {
+    private static readonly AsyncLocal<List<string>?> s_opened = new();
+
+    /// <summary>
+    /// From here on in the calling flow (and the tasks it starts), remembers each client opened, as
+    /// "service account Region": what a test reads to prove a command opens one client per account and Region.
+    /// </summary>
+    public static IReadOnlyList<string> RecordOpenedClients() => s_opened.Value = [];
+
     public static AmazonSecurityTokenServiceClient CreateSts(AwsSession session, string? region = null) =>
-        SdkCallObserver.Attach(new StsClient(session.Credentials, session.Configure(new AmazonSecurityTokenServiceConfig(), region)), session, "sts", region);
+        Track(SdkCallObserver.Attach(new StsClient(session.Credentials, session.Configure(new AmazonSecurityTokenServiceConfig(), region)), session, "sts", region), session, "sts", region);
 
     public static AmazonEC2Client CreateEc2(AwsSession session, string? region = null) =>
-        SdkCallObserver.Attach(new Ec2Client(session.Credentials, session.Configure(new AmazonEC2Config(), region)), session, "ec2", region);
+        Track(SdkCallObserver.Attach(new Ec2Client(session.Credentials, session.Configure(new AmazonEC2Config(), region)), session, "ec2", region), session, "ec2", region);
 
     public static AmazonKeyManagementServiceClient CreateKms(AwsSession session, string? region = null) =>
-        SdkCallObserver.Attach(new KmsClient(session.Credentials, session.Configure(new AmazonKeyManagementServiceConfig(), region)), session, "kms", region);
+        Track(SdkCallObserver.Attach(new KmsClient(session.Credentials, session.Configure(new AmazonKeyManagementServiceConfig(), region)), session, "kms", region), session, "kms", region);
+
+    private static T Track<T>(T client, AwsSession session, string service, string? region)
+    {
+        Opened(session, service, region);
+        return client;
+    }
+
+    /// <summary>Every client, SDK or our Query client, is counted here as it is built.</summary>
+    internal static void Opened(AwsSession session, string service, string? region)
+    {
+        if (s_opened.Value is List<string> opened)
+        {
+            lock (opened)
+            {
+                opened.Add($"{service} {session.AccountId} {region ?? session.Region}");
+            }
+        }
+    }
 
     private sealed class StsClient(AWSCredentials credentials, AmazonSecurityTokenServiceConfig config) : AmazonSecurityTokenServiceClient(credentials, config)
     {

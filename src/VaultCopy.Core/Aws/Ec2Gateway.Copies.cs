@@ -47,10 +47,10 @@ internal sealed partial class Ec2Gateway
     }
 
     /// <summary>Our own snapshots carrying every one of <paramref name="tags"/>.</summary>
-    public async Task<IReadOnlyList<Snapshot>> FindOwnSnapshotsAsync(IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Ec2SnapshotRecord>> FindOwnSnapshotsAsync(IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
-        var found = new List<Snapshot>();
-        await foreach (IReadOnlyList<Snapshot> page in DescribeSnapshotPagesAsync(["self"], null, TagFilters(tags), cancellationToken).ConfigureAwait(false))
+        var found = new List<Ec2SnapshotRecord>();
+        await foreach (IReadOnlyList<Ec2SnapshotRecord> page in DescribeSnapshotPagesAsync(["self"], null, TagFilters(tags), cancellationToken).ConfigureAwait(false))
         {
             found.AddRange(page);
         }
@@ -59,10 +59,10 @@ internal sealed partial class Ec2Gateway
     }
 
     /// <summary>Our own AMIs carrying every one of <paramref name="tags"/>.</summary>
-    public async Task<IReadOnlyList<Image>> FindOwnImagesAsync(IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Ec2ImageRecord>> FindOwnImagesAsync(IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
-        var found = new List<Image>();
-        await foreach (IReadOnlyList<Image> page in DescribeImagePagesAsync(["self"], null, TagFilters(tags), cancellationToken).ConfigureAwait(false))
+        var found = new List<Ec2ImageRecord>();
+        await foreach (IReadOnlyList<Ec2ImageRecord> page in DescribeImagePagesAsync(["self"], null, TagFilters(tags), cancellationToken).ConfigureAwait(false))
         {
             found.AddRange(page);
         }
@@ -74,7 +74,7 @@ internal sealed partial class Ec2Gateway
     /// The snapshots among <paramref name="snapshotIds"/> that still exist, in one call. DescribeSnapshots with ids
     /// fails whole when one is gone, so that case is asked again by filter, which just leaves the missing out.
     /// </summary>
-    public async Task<IReadOnlyList<Snapshot>> DescribeExistingSnapshotsAsync(IReadOnlyList<string> snapshotIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Ec2SnapshotRecord>> DescribeExistingSnapshotsAsync(IReadOnlyList<string> snapshotIds, CancellationToken cancellationToken)
     {
         try
         {
@@ -87,12 +87,12 @@ internal sealed partial class Ec2Gateway
                 OwnerIds = ["self"],
                 Filters = [new Filter { Name = "snapshot-id", Values = snapshotIds.ToList() }],
             }, cancellationToken).ConfigureAwait(false);
-            return response.Snapshots ?? [];
+            return Records(response.Snapshots);
         }
     }
 
     /// <summary>The images among <paramref name="imageIds"/> that still exist, in one call (see <see cref="DescribeExistingSnapshotsAsync"/>).</summary>
-    public async Task<IReadOnlyList<Image>> DescribeExistingImagesAsync(IReadOnlyList<string> imageIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Ec2ImageRecord>> DescribeExistingImagesAsync(IReadOnlyList<string> imageIds, CancellationToken cancellationToken)
     {
         try
         {
@@ -105,7 +105,7 @@ internal sealed partial class Ec2Gateway
                 Owners = ["self"],
                 Filters = [new Filter { Name = "image-id", Values = imageIds.ToList() }],
             }, cancellationToken).ConfigureAwait(false);
-            return response.Images ?? [];
+            return Records(response.Images);
         }
     }
 
@@ -119,8 +119,8 @@ internal sealed partial class Ec2Gateway
     public async Task<int> CountPendingSnapshotCopiesAsync(CancellationToken cancellationToken)
     {
         int count = 0;
-        await foreach (IReadOnlyList<Snapshot> page in DescribeSnapshotPagesAsync(
-            ["self"], null, [new Filter { Name = "status", Values = ["pending"] }, new Filter { Name = "volume-id", Values = [CopyVolumeId] }], cancellationToken).ConfigureAwait(false))
+        await foreach (IReadOnlyList<Ec2SnapshotRecord> page in DescribeSnapshotPagesAsync(
+            ["self"], null, [new Ec2Filter("status", ["pending"]), new Ec2Filter("volume-id", [CopyVolumeId])], cancellationToken).ConfigureAwait(false))
         {
             count += page.Count(s => s.Description?.StartsWith(ImageCopySnapshotDescriptionPrefix, StringComparison.Ordinal) != true);
         }
@@ -132,7 +132,7 @@ internal sealed partial class Ec2Gateway
     public async Task<int> CountPendingImagesAsync(CancellationToken cancellationToken)
     {
         int count = 0;
-        await foreach (IReadOnlyList<Image> page in DescribeImagePagesAsync(["self"], null, [new Filter { Name = "state", Values = ["pending"] }], cancellationToken).ConfigureAwait(false))
+        await foreach (IReadOnlyList<Ec2ImageRecord> page in DescribeImagePagesAsync(["self"], null, [new Ec2Filter("state", ["pending"])], cancellationToken).ConfigureAwait(false))
         {
             count += page.Count;
         }
@@ -147,8 +147,8 @@ internal sealed partial class Ec2Gateway
     public async Task DeregisterImageWithSnapshotsAsync(string imageId, CancellationToken cancellationToken) =>
         await _client.DeregisterImageAsync(new DeregisterImageRequest { ImageId = imageId, DeleteAssociatedSnapshots = true }, cancellationToken).ConfigureAwait(false);
 
-    private static List<Filter> TagFilters(IReadOnlyDictionary<string, string> tags) =>
-        tags.Select(t => new Filter { Name = $"tag:{t.Key}", Values = [t.Value] }).ToList();
+    private static List<Ec2Filter> TagFilters(IReadOnlyDictionary<string, string> tags) =>
+        tags.Select(t => Ec2Filter.Tag(t.Key, t.Value)).ToList();
 
     private static TagSpecification TagSpecificationFor(ResourceType type, IReadOnlyDictionary<string, string> tags) => new()
     {

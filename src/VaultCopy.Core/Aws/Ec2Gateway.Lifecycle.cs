@@ -93,7 +93,7 @@ internal sealed partial class Ec2Gateway
     /// <summary>The AMI's deregistration protection state (disabled, enabled-with-cooldown, …), null when the AMI is gone.</summary>
     public async Task<string?> GetDeregistrationProtectionAsync(string imageId, CancellationToken cancellationToken)
     {
-        IReadOnlyList<Image> images = await DescribeExistingImagesAsync([imageId], cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<Ec2ImageRecord> images = await DescribeExistingImagesAsync([imageId], cancellationToken).ConfigureAwait(false);
         return images.FirstOrDefault()?.DeregistrationProtection;
     }
 
@@ -129,7 +129,7 @@ internal sealed partial class Ec2Gateway
         var volumes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string[] chunk in snapshotIds.Chunk(PageSize))
         {
-            foreach (Snapshot snapshot in await DescribeExistingSnapshotsAsync(chunk, cancellationToken).ConfigureAwait(false))
+            foreach (Ec2SnapshotRecord snapshot in await DescribeExistingSnapshotsAsync(chunk, cancellationToken).ConfigureAwait(false))
             {
                 if (!string.IsNullOrEmpty(snapshot.VolumeId) && snapshot.VolumeId != CopyVolumeId)
                 {

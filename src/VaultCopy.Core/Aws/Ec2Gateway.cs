@@ -4,7 +4,7 @@ using Amazon.EC2.Model;
 
 namespace VaultCopy.Core.Aws;
 
-/// <summary>The EC2 calls VaultCopy makes, page by page, with AWSSDK types kept inside the engine.</summary>
+/// <summary>The EC2 calls VaultCopy makes, page by page, returning VaultCopy records (no AWSSDK type leaves the gateway).</summary>
 internal sealed partial class Ec2Gateway : IDisposable
 {
     private const int PageSize = 100;
@@ -16,8 +16,8 @@ internal sealed partial class Ec2Gateway : IDisposable
     }
 
     /// <summary>Snapshots owned by <paramref name="ownerIds"/> (or restorable by us when null), one page at a time.</summary>
-    public async IAsyncEnumerable<IReadOnlyList<Snapshot>> DescribeSnapshotPagesAsync(
-        IReadOnlyList<string>? ownerIds, IReadOnlyList<string>? restorableBy, IReadOnlyList<Filter> filters,
+    public async IAsyncEnumerable<IReadOnlyList<Ec2SnapshotRecord>> DescribeSnapshotPagesAsync(
+        IReadOnlyList<string>? ownerIds, IReadOnlyList<string>? restorableBy, IReadOnlyList<Ec2Filter> filters,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? token = null;
@@ -27,27 +27,27 @@ internal sealed partial class Ec2Gateway : IDisposable
             {
                 OwnerIds = ownerIds?.ToList(),
                 RestorableByUserIds = restorableBy?.ToList(),
-                Filters = filters.Count > 0 ? filters.ToList() : null,
+                Filters = filters.Count > 0 ? filters.Select(f => f.ToSdk()).ToList() : null,
                 MaxResults = PageSize,
                 NextToken = token,
             };
             DescribeSnapshotsResponse page = await _client.DescribeSnapshotsAsync(request, cancellationToken).ConfigureAwait(false);
-            yield return page.Snapshots ?? [];
+            yield return Records(page.Snapshots);
             token = page.NextToken;
         }
         while (!string.IsNullOrEmpty(token));
     }
 
     /// <summary>Specific snapshots; an id that does not exist (or is not shared with us) raises InvalidSnapshot.NotFound.</summary>
-    public async Task<IReadOnlyList<Snapshot>> DescribeSnapshotsAsync(IReadOnlyList<string> snapshotIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Ec2SnapshotRecord>> DescribeSnapshotsAsync(IReadOnlyList<string> snapshotIds, CancellationToken cancellationToken)
     {
         DescribeSnapshotsResponse response = await _client.DescribeSnapshotsAsync(
             new DescribeSnapshotsRequest { SnapshotIds = snapshotIds.ToList() }, cancellationToken).ConfigureAwait(false);
-        return response.Snapshots ?? [];
+        return Records(response.Snapshots);
     }
 
-    public async IAsyncEnumerable<IReadOnlyList<Image>> DescribeImagePagesAsync(
-        IReadOnlyList<string>? owners, IReadOnlyList<string>? executableUsers, IReadOnlyList<Filter> filters,
+    public async IAsyncEnumerable<IReadOnlyList<Ec2ImageRecord>> DescribeImagePagesAsync(
+        IReadOnlyList<string>? owners, IReadOnlyList<string>? executableUsers, IReadOnlyList<Ec2Filter> filters,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? token = null;
@@ -57,22 +57,22 @@ internal sealed partial class Ec2Gateway : IDisposable
             {
                 Owners = owners?.ToList(),
                 ExecutableUsers = executableUsers?.ToList(),
-                Filters = filters.Count > 0 ? filters.ToList() : null,
+                Filters = filters.Count > 0 ? filters.Select(f => f.ToSdk()).ToList() : null,
                 MaxResults = PageSize,
                 NextToken = token,
             };
             DescribeImagesResponse page = await _client.DescribeImagesAsync(request, cancellationToken).ConfigureAwait(false);
-            yield return page.Images ?? [];
+            yield return Records(page.Images);
             token = page.NextToken;
         }
         while (!string.IsNullOrEmpty(token));
     }
 
-    public async Task<IReadOnlyList<Image>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Ec2ImageRecord>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CancellationToken cancellationToken)
     {
         DescribeImagesResponse response = await _client.DescribeImagesAsync(
             new DescribeImagesRequest { ImageIds = imageIds.ToList() }, cancellationToken).ConfigureAwait(false);
-        return response.Images ?? [];
+        return Records(response.Images);
     }
 
     /// <summary>Accounts (and "all" for public) that may create volumes from the snapshot. Owner only.</summary>
@@ -97,4 +97,8 @@ internal sealed partial class Ec2Gateway : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    private static List<Ec2SnapshotRecord> Records(List<Snapshot>? snapshots) => (snapshots ?? []).Select(Ec2SnapshotRecord.From).ToList();
+
+    private static List<Ec2ImageRecord> Records(List<Image>? images) => (images ?? []).Select(Ec2ImageRecord.From).ToList();
 }

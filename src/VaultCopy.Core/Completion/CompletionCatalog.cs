@@ -15,9 +15,8 @@ public static partial class CompletionCatalog
 
     /// <summary>The Regions of <paramref name="partition"/> (aws, aws-cn, aws-us-gov, …) the SDK knows, sorted.</summary>
     public static IReadOnlyList<string> Regions(string partition) =>
-        SdkCatalog.Regions()
-            .Where(region => region.Partition == partition && RegionName().IsMatch(region.Region))
-            .Select(region => region.Region)
+        SdkCatalog.RegionsOf(partition)
+            .Where(region => RegionName().IsMatch(region))
             .Order(StringComparer.Ordinal)
             .ToList();
 

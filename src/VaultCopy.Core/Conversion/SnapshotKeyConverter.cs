@@ -41,16 +41,28 @@ public sealed class SnapshotKeyConverter : IDisposable
     private readonly KmsGateway _kms;
     private readonly Ec2Gateway _ec2;
     private readonly RdsGateway _rds;
+    private readonly AwsClients? _ownedClients;
 
     public SnapshotKeyConverter(VaultAccount account)
+        : this(account, null)
+    {
+    }
+
+    /// <summary>A conversion with the gateways of <paramref name="clients"/> (a command's), or its own when null.</summary>
+    internal SnapshotKeyConverter(VaultAccount account, AwsClients? clients)
     {
         ArgumentNullException.ThrowIfNull(account);
         _account = account;
-        _kms = new KmsGateway(account.Session);
-        _ec2 = new Ec2Gateway(account.Session);
-        _rds = new RdsGateway(account.Session);
-        Engine = new CopyEngine(account);
-        Inventory = new ResourceInventory(account);
+        if (clients is null)
+        {
+            clients = _ownedClients = new AwsClients();
+        }
+
+        _kms = clients.Kms(account.Session);
+        _ec2 = clients.Ec2(account.Session);
+        _rds = clients.Rds(account.Session);
+        Engine = new CopyEngine(account, null, clients);
+        Inventory = new ResourceInventory(account, null, clients);
     }
 
     /// <summary>Makes and follows the copies (inside the account, in its Region).</summary>
@@ -171,14 +183,7 @@ public sealed class SnapshotKeyConverter : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        Engine.Dispose();
-        Inventory.Dispose();
-        _kms.Dispose();
-        _ec2.Dispose();
-        _rds.Dispose();
-    }
+    public void Dispose() => _ownedClients?.Dispose();
 
     private string Where => $"account {_account.AccountId} ({_account.Region})";
 

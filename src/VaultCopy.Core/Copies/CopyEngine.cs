@@ -14,20 +14,29 @@ namespace VaultCopy.Core.Copies;
 public sealed class CopyEngine : IDisposable
 {
     private readonly IReadOnlyList<ICopyBackend> _backends;
-    private readonly List<IDisposable> _owned = [];
+    private readonly AwsClients? _ownedClients;
     private readonly string? _accountId;
     private readonly string? _region;
 
     /// <summary>Copies into <paramref name="destination"/>, in <paramref name="region"/> (default: the account's Region).</summary>
     public CopyEngine(VaultAccount destination, string? region = null)
+        : this(destination, region, null)
+    {
+    }
+
+    /// <summary>Copies with the gateways of <paramref name="clients"/> (a command's), or its own when null.</summary>
+    internal CopyEngine(VaultAccount destination, string? region, AwsClients? clients)
     {
         ArgumentNullException.ThrowIfNull(destination);
         _accountId = destination.AccountId;
-        _region = region ?? destination.Region;
-        var ec2 = new Ec2Gateway(destination.Session, _region);
-        var rds = new RdsGateway(destination.Session, _region);
-        _owned.Add(ec2);
-        _owned.Add(rds);
+        _region = string.IsNullOrEmpty(region) ? destination.Region : region;
+        if (clients is null)
+        {
+            clients = _ownedClients = new AwsClients();
+        }
+
+        Ec2Gateway ec2 = clients.Ec2(destination.Session, _region);
+        RdsGateway rds = clients.Rds(destination.Session, _region);
         _backends =
         [
             new EbsSnapshotCopyBackend(ec2, destination.Partition, _region),
@@ -74,13 +83,7 @@ public sealed class CopyEngine : IDisposable
         await scheduler.VerifyCompletedAsync(jobs, cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose()
-    {
-        foreach (IDisposable owned in _owned)
-        {
-            owned.Dispose();
-        }
-    }
+    public void Dispose() => _ownedClients?.Dispose();
 
     private CopyScheduler Scheduler(CopyRunOptions options) => new(_backends, options);
 

@@ -41,6 +41,46 @@ internal static class CopyStates
         }, () => Failed(job, VaultCopyErrorKind.InvalidState, $"The copy {copy.TargetId} ended in state '{copy.ServiceState}'.", "Delete it and copy again."));
     }
 
+    /// <summary>
+    /// One describe call's answer applied to the jobs it was about: each job's copy found by its id (compared by
+    /// <paramref name="ids"/>, default ordinal), a copy that is no longer there as missing.
+    /// </summary>
+    public static void ApplyDescribed<T>(
+        IReadOnlyList<VaultCopyJob> jobs, IReadOnlyList<T> copies, Func<T, string> idOf, Action<VaultCopyJob, T> apply, DateTime now, StringComparer? ids = null)
+        where T : class
+    {
+        StringComparer compare = ids ?? StringComparer.Ordinal;
+        foreach (VaultCopyJob job in jobs)
+        {
+            T? copy = copies.FirstOrDefault(c => compare.Equals(idOf(c), job.TargetId));
+            if (copy is null)
+            {
+                ApplyMissing(job, now);
+            }
+            else
+            {
+                apply(job, copy);
+            }
+        }
+    }
+
+    /// <summary>Verifies a job against the copy last observed, looking once more when it was not seen yet.</summary>
+    public static async Task VerifyObservedAsync(
+        VaultCopyJob job, IReadOnlyDictionary<string, CopyObservation> observed, Func<IReadOnlyList<VaultCopyJob>, CancellationToken, Task> refresh,
+        CancellationToken cancellationToken)
+    {
+        if (!observed.TryGetValue(job.TargetId!, out CopyObservation? copy))
+        {
+            await refresh([job], cancellationToken).ConfigureAwait(false);
+            copy = observed.GetValueOrDefault(job.TargetId!);
+        }
+
+        if (copy is not null)
+        {
+            CopyVerifier.Verify(job, copy);
+        }
+    }
+
     /// <summary>The copy is gone: deleted (or deregistered) while it ran.</summary>
     public static void ApplyMissing(VaultCopyJob job, DateTime now)
     {

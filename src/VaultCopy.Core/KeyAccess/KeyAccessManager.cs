@@ -63,9 +63,9 @@ public sealed class KeyAccessManager : IDisposable
 
         KmsKey sourceKey = await DescribeKeyAsync(operation, _source, request.KeyId, KeyUse.PolicyEditSource, _sourceKms, warnings, cancellationToken).ConfigureAwait(false);
         KmsKey? destinationKey = null;
-        if (request.DestinationKeyId is not null)
+        if (request.KmsKeyId is not null)
         {
-            destinationKey = await DescribeKeyAsync(operation, _destination, request.DestinationKeyId, KeyUse.PolicyEditVault, _destinationKms, warnings, cancellationToken).ConfigureAwait(false);
+            destinationKey = await DescribeKeyAsync(operation, _destination, request.KmsKeyId, KeyUse.PolicyEditVault, _destinationKms, warnings, cancellationToken).ConfigureAwait(false);
         }
 
         var edits = new List<PlannedPolicyEdit>

@@ -16,7 +16,7 @@ public sealed class KeyAccessRequest
     public required string KeyId { get; init; }
 
     /// <summary>The vault's own key whose users the vault principals become; null leaves it alone.</summary>
-    public string? DestinationKeyId { get; init; }
+    public string? KmsKeyId { get; init; }
 
     /// <summary>
     /// Roles or users of the destination account that do the copying. Empty: the source key policy names the whole

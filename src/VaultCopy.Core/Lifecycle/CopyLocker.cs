@@ -72,14 +72,15 @@ public sealed class CopyLocker : IDisposable
     private readonly string _region;
     private readonly Ec2Gateway _ec2;
     private readonly ResourceInventory _inventory;
+    private readonly AwsClients _clients = new();
 
     public CopyLocker(VaultAccount vault, string? region = null)
     {
         ArgumentNullException.ThrowIfNull(vault);
         _vault = vault;
         _region = region ?? vault.Region;
-        _ec2 = new Ec2Gateway(vault.Session, _region);
-        _inventory = new ResourceInventory(vault, _region);
+        _ec2 = _clients.Ec2(vault.Session, _region);
+        _inventory = new ResourceInventory(vault, _region, _clients);
     }
 
     /// <summary>The copy named by id or ARN in the vault, as a job (it must carry VaultCopy's lineage).</summary>
@@ -181,11 +182,7 @@ public sealed class CopyLocker : IDisposable
         return plan.Job;
     }
 
-    public void Dispose()
-    {
-        _ec2.Dispose();
-        _inventory.Dispose();
-    }
+    public void Dispose() => _clients.Dispose();
 
     private async Task<T> Guard<T>(Func<Task<T>> call, string operation)
     {

@@ -44,16 +44,17 @@ public sealed class CopyRemover : IDisposable
     private readonly ResourceInventory _inventory;
     private readonly Ec2Gateway _ec2;
     private readonly RdsGateway _rds;
+    private readonly AwsClients _clients = new();
 
     public CopyRemover(VaultAccount vault, string? region = null)
     {
         ArgumentNullException.ThrowIfNull(vault);
         _vault = vault;
         _region = region ?? vault.Region;
-        _catalog = new VaultCopyCatalog(vault, _region);
-        _inventory = new ResourceInventory(vault, _region);
-        _ec2 = new Ec2Gateway(vault.Session, _region);
-        _rds = new RdsGateway(vault.Session, _region);
+        _catalog = new VaultCopyCatalog(vault, _region, _clients);
+        _inventory = new ResourceInventory(vault, _region, _clients);
+        _ec2 = _clients.Ec2(vault.Session, _region);
+        _rds = _clients.Rds(vault.Session, _region);
     }
 
     /// <summary>
@@ -200,13 +201,7 @@ public sealed class CopyRemover : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _catalog.Dispose();
-        _inventory.Dispose();
-        _ec2.Dispose();
-        _rds.Dispose();
-    }
+    public void Dispose() => _clients.Dispose();
 
     private async Task<VaultCopyRemoval> RemoveSnapshotAsync(VaultCopyJob job, VaultResource copy, string reason, CancellationToken cancellationToken)
     {

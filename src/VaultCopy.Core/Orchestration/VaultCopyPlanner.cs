@@ -452,7 +452,7 @@ public sealed class VaultCopyPlanner
 
             try
             {
-                KeyAccessPlan plan = await manager.PlanAsync(KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = keyArn, DestinationKeyId = vaultKey.Arn }, cancellationToken).ConfigureAwait(false);
+                KeyAccessPlan plan = await manager.PlanAsync(KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = keyArn, KmsKeyId = vaultKey.Arn }, cancellationToken).ConfigureAwait(false);
                 Warnings.AddRange(plan.Warnings);
                 known = (plan.Edits, null);
                 foreach (PlannedPolicyEdit edit in plan.Edits)

@@ -36,13 +36,13 @@ public sealed partial class PrereqChecker
     }
 
     /// <summary>A fresh sts:GetCallerIdentity: the connection may be hours old and its credentials expired or revoked.</summary>
-    private static async Task<VaultPrereqResult> CheckReachableAsync(VaultAccount account, PrereqSide side, CancellationToken cancellationToken)
+    private async Task<VaultPrereqResult> CheckReachableAsync(VaultAccount account, PrereqSide side, CancellationToken cancellationToken)
     {
         string parameter = side == PrereqSide.Source ? "-Source" : "-Destination";
         try
         {
-            using var sts = new StsGateway(account.Session);
-            (string accountId, string arn) = await sts.GetCallerIdentityAsync(cancellationToken).ConfigureAwait(false);
+            StsGateway sts = _clients.Sts(account.Session);
+            (string accountId, string arn, _) = await sts.GetCallerIdentityAsync(cancellationToken).ConfigureAwait(false);
             if (accountId != account.AccountId)
             {
                 return Fail(PrereqChecks.AccountReachable, side, account.AccountId,

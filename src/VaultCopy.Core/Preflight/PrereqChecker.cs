@@ -30,20 +30,22 @@ public sealed partial class PrereqChecker : IDisposable
     private readonly IamGateway _destinationIam;
     private readonly RdsGateway _destinationRds;
 
+    private readonly AwsClients _clients = new();
+
     public PrereqChecker(VaultAccount source, VaultAccount destination)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
         _source = source;
         _destination = destination;
-        _inventory = new ResourceInventory(source);
-        _sourceEc2 = new Ec2Gateway(source.Session);
-        _sourceKms = new KmsGateway(source.Session);
-        _sourceIam = new IamGateway(source.Session);
-        _destinationEc2 = new Ec2Gateway(destination.Session);
-        _destinationKms = new KmsGateway(destination.Session);
-        _destinationIam = new IamGateway(destination.Session);
-        _destinationRds = new RdsGateway(destination.Session);
+        _inventory = new ResourceInventory(source, null, _clients);
+        _sourceEc2 = _clients.Ec2(source.Session);
+        _sourceKms = _clients.Kms(source.Session);
+        _sourceIam = _clients.Iam(source.Session);
+        _destinationEc2 = _clients.Ec2(destination.Session);
+        _destinationKms = _clients.Kms(destination.Session);
+        _destinationIam = _clients.Iam(destination.Session);
+        _destinationRds = _clients.Rds(destination.Session);
     }
 
     /// <summary>Runs every check and streams the results: accounts, resources, source keys, vault key, permissions, quotas.</summary>
@@ -92,14 +94,14 @@ public sealed partial class PrereqChecker : IDisposable
             }
         }
 
-        foreach (VaultPrereqResult result in await CheckDestinationKeyAsync(request.DestinationKeyId, ServicesOf(resources), cancellationToken).ConfigureAwait(false))
+        foreach (VaultPrereqResult result in await CheckDestinationKeyAsync(request.KmsKeyId, ServicesOf(resources), cancellationToken).ConfigureAwait(false))
         {
             yield return result;
         }
 
         foreach (CheckedResource resource in resources)
         {
-            foreach (VaultPrereqResult result in await CheckPermissionsAsync(resource, request.DestinationKeyId, cancellationToken).ConfigureAwait(false))
+            foreach (VaultPrereqResult result in await CheckPermissionsAsync(resource, request.KmsKeyId, cancellationToken).ConfigureAwait(false))
             {
                 yield return result;
             }
@@ -111,17 +113,7 @@ public sealed partial class PrereqChecker : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _inventory.Dispose();
-        _sourceEc2.Dispose();
-        _sourceKms.Dispose();
-        _sourceIam.Dispose();
-        _destinationEc2.Dispose();
-        _destinationKms.Dispose();
-        _destinationIam.Dispose();
-        _destinationRds.Dispose();
-    }
+    public void Dispose() => _clients.Dispose();
 
     private static VaultPrereqResult Result(string check, PrereqSide side, string target, PrereqStatus status, string message, string? remediation = null) =>
         new() { Check = check, Side = side, Target = target, Status = status, Message = message, Remediation = remediation };

@@ -7,5 +7,5 @@ public sealed class PrereqRequest
     public IReadOnlyList<string> Resources { get; init; } = [];
 
     /// <summary>The vault key the copies are to be encrypted under (id, alias or ARN in the destination account).</summary>
-    public string? DestinationKeyId { get; init; }
+    public string? KmsKeyId { get; init; }
 }

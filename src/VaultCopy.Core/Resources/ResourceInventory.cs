@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using Amazon.EC2;
-using Amazon.EC2.Model;
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Aws.Query;
@@ -19,16 +17,28 @@ public sealed class ResourceInventory : IDisposable
     private readonly RdsGateway _rds;
     private readonly KmsGateway _kms;
     private readonly string _region;
+    private readonly AwsClients? _ownedClients;
 
     /// <summary>Reads <paramref name="account"/> in <paramref name="region"/> (default: the Region it was connected in).</summary>
     public ResourceInventory(VaultAccount account, string? region = null)
+        : this(account, region, null)
+    {
+    }
+
+    /// <summary>Reads with the gateways of <paramref name="clients"/> (a command's), or its own when null.</summary>
+    internal ResourceInventory(VaultAccount account, string? region, AwsClients? clients)
     {
         ArgumentNullException.ThrowIfNull(account);
         _account = account;
-        _region = region ?? account.Region;
-        _ec2 = new Ec2Gateway(account.Session, _region);
-        _rds = new RdsGateway(account.Session, _region);
-        _kms = new KmsGateway(account.Session, _region);
+        _region = string.IsNullOrEmpty(region) ? account.Region : region;
+        if (clients is null)
+        {
+            clients = _ownedClients = new AwsClients();
+        }
+
+        _ec2 = clients.Ec2(account.Session, _region);
+        _rds = clients.Rds(account.Session, _region);
+        _kms = clients.Kms(account.Session, _region);
     }
 
     public async IAsyncEnumerable<VaultResource> ListAsync(ResourceQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -82,10 +92,10 @@ public sealed class ResourceInventory : IDisposable
             switch (reference.Type)
             {
                 case VaultResourceType.EbsSnapshot:
-                    IReadOnlyList<Snapshot> snapshots = await _ec2.DescribeSnapshotsAsync([reference.Id], cancellationToken).ConfigureAwait(false);
+                    IReadOnlyList<Ec2SnapshotRecord> snapshots = await _ec2.DescribeSnapshotsAsync([reference.Id], cancellationToken).ConfigureAwait(false);
                     return snapshots.Count == 1 ? await FromSnapshotAsync(snapshots[0], AllShares, cancellationToken).ConfigureAwait(false) : throw NotFound(reference);
                 case VaultResourceType.Ami:
-                    IReadOnlyList<Image> images = await _ec2.DescribeImagesAsync([reference.Id], cancellationToken).ConfigureAwait(false);
+                    IReadOnlyList<Ec2ImageRecord> images = await _ec2.DescribeImagesAsync([reference.Id], cancellationToken).ConfigureAwait(false);
                     return images.Count == 1 ? await FromImageAsync(images[0], AllShares, cancellationToken).ConfigureAwait(false) : throw NotFound(reference);
                 case VaultResourceType.RdsSnapshot:
                 case VaultResourceType.AuroraClusterSnapshot:
@@ -112,12 +122,7 @@ public sealed class ResourceInventory : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _ec2.Dispose();
-        _rds.Dispose();
-        _kms.Dispose();
-    }
+    public void Dispose() => _ownedClients?.Dispose();
 
     private async Task<VaultResource?> GetRdsAsync(ResourceReference reference, bool cluster, CancellationToken cancellationToken)
     {
@@ -145,10 +150,10 @@ public sealed class ResourceInventory : IDisposable
 
     private async IAsyncEnumerable<VaultResource> ListSnapshotsAsync(ResourceQuery query, ShareLookup shares, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        IReadOnlyList<Filter> filters = TagFilters(query);
-        await foreach (IReadOnlyList<Snapshot> page in Guard(_ec2.DescribeSnapshotPagesAsync(["self"], null, filters, cancellationToken), "Listing EBS snapshots", cancellationToken).ConfigureAwait(false))
+        IReadOnlyList<Ec2Filter> filters = TagFilters(query);
+        await foreach (IReadOnlyList<Ec2SnapshotRecord> page in Guard(_ec2.DescribeSnapshotPagesAsync(["self"], null, filters, cancellationToken), "Listing EBS snapshots", cancellationToken).ConfigureAwait(false))
         {
-            foreach (Snapshot snapshot in page)
+            foreach (Ec2SnapshotRecord snapshot in page)
             {
                 shares.Seen[snapshot.SnapshotId] = snapshot;
                 VaultResource resource = await Translated(() => FromSnapshotAsync(snapshot, shares, cancellationToken), $"Describing {snapshot.SnapshotId}").ConfigureAwait(false);
@@ -161,9 +166,9 @@ public sealed class ResourceInventory : IDisposable
 
         if (query.IncludeShared)
         {
-            await foreach (IReadOnlyList<Snapshot> page in Guard(_ec2.DescribeSnapshotPagesAsync(null, ["self"], filters, cancellationToken), "Listing shared EBS snapshots", cancellationToken).ConfigureAwait(false))
+            await foreach (IReadOnlyList<Ec2SnapshotRecord> page in Guard(_ec2.DescribeSnapshotPagesAsync(null, ["self"], filters, cancellationToken), "Listing shared EBS snapshots", cancellationToken).ConfigureAwait(false))
             {
-                foreach (Snapshot snapshot in page.Where(s => s.OwnerId != _account.AccountId))
+                foreach (Ec2SnapshotRecord snapshot in page.Where(s => s.OwnerId != _account.AccountId))
                 {
                     VaultResource resource = await Translated(() => FromSnapshotAsync(snapshot, shares, cancellationToken), $"Describing {snapshot.SnapshotId}").ConfigureAwait(false);
                     if (query.Matches(resource))
@@ -177,10 +182,10 @@ public sealed class ResourceInventory : IDisposable
 
     private async IAsyncEnumerable<VaultResource> ListImagesAsync(ResourceQuery query, ShareLookup shares, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        IReadOnlyList<Filter> filters = TagFilters(query);
-        await foreach (IReadOnlyList<Image> page in Guard(_ec2.DescribeImagePagesAsync(["self"], null, filters, cancellationToken), "Listing AMIs", cancellationToken).ConfigureAwait(false))
+        IReadOnlyList<Ec2Filter> filters = TagFilters(query);
+        await foreach (IReadOnlyList<Ec2ImageRecord> page in Guard(_ec2.DescribeImagePagesAsync(["self"], null, filters, cancellationToken), "Listing AMIs", cancellationToken).ConfigureAwait(false))
         {
-            foreach (Image image in page)
+            foreach (Ec2ImageRecord image in page)
             {
                 VaultResource resource = await Translated(() => FromImageAsync(image, shares, cancellationToken), $"Describing {image.ImageId}").ConfigureAwait(false);
                 if (query.Matches(resource))
@@ -192,9 +197,9 @@ public sealed class ResourceInventory : IDisposable
 
         if (query.IncludeShared)
         {
-            await foreach (IReadOnlyList<Image> page in Guard(_ec2.DescribeImagePagesAsync(null, ["self"], filters, cancellationToken), "Listing shared AMIs", cancellationToken).ConfigureAwait(false))
+            await foreach (IReadOnlyList<Ec2ImageRecord> page in Guard(_ec2.DescribeImagePagesAsync(null, ["self"], filters, cancellationToken), "Listing shared AMIs", cancellationToken).ConfigureAwait(false))
             {
-                foreach (Image image in page.Where(i => i.OwnerId != _account.AccountId))
+                foreach (Ec2ImageRecord image in page.Where(i => i.OwnerId != _account.AccountId))
                 {
                     VaultResource resource = await Translated(() => FromImageAsync(image, shares, cancellationToken), $"Describing {image.ImageId}").ConfigureAwait(false);
                     if (query.Matches(resource))
@@ -208,10 +213,10 @@ public sealed class ResourceInventory : IDisposable
 
     private ShareLookup AllShares => new(this, null, read: true);
 
-    private async Task<VaultResource> FromSnapshotAsync(Snapshot snapshot, ShareLookup shares, CancellationToken cancellationToken)
+    private async Task<VaultResource> FromSnapshotAsync(Ec2SnapshotRecord snapshot, ShareLookup shares, CancellationToken cancellationToken)
     {
         bool mine = snapshot.OwnerId == _account.AccountId;
-        (KeyManager manager, string? keyArn) = await KeyOfAsync(snapshot.Encrypted ?? false, snapshot.KmsKeyId, cancellationToken).ConfigureAwait(false);
+        (KeyManager manager, string? keyArn) = await KeyOfAsync(snapshot.Encrypted, snapshot.KmsKeyId, cancellationToken).ConfigureAwait(false);
         return new VaultResource
         {
             Type = VaultResourceType.EbsSnapshot,
@@ -219,33 +224,33 @@ public sealed class ResourceInventory : IDisposable
             Arn = $"arn:{_account.Partition}:ec2:{_region}::snapshot/{snapshot.SnapshotId}",
             AccountId = snapshot.OwnerId,
             Region = _region,
-            State = snapshot.State?.Value ?? "unknown",
-            CreationTime = snapshot.StartTime?.ToUniversalTime(),
+            State = snapshot.State,
+            CreationTime = snapshot.StartTime,
             SizeGiB = snapshot.VolumeSize,
-            Encrypted = snapshot.Encrypted ?? false,
+            Encrypted = snapshot.Encrypted,
             KmsKeyArn = keyArn,
             KeyManager = manager,
             SharedWith = mine ? await shares.SnapshotAsync(snapshot.SnapshotId, cancellationToken).ConfigureAwait(false) : [],
-            Tags = TagsOf(snapshot.Tags),
+            Tags = snapshot.Tags,
             Name = snapshot.Description,
             IsSharedWithMe = !mine,
         };
     }
 
-    private async Task<VaultResource> FromImageAsync(Image image, ShareLookup shares, CancellationToken cancellationToken)
+    private async Task<VaultResource> FromImageAsync(Ec2ImageRecord image, ShareLookup shares, CancellationToken cancellationToken)
     {
         bool mine = image.OwnerId == _account.AccountId;
-        var backingIds = (image.BlockDeviceMappings ?? []).Where(m => m.Ebs?.SnapshotId is not null).Select(m => m.Ebs.SnapshotId).ToList();
+        IReadOnlyList<string> backingIds = image.SnapshotIds;
         var backing = new List<VaultResource>();
         if (backingIds.Count > 0)
         {
             // A listing that read the snapshots already does not read them again.
-            IReadOnlyList<Snapshot> visible = backingIds.All(shares.Seen.ContainsKey)
+            IReadOnlyList<Ec2SnapshotRecord> visible = backingIds.All(shares.Seen.ContainsKey)
                 ? backingIds.Select(id => shares.Seen[id]).ToList()
                 : await TryDescribeSnapshotsAsync(backingIds, cancellationToken).ConfigureAwait(false);
             foreach (string id in backingIds)
             {
-                Snapshot? snapshot = visible.FirstOrDefault(s => s.SnapshotId == id);
+                Ec2SnapshotRecord? snapshot = visible.FirstOrDefault(s => s.SnapshotId == id);
                 backing.Add(snapshot is not null
                     ? await FromSnapshotAsync(snapshot, shares, cancellationToken).ConfigureAwait(false)
                     : Unseen(id, image));
@@ -267,15 +272,14 @@ public sealed class ResourceInventory : IDisposable
             Arn = $"arn:{_account.Partition}:ec2:{_region}::image/{image.ImageId}",
             AccountId = image.OwnerId,
             Region = _region,
-            State = image.State?.Value ?? "unknown",
-            CreationTime = DateTime.TryParse(image.CreationDate, System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.AdjustToUniversal, out DateTime created) ? created : null,
+            State = image.State,
+            CreationTime = image.CreationTime,
             SizeGiB = backing.Sum(b => b.SizeGiB ?? 0),
             Encrypted = backing.Count > 0 && backing.All(b => b.Encrypted),
             KmsKeyArn = decisive?.KmsKeyArn,
             KeyManager = decisive?.KeyManager ?? KeyManager.None,
             SharedWith = mine ? await shares.ImageAsync(image.ImageId, cancellationToken).ConfigureAwait(false) : [],
-            Tags = TagsOf(image.Tags),
+            Tags = image.Tags,
             BackingSnapshots = backing,
             Name = image.Name,
             BillingProducts = BillingProductsOf(image),
@@ -284,7 +288,7 @@ public sealed class ResourceInventory : IDisposable
         };
     }
 
-    private VaultResource Unseen(string snapshotId, Image image) => new()
+    private VaultResource Unseen(string snapshotId, Ec2ImageRecord image) => new()
     {
         Type = VaultResourceType.EbsSnapshot,
         Id = snapshotId,
@@ -292,13 +296,13 @@ public sealed class ResourceInventory : IDisposable
         AccountId = image.OwnerId,
         Region = _region,
         State = "not-visible",
-        Encrypted = image.BlockDeviceMappings?.FirstOrDefault(m => m.Ebs?.SnapshotId == snapshotId)?.Ebs?.Encrypted ?? false,
+        Encrypted = image.Volumes.FirstOrDefault(v => v.SnapshotId == snapshotId)?.Encrypted ?? false,
         KeyManager = KeyManager.Unknown,
-        SizeGiB = image.BlockDeviceMappings?.FirstOrDefault(m => m.Ebs?.SnapshotId == snapshotId)?.Ebs?.VolumeSize,
+        SizeGiB = image.Volumes.FirstOrDefault(v => v.SnapshotId == snapshotId)?.VolumeSize,
         IsSharedWithMe = image.OwnerId != _account.AccountId,
     };
 
-    private async Task<IReadOnlyList<Snapshot>> TryDescribeSnapshotsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Ec2SnapshotRecord>> TryDescribeSnapshotsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
         try
         {
@@ -307,7 +311,7 @@ public sealed class ResourceInventory : IDisposable
         catch (AwsServiceException error) when (error.ErrorCode == "InvalidSnapshot.NotFound")
         {
             // A shared AMI whose snapshots were not shared with us: describe them one by one to see which are visible.
-            var visible = new List<Snapshot>();
+            var visible = new List<Ec2SnapshotRecord>();
             foreach (string id in ids)
             {
                 try
@@ -362,7 +366,7 @@ public sealed class ResourceInventory : IDisposable
         return facts is null ? (KeyManager.Unknown, keyId) : (facts.IsAwsManaged ? KeyManager.AwsManaged : KeyManager.Customer, facts.Arn);
     }
 
-    private static IReadOnlyList<string> BillingProductsOf(Image image)
+    private static IReadOnlyList<string> BillingProductsOf(Ec2ImageRecord image)
     {
         // A billing product shows as a usage operation other than plain Linux/UNIX (RunInstances) or as a
         // Marketplace product code; either way the AMI cannot be copied to another account.
@@ -372,17 +376,11 @@ public sealed class ResourceInventory : IDisposable
             products.Add(image.UsageOperation);
         }
 
-        products.AddRange((image.ProductCodes ?? []).Where(p => p.ProductCodeType == ProductCodeValues.Marketplace).Select(p => p.ProductCodeId));
+        products.AddRange(image.MarketplaceProductCodes);
         return products;
     }
 
-    private static IReadOnlyList<Filter> TagFilters(ResourceQuery query) =>
-        query.Tags.Select(t => t.Value is null
-            ? new Filter { Name = "tag-key", Values = [t.Key] }
-            : new Filter { Name = $"tag:{t.Key}", Values = [t.Value] }).ToList();
-
-    private static Dictionary<string, string> TagsOf(List<Amazon.EC2.Model.Tag>? tags) =>
-        (tags ?? []).GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value ?? string.Empty, StringComparer.Ordinal);
+    private static IReadOnlyList<Ec2Filter> TagFilters(ResourceQuery query) => Ec2Filter.Tags(query.Tags);
 
     private VaultCopyException NotFound(ResourceReference reference) => new(
         VaultCopyErrorKind.NotFound, "ResourceNotFound",
@@ -445,7 +443,7 @@ public sealed class ResourceInventory : IDisposable
         private Task<HashSet<string>>? _images;
 
         /// <summary>The snapshots the listing already read, by id (an AMI's backing snapshots are among them).</summary>
-        public Dictionary<string, Snapshot> Seen { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, Ec2SnapshotRecord> Seen { get; } = new(StringComparer.Ordinal);
 
         public ShareLookup(ResourceInventory inventory, string? accountId, bool read)
         {

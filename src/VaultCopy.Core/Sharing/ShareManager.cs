@@ -18,6 +18,7 @@ public sealed class ShareManager : IDisposable
     private readonly ResourceInventory _inventory;
     private readonly Ec2Gateway _ec2;
     private readonly RdsGateway _rds;
+    private readonly AwsClients _clients = new();
 
     public ShareManager(VaultAccount source, VaultAccount destination)
     {
@@ -41,9 +42,9 @@ public sealed class ShareManager : IDisposable
 
         _source = source;
         _destination = destination;
-        _inventory = new ResourceInventory(source);
-        _ec2 = new Ec2Gateway(source.Session);
-        _rds = new RdsGateway(source.Session);
+        _inventory = new ResourceInventory(source, null, _clients);
+        _ec2 = _clients.Ec2(source.Session);
+        _rds = _clients.Rds(source.Session);
     }
 
     /// <summary>Reads the resource (by id or ARN, in the source account) and decides what the operation would change.</summary>
@@ -109,12 +110,7 @@ public sealed class ShareManager : IDisposable
         return ResultOf(plan, [], plan.Resource.SharedWith);
     }
 
-    public void Dispose()
-    {
-        _inventory.Dispose();
-        _ec2.Dispose();
-        _rds.Dispose();
-    }
+    public void Dispose() => _clients.Dispose();
 
     private static VaultShare ResultOf(SharePlan plan, IReadOnlyList<string> done, IReadOnlyList<string> sharedWith)
     {

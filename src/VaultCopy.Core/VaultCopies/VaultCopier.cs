@@ -34,22 +34,31 @@ public sealed class VaultCopier : IDisposable
     private readonly VaultAccount? _source;
     private readonly string _sourceRegion;
     private readonly ConcurrentDictionary<string, ResourceInventory> _inventories = new(StringComparer.Ordinal);
+    private readonly AwsClients _clients;
+    private readonly bool _ownsClients;
     private readonly KmsGateway _kms;
-    private readonly ConcurrentDictionary<string, KmsGateway> _sourceKms = new(StringComparer.Ordinal);
 
     /// <param name="destination">The vault account; its credentials make the copies.</param>
     /// <param name="destinationRegion">Where the copies go (default: the vault's Region).</param>
     /// <param name="source">The origin account, when connected: sources are then read with its credentials.</param>
     /// <param name="sourceRegion">Where sources given by id live (default: the origin's Region, else the vault's).</param>
     public VaultCopier(VaultAccount destination, string? destinationRegion = null, VaultAccount? source = null, string? sourceRegion = null)
+        : this(destination, destinationRegion, source, sourceRegion, null)
+    {
+    }
+
+    /// <summary>A vault copy with the gateways of <paramref name="clients"/> (a command's), or its own when null.</summary>
+    internal VaultCopier(VaultAccount destination, string? destinationRegion, VaultAccount? source, string? sourceRegion, AwsClients? clients)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        _ownsClients = clients is null;
+        _clients = clients ?? new AwsClients();
         _destination = destination;
         _source = source;
         DestinationRegion = string.IsNullOrEmpty(destinationRegion) ? destination.Region : destinationRegion;
         _sourceRegion = !string.IsNullOrEmpty(sourceRegion) ? sourceRegion : source?.Region ?? destination.Region;
-        _kms = new KmsGateway(destination.Session, DestinationRegion);
-        Engine = new CopyEngine(destination, DestinationRegion);
+        _kms = _clients.Kms(destination.Session, DestinationRegion);
+        Engine = new CopyEngine(destination, DestinationRegion, _clients);
     }
 
     public string DestinationRegion { get; }
@@ -218,16 +227,9 @@ public sealed class VaultCopier : IDisposable
 
     public void Dispose()
     {
-        Engine.Dispose();
-        _kms.Dispose();
-        foreach (KmsGateway kms in _sourceKms.Values)
+        if (_ownsClients)
         {
-            kms.Dispose();
-        }
-
-        foreach (ResourceInventory inventory in _inventories.Values)
-        {
-            inventory.Dispose();
+            _clients.Dispose();
         }
     }
 
@@ -267,10 +269,10 @@ public sealed class VaultCopier : IDisposable
         };
     }
 
-    private KmsGateway SourceKms(string region) => _sourceKms.GetOrAdd(region, r => new KmsGateway(_source!.Session, r));
+    private KmsGateway SourceKms(string region) => _clients.Kms(_source!.Session, region);
 
     private ResourceInventory Inventory(VaultAccount account, string region) =>
-        _inventories.GetOrAdd($"{account.AccountId}|{region}", _ => new ResourceInventory(account, region));
+        _inventories.GetOrAdd($"{account.AccountId}|{region}", _ => new ResourceInventory(account, region, _clients));
 
     private static VaultCopyPlan Refuse(VaultResource source, VaultCopyErrorKind kind, string id, string message, string fix) =>
         new() { Source = source, Refusal = new VaultCopyException(kind, id, message, fix) };

@@ -34,12 +34,24 @@ public sealed class VaultCopyCatalog : IDisposable
 {
     private readonly ResourceInventory _inventory;
     private readonly Aws.Ec2Gateway _ec2;
+    private readonly Aws.AwsClients? _ownedClients;
 
     public VaultCopyCatalog(VaultAccount destination, string? region = null)
+        : this(destination, region, null)
+    {
+    }
+
+    /// <summary>Lists with the gateways of <paramref name="clients"/> (a command's), or its own when null.</summary>
+    internal VaultCopyCatalog(VaultAccount destination, string? region, Aws.AwsClients? clients)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        _inventory = new ResourceInventory(destination, region);
-        _ec2 = new Aws.Ec2Gateway(destination.Session, region ?? destination.Region);
+        if (clients is null)
+        {
+            clients = _ownedClients = new Aws.AwsClients();
+        }
+
+        _inventory = new ResourceInventory(destination, region, clients);
+        _ec2 = clients.Ec2(destination.Session, string.IsNullOrEmpty(region) ? destination.Region : region);
     }
 
     public async IAsyncEnumerable<VaultCopyJob> ListAsync(VaultCopyQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -84,11 +96,7 @@ public sealed class VaultCopyCatalog : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _inventory.Dispose();
-        _ec2.Dispose();
-    }
+    public void Dispose() => _ownedClients?.Dispose();
 
     private static Task LockedAsync(Lifecycle.CopyLockReader locks, VaultCopyJob job, VaultResource copy, CancellationToken cancellationToken) =>
         locks.FillAsync(job, copy, cancellationToken);

@@ -19,7 +19,7 @@ namespace VaultCopy.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Convert, "VaultSnapshotKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(VaultCopyJob), typeof(VaultResource))]
-public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
+public sealed class ConvertVaultSnapshotKeyCommand : CopyBatchCmdletBase
 {
     private readonly List<VaultResource> _resources = [];
     private readonly List<string> _ids = [];
@@ -61,15 +61,7 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Stop waiting after this many seconds (0: no limit). The copies go on; run the command again to pick them up.</summary>
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int TimeoutSeconds { get; set; }
-
-    /// <summary>Seconds between two looks at the copies in flight.</summary>
-    [Parameter]
-    [ValidateRange(1, 3600)]
-    public int PollIntervalSeconds { get; set; } = 15;
+    protected override string ActivityName => "Converting snapshot keys";
 
     protected override void ProcessRecord()
     {
@@ -93,26 +85,7 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
     protected override void EndProcessing()
     {
         using var converter = new SnapshotKeyConverter(Account);
-        KmsKey key;
-        try
-        {
-            // An unusable key makes the whole command unusable: nothing is read or copied.
-            key = RunAsync(token => converter.ResolveKeyAsync(KmsKeyId, token));
-        }
-        catch (VaultCopyException error)
-        {
-            ThrowTerminatingError(ToErrorRecord(error, KmsKeyId));
-            return;
-        }
-
-        try
-        {
-            RunAsync(token => ConvertAsync(converter, key, token));
-        }
-        catch (VaultCopyException error)
-        {
-            ThrowTerminatingError(ToErrorRecord(error, Account));
-        }
+        RunWithKey(KmsKeyId, converter.ResolveKeyAsync, (key, token) => ConvertAsync(converter, key!, token), Account);
     }
 
     private async Task ConvertAsync(SnapshotKeyConverter converter, KmsKey key, CancellationToken token)
@@ -148,79 +121,18 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
             }
         }
 
-        if (work.Count == 0)
+        CopyBatch batch = await CopyBatch.PrepareAsync(converter.Engine, work, CopyBatchWording.Conversion, token).ConfigureAwait(false);
+        IReadOnlyList<CopyOutcome> outcomes = await RunBatchAsync(
+            batch, item => ApproveCopy(item.Source!, key), WaitOptions(Wait.IsPresent || RemoveSource.IsPresent), acceptUnverified: false, token).ConfigureAwait(false);
+        foreach (CopyOutcome outcome in outcomes)
         {
-            return;
-        }
-
-        await converter.Engine.AdoptExistingAsync(work.Select(w => w.Job).ToList(), token).ConfigureAwait(false);
-        bool wait = Wait.IsPresent || RemoveSource.IsPresent;
-        var approved = new List<(VaultCopyJob Job, VaultResource Source)>();
-        foreach ((VaultCopyJob job, VaultResource source) in work)
-        {
-            if (job.State == CopyJobState.Failed)
-            {
-                PostError(JobFailure(job), job);
-            }
-            else if (job.Reused)
-            {
-                PostVerbose($"{source.Id} was already converted: {job.TargetId} ({job.ServiceState}) is used instead of copying again.");
-                approved.Add((job, source));
-            }
-            else if (await OnPipelineThread(() => ApproveCopy(source, key)).ConfigureAwait(false))
-            {
-                approved.Add((job, source));
-            }
-        }
-
-        if (approved.Count == 0)
-        {
-            return;
-        }
-
-        var jobs = approved.Select(a => a.Job).ToList();
-        await RunCopiesAsync(converter.Engine, jobs, CopyRunOptions.ForWait(wait, PollIntervalSeconds, TimeoutSeconds), "Converting snapshot keys", token)
-            .ConfigureAwait(false);
-
-        foreach ((VaultCopyJob job, VaultResource source) in approved)
-        {
-            await FinishAsync(converter, job, source, wait, token).ConfigureAwait(false);
+            await WriteOutcomeAsync(outcome, verified => RemoveSourceAndReportAsync(converter, verified.Job, verified.Source!, token)).ConfigureAwait(false);
         }
     }
 
-    private async Task FinishAsync(SnapshotKeyConverter converter, VaultCopyJob job, VaultResource source, bool wait, CancellationToken token)
+    /// <summary>A verified conversion: the original removed when asked (and approved), then the new resource output.</summary>
+    private async Task RemoveSourceAndReportAsync(SnapshotKeyConverter converter, VaultCopyJob job, VaultResource source, CancellationToken token)
     {
-        if (job.State == CopyJobState.Failed)
-        {
-            PostError(JobFailure(job), job);
-            return;
-        }
-
-        if (!wait)
-        {
-            PostObject(job);
-            return;
-        }
-
-        if (!job.IsFinished)
-        {
-            PostError(new VaultCopyException(
-                VaultCopyErrorKind.Timeout, "ConversionTimedOut",
-                $"Stopped waiting for the copy of {job.SourceId} after {TimeoutSeconds} s: {job.TargetId ?? "it"} is {job.State} ({job.Progress}%) and goes on in AWS.",
-                "Run the same Convert-VaultSnapshotKey again later: it picks up the copy instead of starting another."), job);
-            return;
-        }
-
-        if (job.Verified != true)
-        {
-            PostError(new VaultCopyException(
-                VaultCopyErrorKind.InvalidState, "ConversionNotVerified",
-                $"The copy {job.TargetId} of {job.SourceId} completed but could not be verified. {job.VerificationMessage}",
-                "Look at the copy (Get-VaultResource); the original was kept."), job);
-            return;
-        }
-
-        PostVerbose($"{job.SourceId} -> {job.TargetId}: {job.VerificationMessage}");
         if (RemoveSource && await OnPipelineThread(() => ApproveRemoval(source, job)).ConfigureAwait(false))
         {
             try
@@ -297,7 +209,4 @@ public sealed class ConvertVaultSnapshotKeyCommand : VaultCopyCmdletBase
     }
 
     private static string Describe(VaultResource source) => $"{source.Type} {source.Id}";
-
-    private static VaultCopyException JobFailure(VaultCopyJob job) =>
-        job.Failure?.ToException() ?? new VaultCopyException(VaultCopyErrorKind.InvalidState, "ConversionFailed", $"The copy of {job.SourceId} failed.");
 }

@@ -33,7 +33,7 @@ public sealed class TestVaultCopyPrereqCommand : CrossAccountCmdletBase
 
     /// <summary>The vault key the copies are to be encrypted under: a key id, alias or ARN in the destination account.</summary>
     [Parameter]
-    [Alias("DestinationKeyId")]
+    [Alias("KmsKeyId")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(VaultKeyCompleter))]
     public string? KmsKeyId { get; set; }
@@ -61,7 +61,7 @@ public sealed class TestVaultCopyPrereqCommand : CrossAccountCmdletBase
 
     protected override void EndProcessing()
     {
-        var request = new PrereqRequest { Resources = _resources, DestinationKeyId = KmsKeyId };
+        var request = new PrereqRequest { Resources = _resources, KmsKeyId = KmsKeyId };
         bool failed = _inputRejected;
         using var checker = new PrereqChecker(Source, Destination);
         try

@@ -98,29 +98,7 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
     protected override void EndProcessing()
     {
         using var copier = new VaultCopier(Destination, DestinationRegion, Source, SourceRegion);
-        KmsKey? key = null;
-        if (KmsKeyId is not null)
-        {
-            try
-            {
-                // An unusable vault key makes the whole command unusable: nothing is read or copied.
-                key = RunAsync(token => copier.ResolveKeyAsync(KmsKeyId, KeepSourceKey, token));
-            }
-            catch (VaultCopyException error)
-            {
-                ThrowTerminatingError(ToErrorRecord(error, KmsKeyId));
-                return;
-            }
-        }
-
-        try
-        {
-            RunAsync(token => CopyAsync(copier, key, token));
-        }
-        catch (VaultCopyException error)
-        {
-            ThrowTerminatingError(ToErrorRecord(error, Destination));
-        }
+        RunWithKey(KmsKeyId, (id, token) => copier.ResolveKeyAsync(id, KeepSourceKey, token), (key, token) => CopyAsync(copier, key, token), Destination);
     }
 
     private async Task CopyAsync(VaultCopier copier, KmsKey? key, CancellationToken token)
@@ -164,39 +142,13 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
             }
         }
 
-        if (work.Count == 0)
+        CopyBatch batch = await CopyBatch.PrepareAsync(copier.Engine, work, CopyBatchWording.VaultCopy, token).ConfigureAwait(false);
+        IReadOnlyList<CopyOutcome> outcomes = await RunBatchAsync(
+            batch, item => ShouldProcess(Describe(item.Source!), CopyAction(copier, item.Job)), WaitOptions(Wait, Quotas()), acceptUnverified: KeepSourceKey, token)
+            .ConfigureAwait(false);
+        foreach (CopyOutcome outcome in outcomes)
         {
-            return;
-        }
-
-        await copier.Engine.AdoptExistingAsync(work.Select(w => w.Job).ToList(), token).ConfigureAwait(false);
-        var approved = new List<VaultCopyJob>();
-        foreach ((VaultCopyJob job, VaultResource source) in work)
-        {
-            if (job.State == CopyJobState.Failed)
-            {
-                PostError(JobFailure(job), job);
-            }
-            else if (job.Reused)
-            {
-                PostVerbose($"{source.Id} was already copied into the vault: {job.TargetId} ({job.ServiceState}) is used instead of copying again.");
-                approved.Add(job);
-            }
-            else if (await OnPipelineThread(() => ShouldProcess(Describe(source), CopyAction(copier, job))).ConfigureAwait(false))
-            {
-                approved.Add(job);
-            }
-        }
-
-        if (approved.Count == 0)
-        {
-            return;
-        }
-
-        await RunJobsAsync(copier.Engine, approved, Wait, Quotas(), token).ConfigureAwait(false);
-        foreach (VaultCopyJob job in approved)
-        {
-            ReportJob(job, Wait, foreignKeyAccepted: KeepSourceKey);
+            await WriteOutcomeAsync(outcome).ConfigureAwait(false);
         }
     }
 

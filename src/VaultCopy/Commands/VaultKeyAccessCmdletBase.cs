@@ -23,7 +23,7 @@ public abstract class VaultKeyAccessCmdletBase : CrossAccountCmdletBase
 
     /// <summary>The vault key (as on every VaultCopy cmdlet), whose users the vault principals become (or stop being).</summary>
     [Parameter]
-    [Alias("DestinationKeyId")]
+    [Alias("KmsKeyId")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(VaultKeyCompleter))]
     public string? KmsKeyId { get; set; }
@@ -70,7 +70,7 @@ public abstract class VaultKeyAccessCmdletBase : CrossAccountCmdletBase
         var request = new KeyAccessRequest
         {
             KeyId = KeyId,
-            DestinationKeyId = KmsKeyId,
+            KmsKeyId = KmsKeyId,
             Principals = Principal,
             ViaService = ViaServiceRequested,
             PolicyOnly = PolicyOnly.IsPresent,

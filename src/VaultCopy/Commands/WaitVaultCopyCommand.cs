@@ -62,11 +62,13 @@ public sealed class WaitVaultCopyCommand : CopyJobCmdletBase
             foreach (IGrouping<string, VaultCopyJob> region in waiting.GroupBy(j => j.TargetRegion, StringComparer.Ordinal))
             {
                 var jobs = region.ToList();
+                IReadOnlyList<CopyOutcome> outcomes;
                 using (var engine = new CopyEngine(Destination, region.Key))
                 {
                     try
                     {
-                        await RunJobsAsync(engine, jobs, wait: true, CopyQuotas.Default, token).ConfigureAwait(false);
+                        CopyBatch batch = CopyBatch.OfStarted(engine, jobs, CopyBatchWording.VaultCopy);
+                        outcomes = await RunBatchAsync(batch, _ => true, WaitOptions(wait: true), acceptUnverified: false, token).ConfigureAwait(false);
                     }
                     catch (VaultCopyException error)
                     {
@@ -80,9 +82,9 @@ public sealed class WaitVaultCopyCommand : CopyJobCmdletBase
                     }
                 }
 
-                foreach (VaultCopyJob job in jobs)
+                foreach (CopyOutcome outcome in outcomes)
                 {
-                    ReportJob(job, wait: true);
+                    await WriteOutcomeAsync(outcome).ConfigureAwait(false);
                 }
             }
         });

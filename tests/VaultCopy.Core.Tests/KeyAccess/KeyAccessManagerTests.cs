@@ -36,7 +36,7 @@ public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : I
         await CopyFailsAsync(role);
 
         using var manager = new KeyAccessManager(origin, vault);
-        var request = new KeyAccessRequest { KeyId = "alias/origin-backup", DestinationKeyId = "alias/vault-backup" };
+        var request = new KeyAccessRequest { KeyId = "alias/origin-backup", KmsKeyId = "alias/vault-backup" };
         IReadOnlyList<VaultKeyPolicyChange> granted = await RunAsync(manager, KeyAccessOperation.Grant, request);
 
         Assert.Equal([VaultKeyPolicyKind.KeyPolicy, VaultKeyPolicyKind.IdentityPolicy, VaultKeyPolicyKind.KeyPolicy], granted.Select(c => c.Kind));
@@ -79,7 +79,7 @@ public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : I
 
         Assert.Equal("error", await CopyAppDataSnapshotAsync(role));
         using var manager = new KeyAccessManager(origin, vault);
-        await RunAsync(manager, KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = "alias/origin-backup", DestinationKeyId = "alias/vault-backup" });
+        await RunAsync(manager, KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = "alias/origin-backup", KmsKeyId = "alias/vault-backup" });
 
         Assert.Equal("completed", await CopyAppDataSnapshotAsync(role));
     }
@@ -90,7 +90,7 @@ public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : I
         VaultAccount origin = await emulator.OriginAsync();
         VaultAccount vault = await emulator.VaultAsync(origin, NarrowRoleArn);
         using var manager = new KeyAccessManager(origin, vault);
-        var request = new KeyAccessRequest { KeyId = OriginKeyArn, DestinationKeyId = VaultKeyArn };
+        var request = new KeyAccessRequest { KeyId = OriginKeyArn, KmsKeyId = VaultKeyArn };
         IReadOnlyList<VaultKeyPolicyChange> revoked = await RunAsync(manager, KeyAccessOperation.Revoke, request);
         Assert.All(revoked, c => Assert.False(c.Changed || c.Applied));
         AssertNoWrites();

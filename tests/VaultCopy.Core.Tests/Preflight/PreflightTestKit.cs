@@ -73,7 +73,7 @@ public abstract class PreflightTestBase(EmulatorFixture fixture) : IClassFixture
     {
         using var checker = new PrereqChecker(origin, vault);
         var results = new List<VaultPrereqResult>();
-        await foreach (VaultPrereqResult result in checker.CheckAsync(new PrereqRequest { Resources = resources ?? [], DestinationKeyId = destinationKeyId }))
+        await foreach (VaultPrereqResult result in checker.CheckAsync(new PrereqRequest { Resources = resources ?? [], KmsKeyId = destinationKeyId }))
         {
             results.Add(result);
         }

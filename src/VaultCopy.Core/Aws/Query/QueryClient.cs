@@ -40,6 +40,7 @@ internal sealed class QueryClient : IQueryProtocolClient, IDisposable
         _session = session;
         _service = service;
         _signingRegion = service.SigningRegion(region ?? session.Region);
+        ClientFactory.Opened(session, service.SigningName, _signingRegion);
         _endpoint = ResolveEndpoint(session, service, _signingRegion);
         _retry = retry ?? RetryPolicy.Default;
         _http = new HttpClient(new SigV4SigningHandler(

@@ -1,6 +1,5 @@
 using VaultCopy.Core.Errors;
 using System.Collections.Concurrent;
-using Amazon.EC2.Model;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Resources;
 
@@ -33,18 +32,18 @@ internal sealed class AmiCopyBackend : ICopyBackend
     {
         try
         {
-            IReadOnlyList<Image> found = await _ec2.FindOwnImagesAsync(EbsSnapshotCopyBackend.LineageQuery(job), cancellationToken).ConfigureAwait(false);
-            if (found.FirstOrDefault(i => i.State?.Value is "failed" or "error" or "invalid") is { } failed)
+            IReadOnlyList<Ec2ImageRecord> found = await _ec2.FindOwnImagesAsync(EbsSnapshotCopyBackend.LineageQuery(job), cancellationToken).ConfigureAwait(false);
+            if (found.FirstOrDefault(i => i.State is "failed" or "error" or "invalid") is { } failed)
             {
                 // A failed copy is no copy, but it holds the name, and its token would return it again: StartAsync clears it.
                 _failedEarlier[job.JobId] = failed.ImageId;
             }
 
-            foreach (Image image in found.Where(i => i.State?.Value is "available" or "pending").OrderBy(i => i.State?.Value == "available" ? 0 : 1))
+            foreach (Ec2ImageRecord image in found.Where(i => i.State is "available" or "pending").OrderBy(i => i.State == "available" ? 0 : 1))
             {
                 // The destination key is not in the AMI's description: its snapshots tell (those already created).
-                IReadOnlyList<string> snapshotIds = SnapshotIdsOf(image);
-                IReadOnlyList<Snapshot> snapshots = snapshotIds.Count == 0 || job.TargetKeyArn is null
+                IReadOnlyList<string> snapshotIds = image.SnapshotIds;
+                IReadOnlyList<Ec2SnapshotRecord> snapshots = snapshotIds.Count == 0 || job.TargetKeyArn is null
                     ? [] : await _ec2.DescribeExistingSnapshotsAsync(snapshotIds, cancellationToken).ConfigureAwait(false);
                 if (snapshots.Any(s => s.KmsKeyId != job.TargetKeyArn))
                 {
@@ -54,8 +53,7 @@ internal sealed class AmiCopyBackend : ICopyBackend
                 job.Reused = true;
                 job.TargetId = image.ImageId;
                 job.TargetArn = Arn(image.ImageId);
-                job.StartTime = DateTime.TryParse(image.CreationDate, System.Globalization.CultureInfo.InvariantCulture,
-                    System.Globalization.DateTimeStyles.AdjustToUniversal, out DateTime created) ? created : null;
+                job.StartTime = image.CreationTime;
                 Apply(job, image);
                 return true;
             }
@@ -113,28 +111,9 @@ internal sealed class AmiCopyBackend : ICopyBackend
 
     public async Task RefreshAsync(IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
     {
-        IReadOnlyList<Image> images;
-        try
-        {
-            images = await _ec2.DescribeExistingImagesAsync(jobs.Select(j => j.TargetId!).ToList(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            throw Ec2CopyErrors.Translate(error, jobs[0], "Looking at the AMI copies");
-        }
+        IReadOnlyList<Ec2ImageRecord> images = await Ec2CopyErrors.CallAsync(() => _ec2.DescribeExistingImagesAsync(jobs.Select(j => j.TargetId!).ToList(), cancellationToken), jobs[0], "Looking at the AMI copies").ConfigureAwait(false);
 
-        foreach (VaultCopyJob job in jobs)
-        {
-            Image? image = images.FirstOrDefault(i => i.ImageId == job.TargetId);
-            if (image is null)
-            {
-                CopyStates.ApplyMissing(job, _time.GetUtcNow().UtcDateTime);
-            }
-            else
-            {
-                Apply(job, image);
-            }
-        }
+        CopyStates.ApplyDescribed(jobs, images, i => i.ImageId, Apply, _time.GetUtcNow().UtcDateTime);
     }
 
     /// <summary>Reads the copy's backing snapshots (one call) and checks each one's key and the total size.</summary>
@@ -150,19 +129,11 @@ internal sealed class AmiCopyBackend : ICopyBackend
             return;
         }
 
-        IReadOnlyList<Snapshot> snapshots;
-        try
-        {
-            snapshots = observed.SnapshotIds.Count == 0 ? [] : await _ec2.DescribeExistingSnapshotsAsync(observed.SnapshotIds, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            throw Ec2CopyErrors.Translate(error, job, $"Verifying {job.TargetId}");
-        }
+        IReadOnlyList<Ec2SnapshotRecord> snapshots = await Ec2CopyErrors.CallAsync(async () => observed.SnapshotIds.Count == 0 ? [] : await _ec2.DescribeExistingSnapshotsAsync(observed.SnapshotIds, cancellationToken).ConfigureAwait(false), job, $"Verifying {job.TargetId}").ConfigureAwait(false);
 
         var backing = observed.SnapshotIds
             .Select(id => snapshots.FirstOrDefault(s => s.SnapshotId == id) is { } s
-                ? new ObservedSnapshot(id, s.Encrypted ?? false, s.KmsKeyId, s.VolumeSize)
+                ? new ObservedSnapshot(id, s.Encrypted, s.KmsKeyId, s.VolumeSize)
                 : new ObservedSnapshot(id, false, null, null))
             .ToList();
         CopyVerifier.Verify(job, observed.Copy with { BackingSnapshots = backing });
@@ -172,19 +143,16 @@ internal sealed class AmiCopyBackend : ICopyBackend
         }
     }
 
-    private static IReadOnlyList<string> SnapshotIdsOf(Image image) =>
-        (image.BlockDeviceMappings ?? []).Where(m => m.Ebs?.SnapshotId is not null).Select(m => m.Ebs.SnapshotId).ToList();
-
-    private void Apply(VaultCopyJob job, Image image)
+    private void Apply(VaultCopyJob job, Ec2ImageRecord image)
     {
-        var mappings = (image.BlockDeviceMappings ?? []).Where(m => m.Ebs is not null).ToList();
-        int? size = mappings.Count > 0 && mappings.All(m => m.Ebs.VolumeSize is not null) ? mappings.Sum(m => m.Ebs.VolumeSize!.Value) : null;
+        IReadOnlyList<Ec2ImageVolume> volumes = image.Volumes;
+        int? size = volumes.Count > 0 && volumes.All(v => v.VolumeSize is not null) ? volumes.Sum(v => v.VolumeSize!.Value) : null;
 
         // DescribeImages reports no copy progress: 0 % until the AMI is available.
-        var copy = new CopyObservation(image.ImageId, image.State?.Value ?? "unknown", 0,
-            mappings.Count > 0 && mappings.All(m => m.Ebs.Encrypted == true), null, size);
-        _observed[image.ImageId] = (copy, SnapshotIdsOf(image));
-        CopyStates.ApplyImage(job, copy, image.StateReason?.Message, _time.GetUtcNow().UtcDateTime);
+        var copy = new CopyObservation(image.ImageId, image.State, 0,
+            volumes.Count > 0 && volumes.All(v => v.Encrypted == true), null, size);
+        _observed[image.ImageId] = (copy, image.SnapshotIds);
+        CopyStates.ApplyImage(job, copy, image.StateReason, _time.GetUtcNow().UtcDateTime);
     }
 
     private string Arn(string imageId) => $"arn:{_partition}:ec2:{_region}::image/{imageId}";

@@ -1,6 +1,5 @@
 using VaultCopy.Core.Errors;
 using System.Collections.Concurrent;
-using Amazon.EC2.Model;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Resources;
 
@@ -27,20 +26,12 @@ internal sealed class EbsSnapshotCopyBackend : ICopyBackend
 
     public async Task<bool> AdoptExistingAsync(VaultCopyJob job, CancellationToken cancellationToken)
     {
-        IReadOnlyList<Snapshot> found;
-        try
-        {
-            found = await _ec2.FindOwnSnapshotsAsync(LineageQuery(job), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            throw Ec2CopyErrors.Translate(error, job, $"Looking for an earlier copy of {job.SourceId}");
-        }
+        IReadOnlyList<Ec2SnapshotRecord> found = await Ec2CopyErrors.CallAsync(() => _ec2.FindOwnSnapshotsAsync(LineageQuery(job), cancellationToken), job, $"Looking for an earlier copy of {job.SourceId}").ConfigureAwait(false);
 
         // A copy that ended in error is no copy: a new one is made beside it.
-        Snapshot? existing = found
-            .Where(s => s.State?.Value != "error" && (job.TargetKeyArn is null || s.KmsKeyId == job.TargetKeyArn))
-            .OrderBy(s => s.State?.Value == "completed" ? 0 : 1)
+        Ec2SnapshotRecord? existing = found
+            .Where(s => s.State != "error" && (job.TargetKeyArn is null || s.KmsKeyId == job.TargetKeyArn))
+            .OrderBy(s => s.State == "completed" ? 0 : 1)
             .FirstOrDefault();
         if (existing is null)
         {
@@ -50,7 +41,7 @@ internal sealed class EbsSnapshotCopyBackend : ICopyBackend
         job.Reused = true;
         job.TargetId = existing.SnapshotId;
         job.TargetArn = Arn(existing.SnapshotId);
-        job.StartTime = existing.StartTime?.ToUniversalTime();
+        job.StartTime = existing.StartTime;
         Apply(job, existing);
         return true;
     }
@@ -74,64 +65,26 @@ internal sealed class EbsSnapshotCopyBackend : ICopyBackend
     public async Task StartAsync(VaultCopyJob job, CancellationToken cancellationToken)
     {
         DateTime now = _time.GetUtcNow().UtcDateTime;
-        string id;
-        try
-        {
-            id = await _ec2.CopySnapshotAsync(
+        string id = await Ec2CopyErrors.CallAsync(() => _ec2.CopySnapshotAsync(
                 job.SourceId, job.SourceRegion, job.TargetKeyArn, $"VaultCopy {job.Purpose} copy of {job.SourceId} from {job.SourceRegion}",
-                CopyNaming.LineageTags(job.Purpose, job.SourceResource(), now), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            throw Ec2CopyErrors.Translate(error, job, $"Copying {job.SourceId}");
-        }
+                CopyNaming.LineageTags(job.Purpose, job.SourceResource(), now), cancellationToken), job, $"Copying {job.SourceId}").ConfigureAwait(false);
 
         job.MarkStarted(id, Arn(id), now);
     }
 
     public async Task RefreshAsync(IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
     {
-        IReadOnlyList<Snapshot> snapshots;
-        try
-        {
-            snapshots = await _ec2.DescribeExistingSnapshotsAsync(jobs.Select(j => j.TargetId!).ToList(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            throw Ec2CopyErrors.Translate(error, jobs[0], "Looking at the snapshot copies");
-        }
+        IReadOnlyList<Ec2SnapshotRecord> snapshots = await Ec2CopyErrors.CallAsync(() => _ec2.DescribeExistingSnapshotsAsync(jobs.Select(j => j.TargetId!).ToList(), cancellationToken), jobs[0], "Looking at the snapshot copies").ConfigureAwait(false);
 
-        foreach (VaultCopyJob job in jobs)
-        {
-            Snapshot? snapshot = snapshots.FirstOrDefault(s => s.SnapshotId == job.TargetId);
-            if (snapshot is null)
-            {
-                CopyStates.ApplyMissing(job, _time.GetUtcNow().UtcDateTime);
-            }
-            else
-            {
-                Apply(job, snapshot);
-            }
-        }
+        CopyStates.ApplyDescribed(jobs, snapshots, s => s.SnapshotId, Apply, _time.GetUtcNow().UtcDateTime);
     }
 
-    public async Task VerifyAsync(VaultCopyJob job, CancellationToken cancellationToken)
-    {
-        if (!_observed.TryGetValue(job.TargetId!, out CopyObservation? copy))
-        {
-            await RefreshAsync([job], cancellationToken).ConfigureAwait(false);
-            copy = _observed.GetValueOrDefault(job.TargetId!);
-        }
+    public Task VerifyAsync(VaultCopyJob job, CancellationToken cancellationToken) =>
+        CopyStates.VerifyObservedAsync(job, _observed, RefreshAsync, cancellationToken);
 
-        if (copy is not null)
-        {
-            CopyVerifier.Verify(job, copy);
-        }
-    }
-
-    internal static CopyObservation Observe(Snapshot snapshot) => new(
-        snapshot.SnapshotId, snapshot.State?.Value ?? "unknown", CopyStates.ParsePercent(snapshot.Progress),
-        snapshot.Encrypted ?? false, snapshot.KmsKeyId, snapshot.VolumeSize);
+    internal static CopyObservation Observe(Ec2SnapshotRecord snapshot) => new(
+        snapshot.SnapshotId, snapshot.State, CopyStates.ParsePercent(snapshot.Progress),
+        snapshot.Encrypted, snapshot.KmsKeyId, snapshot.VolumeSize);
 
     internal static Dictionary<string, string> LineageQuery(VaultCopyJob job) => new(StringComparer.Ordinal)
     {
@@ -139,7 +92,7 @@ internal sealed class EbsSnapshotCopyBackend : ICopyBackend
         [CopyNaming.SourceArnTag] = job.SourceArn,
     };
 
-    private void Apply(VaultCopyJob job, Snapshot snapshot)
+    private void Apply(VaultCopyJob job, Ec2SnapshotRecord snapshot)
     {
         CopyObservation copy = Observe(snapshot);
         _observed[snapshot.SnapshotId] = copy;

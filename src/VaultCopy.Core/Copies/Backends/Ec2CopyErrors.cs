@@ -10,6 +10,19 @@ internal static class Ec2CopyErrors
     public static bool IsDeferral(AwsServiceException error) =>
         error.ErrorCode == "ResourceLimitExceeded" || QueryErrorCodes.Throttling.Contains(error.ErrorCode ?? string.Empty);
 
+    /// <summary>An EC2 call of the copy machinery, its failure translated once, about <paramref name="job"/>.</summary>
+    public static async Task<T> CallAsync<T>(Func<Task<T>> call, VaultCopyJob job, string operation)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            throw Translate(error, job, operation);
+        }
+    }
+
     public static Exception Translate(Exception error, VaultCopyJob job, string operation)
     {
         if (error is not AwsServiceException ec2)

@@ -114,33 +114,11 @@ internal sealed class RdsCopyBackend : ICopyBackend
     public async Task RefreshAsync(IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
     {
         IReadOnlyList<RdsSnapshotRecord> records = await Describe(jobs.Select(j => j.TargetId!).ToList(), jobs[0], cancellationToken).ConfigureAwait(false);
-        foreach (VaultCopyJob job in jobs)
-        {
-            RdsSnapshotRecord? record = records.FirstOrDefault(r => string.Equals(r.Identifier, job.TargetId, StringComparison.OrdinalIgnoreCase));
-            if (record is null)
-            {
-                CopyStates.ApplyMissing(job, _time.GetUtcNow().UtcDateTime);
-            }
-            else
-            {
-                Apply(job, record);
-            }
-        }
+        CopyStates.ApplyDescribed(jobs, records, r => r.Identifier, Apply, _time.GetUtcNow().UtcDateTime, StringComparer.OrdinalIgnoreCase);
     }
 
-    public async Task VerifyAsync(VaultCopyJob job, CancellationToken cancellationToken)
-    {
-        if (!_observed.TryGetValue(job.TargetId!, out CopyObservation? copy))
-        {
-            await RefreshAsync([job], cancellationToken).ConfigureAwait(false);
-            copy = _observed.GetValueOrDefault(job.TargetId!);
-        }
-
-        if (copy is not null)
-        {
-            CopyVerifier.Verify(job, copy);
-        }
-    }
+    public Task VerifyAsync(VaultCopyJob job, CancellationToken cancellationToken) =>
+        CopyStates.VerifyObservedAsync(job, _observed, RefreshAsync, cancellationToken);
 
     private async Task<IReadOnlyList<RdsSnapshotRecord>> Describe(IReadOnlyList<string> identifiers, VaultCopyJob job, CancellationToken cancellationToken)
     {
