@@ -21,7 +21,7 @@ public abstract class VaultKeyAccessCmdletBase : CrossAccountCmdletBase
 
     /// <summary>The vault key (as on every VaultCopy cmdlet), whose users the vault principals become (or stop being).</summary>
     [Parameter]
-    [Alias("KmsKeyId")]
+    [Alias("DestinationKeyId")]
     [ValidateNotNullOrEmpty]
     public string? KmsKeyId { get; set; }
 
