@@ -18,10 +18,13 @@ BeforeAll {
     Import-Module $ModulePath -Force
     $script:Common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
     $script:BackupIdAliases = @('SnapshotId', 'ImageId', 'DBSnapshotIdentifier', 'DBSnapshotArn', 'DBClusterSnapshotIdentifier', 'DBClusterSnapshotArn', 'Arn', 'SourceArn')
+    # The cmdlets that act on vault copies rather than on backups: their -Id names the copy, so it never binds a
+    # SourceArn (a copy job's SourceArn is the backup it was copied from).
+    $script:TakesCopies = 'Wait-VaultCopy', 'Get-VaultCopy', 'Lock-VaultCopy', 'Remove-VaultCopy'
     # The cmdlets that act on backups; a parameter set with -Id or -InputObject makes a cmdlet one of them.
     $script:TakesBackups = {
         param($command)
-        $command.Name -notin 'Wait-VaultCopy', 'Get-VaultCopy' -and ($command.Parameters.ContainsKey('Id') -or $command.Parameters.ContainsKey('InputObject'))
+        $command.Name -notin $TakesCopies -and ($command.Parameters.ContainsKey('Id') -or $command.Parameters.ContainsKey('InputObject'))
     }
 
     function script:Get-Parameters {
@@ -80,6 +83,14 @@ Describe 'VaultCopy parameter naming: <Name>' -ForEach $Commands {
         $input = $command.Parameters['InputObject']
         $input | Should -Not -BeNullOrEmpty -Because "$Name takes backups"
         Get-TypeName $input | Should -Be 'VaultCopy.Core.Resources.INamesBackup'
+    }
+
+    It 'names a vault copy by -Id with the copy id and ARN aliases, never the source''s' {
+        if ($Name -notin $TakesCopies) { return }
+        $id = (Get-Command $Name).Parameters['Id']
+        if (-not $id) { return }
+        foreach ($alias in $BackupIdAliases | Where-Object { $_ -ne 'SourceArn' }) { $id.Aliases | Should -Contain $alias }
+        $id.Aliases | Should -Not -Contain 'SourceArn'
     }
 
     It 'binds -InputObject, where it has one, from the pipeline, typed' {

@@ -42,7 +42,7 @@ public sealed class PostureInspector
         await Checked(findings, PostureSide.Vault, _vault.AccountId, VaultRegion, "VaultCopies", async () =>
         {
             using var catalog = new VaultCopyCatalog(_vault, VaultRegion);
-            await foreach ((VaultCopyJob job, VaultResource copy) in catalog.ListCopiesAsync(new VaultCopyQuery(), cancellationToken).ConfigureAwait(false))
+            await foreach ((VaultCopyJob job, VaultResource copy) in catalog.ListCopiesAsync(new VaultCopyQuery { ReadShares = true }, cancellationToken).ConfigureAwait(false))
             {
                 copies.Add((job, copy));
             }
@@ -270,7 +270,7 @@ public sealed class PostureInspector
         {
             VaultCopyException known = AwsErrorTranslator.Translate(error, check, $"account {account} ({region})");
             findings.Add(Finding(PostureSeverity.High, "NotChecked", side, check, account, region,
-                $"The {check} check could not look: {known.Message}",
+                $"The {check} check could not look{(known.Kind == VaultCopyErrorKind.PermissionDenied ? " (access denied)" : string.Empty)}: {known.Message}",
                 known.Remediation ?? "Give the principal read access (Describe*, Get*, List* on EC2, RDS and KMS) and run Test-VaultPosture again."));
         }
     }

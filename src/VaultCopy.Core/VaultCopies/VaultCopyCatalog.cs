@@ -21,6 +21,9 @@ public sealed class VaultCopyQuery
     public DateTime? CreatedAfter { get; init; }
 
     public DateTime? CreatedBefore { get; init; }
+
+    /// <summary>Also read whom each copy is shared with (one call per copy; a plain listing leaves it out).</summary>
+    public bool ReadShares { get; init; }
 }
 
 /// <summary>
@@ -75,8 +78,8 @@ public sealed class VaultCopyCatalog : IDisposable
             tags[byArn ? CopyNaming.SourceArnTag : CopyNaming.SourceIdTag] = query.SourceId;
         }
 
-        // A listing of copies never shows their shares: reading them would cost one call per copy.
-        var resources = new ResourceQuery { Types = query.Types, Tags = tags, CreatedAfter = query.CreatedAfter, CreatedBefore = query.CreatedBefore, ReadShares = false };
+        // A listing of copies shows their shares only when asked: reading them costs one call per copy.
+        var resources = new ResourceQuery { Types = query.Types, Tags = tags, CreatedAfter = query.CreatedAfter, CreatedBefore = query.CreatedBefore, ReadShares = query.ReadShares };
         var locks = new Lifecycle.CopyLockReader(_ec2);
         await foreach (VaultResource copy in _inventory.ListAsync(resources, cancellationToken).ConfigureAwait(false))
         {
