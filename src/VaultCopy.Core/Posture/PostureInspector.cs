@@ -270,7 +270,7 @@ public sealed class PostureInspector
         {
             VaultCopyException known = AwsErrorTranslator.Translate(error, check, $"account {account} ({region})");
             findings.Add(Finding(PostureSeverity.High, "NotChecked", side, check, account, region,
-                $"The {check} check could not look: {known.Message}",
+                $"The {check} check could not look{(known.Kind == VaultCopyErrorKind.PermissionDenied ? " (access denied)" : string.Empty)}: {known.Message}",
                 known.Remediation ?? "Give the principal read access (Describe*, Get*, List* on EC2, RDS and KMS) and run Test-VaultPosture again."));
         }
     }

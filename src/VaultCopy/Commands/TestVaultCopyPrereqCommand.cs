@@ -33,7 +33,7 @@ public sealed class TestVaultCopyPrereqCommand : CrossAccountCmdletBase
 
     /// <summary>The vault key the copies are to be encrypted under: a key id, alias or ARN in the destination account.</summary>
     [Parameter]
-    [Alias("KmsKeyId")]
+    [Alias("DestinationKeyId")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(VaultKeyCompleter))]
     public string? KmsKeyId { get; set; }

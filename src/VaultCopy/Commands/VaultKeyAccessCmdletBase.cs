@@ -23,7 +23,7 @@ public abstract class VaultKeyAccessCmdletBase : CrossAccountCmdletBase
 
     /// <summary>The vault key (as on every VaultCopy cmdlet), whose users the vault principals become (or stop being).</summary>
     [Parameter]
-    [Alias("KmsKeyId")]
+    [Alias("DestinationKeyId")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(VaultKeyCompleter))]
     public string? KmsKeyId { get; set; }
