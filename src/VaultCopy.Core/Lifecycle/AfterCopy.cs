@@ -60,10 +60,8 @@ public sealed class AfterCopy : IDisposable
             return;
         }
 
-        foreach (string copy in outcome.VaultCopies.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach ((string region, string id) in outcome.VaultCopyIds())
         {
-            string[] parts = copy.Split(':', 2);
-            (string region, string id) = parts.Length == 2 ? (parts[0], parts[1]) : (_vault.Region, parts[0]);
             if (!_lockers.TryGetValue(region, out CopyLocker? locker))
             {
                 _lockers[region] = locker = new CopyLocker(_vault, region);
@@ -85,17 +83,37 @@ public sealed class AfterCopy : IDisposable
         }
     }
 
-    /// <summary>Applies the retention rule to the vault's copies in <paramref name="region"/> after the run.</summary>
-    public async Task RetainAsync(string region, VaultAccount? origin, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the retention rule after a run, to each origin's copies in every vault Region the run copied into
+    /// (and the vault's own Region).
+    /// </summary>
+    public async Task RetainAsync(VaultCopyRunResult run, IReadOnlyList<VaultAccount> origins, CancellationToken cancellationToken)
     {
-        if (_request.RetainDays is not int days)
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(origins);
+        if (_request.RetainDays is null)
         {
             return;
         }
 
+        IEnumerable<string> regions = run.Outcomes.SelectMany(o => o.VaultCopyIds()).Select(copy => copy.Region)
+            .Append(_vault.Region).Distinct(StringComparer.Ordinal);
+        foreach (string region in regions)
+        {
+            foreach (VaultAccount origin in origins)
+            {
+                await RetainAsync(region, origin, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RetainAsync(string region, VaultAccount origin, CancellationToken cancellationToken)
+    {
+        int days = _request.RetainDays!.Value;
+
         using var remover = new CopyRemover(_vault, region);
         IReadOnlyList<RetentionDecision> decisions = await remover
-            .PlanAsync(new RetentionRule { OlderThanDays = days }, null, new VaultCopyQuery { SourceAccountId = origin?.AccountId }, origin, cancellationToken)
+            .PlanAsync(new RetentionRule { OlderThanDays = days }, null, new VaultCopyQuery { SourceAccountId = origin.AccountId }, origin, cancellationToken)
             .ConfigureAwait(false);
         foreach (RetentionDecision decision in decisions)
         {

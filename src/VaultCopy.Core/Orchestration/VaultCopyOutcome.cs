@@ -46,6 +46,13 @@ public sealed class VaultCopyOutcome
     /// <summary>The vault copies, "Region:id" each, separated by "; ".</summary>
     public string VaultCopies { get; init; } = string.Empty;
 
+    /// <summary>The vault copies as (Region, id) pairs, read back from <see cref="VaultCopies"/>.</summary>
+    public IEnumerable<(string Region, string Id)> VaultCopyIds() =>
+        VaultCopies.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(copy => copy.Split(':', 2))
+            .Where(parts => parts.Length == 2)
+            .Select(parts => (parts[0], parts[1]));
+
     /// <summary>The conversion copy in the origin that was vaulted in place of the original, if any.</summary>
     public string? ConvertedId { get; init; }
 

@@ -150,18 +150,7 @@ public sealed class InvokeVaultCopyCommand : VaultCopyPlanCmdletBase
             result = RunAsync(async token =>
             {
                 VaultCopyRunResult run = await new VaultCopyOrchestrator(plan, request, options).RunAsync(progress, token).ConfigureAwait(false);
-                if (RetainDays > 0)
-                {
-                    foreach (string region in run.Outcomes.Select(o => o.VaultCopies).SelectMany(c => c.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                        .Select(c => c.Split(':', 2)[0]).Append(Destination.Region).Distinct(StringComparer.Ordinal))
-                    {
-                        foreach (VaultAccount origin in request.Origins)
-                        {
-                            await after.RetainAsync(region, origin, token).ConfigureAwait(false);
-                        }
-                    }
-                }
-
+                await after.RetainAsync(run, request.Origins, token).ConfigureAwait(false);
                 return run;
             });
             WriteProgress(new ProgressRecord(1, "Invoke-VaultCopy", "Done") { RecordType = ProgressRecordType.Completed });
