@@ -97,11 +97,16 @@ Describe 'Revoke-VaultKeyAccess' {
         Get-WriteCallCount -Url $Url | Should -Be 0
     }
 
-    It 'stops for unusable configuration: source and destination in one account' {
+    It 'stops when source and destination are one account, with the words of the preflight and of Grant-VaultSnapshotAccess' {
         $err = Get-ErrorFrom { Revoke-VaultKeyAccess -Source $Origin -Destination $Origin -KeyId alias/origin-backup -Force }
+        $share = Get-ErrorFrom { Grant-VaultSnapshotAccess -Source $Origin -Destination $Origin -Id snap-0a1b2c3d4e5f60001 -Confirm:$false }
+        $preflight = Test-VaultCopyPrereq -Source $Origin -Destination $Origin | Where-Object Check -eq 'DistinctAccounts'
 
         $err.FullyQualifiedErrorId | Should -BeLike 'SameAccount,*'
-        $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -BeExactly $share.Exception.Message
+        $err.Exception.Message | Should -BeExactly $preflight.Message
+        $err.ErrorDetails.RecommendedAction | Should -BeExactly $preflight.Remediation
     }
 
     It 'has help for every parameter, and no -ViaService' {

@@ -131,19 +131,7 @@ public sealed class VaultCopyPlanner
 
         foreach (VaultAccount origin in _request.Origins)
         {
-            if (origin.AccountId == _request.Vault.AccountId)
-            {
-                throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "SameAccount",
-                    $"-Source and -Destination are both account {origin.AccountId}: a vault copy goes to another account.",
-                    "Connect -Destination to the vault account (Connect-VaultAccount -SourceAccount $origin -RoleArn <vault role ARN>).");
-            }
-
-            if (origin.Partition != _request.Vault.Partition)
-            {
-                throw new VaultCopyException(VaultCopyErrorKind.InvalidConfiguration, "PartitionMismatch",
-                    $"The origin {origin.AccountId} is in partition {origin.Partition} and the vault in {_request.Vault.Partition}; AWS shares backups only within one partition.",
-                    "Use a vault account in the origin's partition.");
-            }
+            AccountRules.RefuseUnpaired(origin, _request.Vault);
         }
     }
 

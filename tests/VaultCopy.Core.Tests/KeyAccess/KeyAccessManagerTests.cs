@@ -418,13 +418,14 @@ public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : I
     }
 
     [Fact]
-    public async Task Source_and_destination_in_one_account_is_unusable_configuration()
+    public async Task Source_and_destination_in_one_account_is_refused_with_the_preflights_words()
     {
         VaultAccount origin = await emulator.OriginAsync();
 
         var error = Assert.Throws<VaultCopyException>(() => new KeyAccessManager(origin, origin));
 
-        Assert.Equal(VaultCopyErrorKind.InvalidConfiguration, error.Kind);
+        Assert.Equal(VaultCopyErrorKind.InvalidArgument, error.Kind);
+        Assert.StartsWith("-Source and -Destination are the same account", error.Message, StringComparison.Ordinal);
         Assert.Equal("SameAccount", error.ErrorId);
     }
 
