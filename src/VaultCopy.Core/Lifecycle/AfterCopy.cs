@@ -29,14 +29,17 @@ public sealed class AfterCopy : IDisposable
 {
     private readonly AfterCopyRequest _request;
     private readonly VaultAccount _vault;
+    private readonly Aws.AwsClients _clients;
     private readonly Dictionary<string, CopyLocker> _lockers = new(StringComparer.Ordinal);
     private readonly List<AfterCopyResult> _results = [];
 
-    public AfterCopy(VaultAccount vault, AfterCopyRequest request)
+    /// <summary>What follows the run of <paramref name="plan"/>, in its vault and with its clients.</summary>
+    public AfterCopy(VaultCopyRunPlan plan, AfterCopyRequest request)
     {
-        ArgumentNullException.ThrowIfNull(vault);
+        ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(request);
-        _vault = vault;
+        _vault = plan.Vault;
+        _clients = plan.Clients;
         _request = request;
         if (request.LockDays is int days)
         {
@@ -64,7 +67,7 @@ public sealed class AfterCopy : IDisposable
         {
             if (!_lockers.TryGetValue(region, out CopyLocker? locker))
             {
-                _lockers[region] = locker = new CopyLocker(_vault, region);
+                _lockers[region] = locker = new CopyLocker(_vault, region, _clients);
             }
 
             VaultCopyJob job = await locker.FindCopyAsync(id, cancellationToken).ConfigureAwait(false);
@@ -111,7 +114,7 @@ public sealed class AfterCopy : IDisposable
     {
         int days = _request.RetainDays!.Value;
 
-        using var remover = new CopyRemover(_vault, region);
+        using var remover = new CopyRemover(_vault, region, _clients);
         IReadOnlyList<RetentionDecision> decisions = await remover
             .PlanAsync(new RetentionRule { OlderThanDays = days }, null, new VaultCopyQuery { SourceAccountId = origin.AccountId }, origin, cancellationToken)
             .ConfigureAwait(false);

@@ -72,29 +72,27 @@ public sealed class CopyLocker : IDisposable
     private readonly string _region;
     private readonly Ec2Gateway _ec2;
     private readonly ResourceInventory _inventory;
-    private readonly AwsClients _clients = new();
+    private readonly AwsClients? _ownedClients;
 
     public CopyLocker(VaultAccount vault, string? region = null)
+        : this(vault, region, null)
+    {
+    }
+
+    /// <summary>Locks with the gateways of <paramref name="clients"/> (a command's), or its own when null.</summary>
+    internal CopyLocker(VaultAccount vault, string? region, AwsClients? clients)
     {
         ArgumentNullException.ThrowIfNull(vault);
         _vault = vault;
         _region = region ?? vault.Region;
-        _ec2 = _clients.Ec2(vault.Session, _region);
-        _inventory = new ResourceInventory(vault, _region, _clients);
+        clients ??= _ownedClients = new AwsClients();
+        _ec2 = clients.Ec2(vault.Session, _region);
+        _inventory = new ResourceInventory(vault, _region, clients);
     }
 
     /// <summary>The copy named by id or ARN in the vault, as a job (it must carry VaultCopy's lineage).</summary>
-    public async Task<VaultCopyJob> FindCopyAsync(string idOrArn, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(idOrArn);
-        VaultResource copy = await _inventory.GetAsync(idOrArn.Trim(), cancellationToken).ConfigureAwait(false);
-        if (copy.AccountId != _vault.AccountId || !VaultCopyLineage.IsVaultCopy(copy))
-        {
-            throw VaultCopyLineage.NotAVaultCopy(copy.Id, _vault.AccountId);
-        }
-
-        return VaultCopyCatalog.ToJob(copy);
-    }
+    public Task<VaultCopyJob> FindCopyAsync(string idOrArn, CancellationToken cancellationToken = default) =>
+        VaultCopyLineage.FindOwnCopyAsync(_inventory, _vault, idOrArn, cancellationToken);
 
     /// <summary>Reads the copy and its locks and decides; nothing is changed.</summary>
     public async Task<CopyLockPlan> PlanAsync(VaultCopyJob job, CopyLockRequest request, CancellationToken cancellationToken = default)
@@ -182,7 +180,7 @@ public sealed class CopyLocker : IDisposable
         return plan.Job;
     }
 
-    public void Dispose() => _clients.Dispose();
+    public void Dispose() => _ownedClients?.Dispose();
 
     private async Task<T> Guard<T>(Func<Task<T>> call, string operation)
     {

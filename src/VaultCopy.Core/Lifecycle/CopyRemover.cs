@@ -44,17 +44,25 @@ public sealed class CopyRemover : IDisposable
     private readonly ResourceInventory _inventory;
     private readonly Ec2Gateway _ec2;
     private readonly RdsGateway _rds;
-    private readonly AwsClients _clients = new();
+    private readonly AwsClients _clients;
+    private readonly AwsClients? _ownedClients;
 
     public CopyRemover(VaultAccount vault, string? region = null)
+        : this(vault, region, null)
+    {
+    }
+
+    /// <summary>Removes with the gateways of <paramref name="clients"/> (a command's), or its own when null.</summary>
+    internal CopyRemover(VaultAccount vault, string? region, AwsClients? clients)
     {
         ArgumentNullException.ThrowIfNull(vault);
         _vault = vault;
         _region = region ?? vault.Region;
-        _catalog = new VaultCopyCatalog(vault, _region, _clients);
-        _inventory = new ResourceInventory(vault, _region, _clients);
-        _ec2 = _clients.Ec2(vault.Session, _region);
-        _rds = _clients.Rds(vault.Session, _region);
+        _clients = clients ??= _ownedClients = new AwsClients();
+        _catalog = new VaultCopyCatalog(vault, _region, clients);
+        _inventory = new ResourceInventory(vault, _region, clients);
+        _ec2 = clients.Ec2(vault.Session, _region);
+        _rds = clients.Rds(vault.Session, _region);
     }
 
     /// <summary>
@@ -116,7 +124,7 @@ public sealed class CopyRemover : IDisposable
         return job.SourceArn;
     }
 
-    private static async Task<IReadOnlyDictionary<string, string>> VolumesOfSourcesAsync(VaultAccount? origin, IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, string>> VolumesOfSourcesAsync(VaultAccount? origin, IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
     {
         var volumes = new Dictionary<string, string>(StringComparer.Ordinal);
         if (origin is null)
@@ -127,7 +135,7 @@ public sealed class CopyRemover : IDisposable
         foreach (IGrouping<string, VaultCopyJob> region in jobs.Where(j => j.Type == VaultResourceType.EbsSnapshot && j.SourceAccountId == origin.AccountId)
             .GroupBy(j => j.SourceRegion, StringComparer.Ordinal))
         {
-            using var ec2 = new Ec2Gateway(origin.Session, region.Key);
+            Ec2Gateway ec2 = _clients.Ec2(origin.Session, region.Key);
             try
             {
                 foreach (var pair in await ec2.GetSourceVolumesAsync(region.Select(j => j.SourceId).Distinct().ToList(), cancellationToken).ConfigureAwait(false))
@@ -145,17 +153,8 @@ public sealed class CopyRemover : IDisposable
     }
 
     /// <summary>The copy named by id or ARN, as a job, when it is one of VaultCopy's.</summary>
-    public async Task<VaultCopyJob> FindCopyAsync(string idOrArn, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(idOrArn);
-        VaultResource copy = await _inventory.GetAsync(idOrArn.Trim(), cancellationToken).ConfigureAwait(false);
-        if (copy.AccountId != _vault.AccountId || !VaultCopyLineage.IsVaultCopy(copy))
-        {
-            throw VaultCopyLineage.NotAVaultCopy(copy.Id, _vault.AccountId);
-        }
-
-        return VaultCopyCatalog.ToJob(copy);
-    }
+    public Task<VaultCopyJob> FindCopyAsync(string idOrArn, CancellationToken cancellationToken = default) =>
+        VaultCopyLineage.FindOwnCopyAsync(_inventory, _vault, idOrArn, cancellationToken);
 
     /// <summary>What -WhatIf and the confirmation show, in one short line: exactly what the delete calls remove.</summary>
     public static string DescribeRemoval(RetentionDecision decision)
@@ -201,7 +200,7 @@ public sealed class CopyRemover : IDisposable
         }
     }
 
-    public void Dispose() => _clients.Dispose();
+    public void Dispose() => _ownedClients?.Dispose();
 
     private async Task<VaultCopyRemoval> RemoveSnapshotAsync(VaultCopyJob job, VaultResource copy, string reason, CancellationToken cancellationToken)
     {

@@ -34,7 +34,19 @@ internal static class VaultCopyLineage
                 $"Connect to account {job.TargetAccountId} (Connect-VaultAccount) and pass it as -Destination, with -Region {job.TargetRegion}.");
         }
 
-        VaultResource copy = await inventory.GetAsync(job.TargetArn ?? job.TargetId, cancellationToken).ConfigureAwait(false);
+        return await ReadOwnCopyAsync(inventory, vault, job.TargetArn ?? job.TargetId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The copy named by id or ARN, as a job, when it is one of VaultCopy's in the vault.</summary>
+    public static async Task<VaultCopyJob> FindOwnCopyAsync(ResourceInventory inventory, VaultAccount vault, string idOrArn, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idOrArn);
+        return VaultCopyCatalog.ToJob(await ReadOwnCopyAsync(inventory, vault, idOrArn.Trim(), cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<VaultResource> ReadOwnCopyAsync(ResourceInventory inventory, VaultAccount vault, string idOrArn, CancellationToken cancellationToken)
+    {
+        VaultResource copy = await inventory.GetAsync(idOrArn, cancellationToken).ConfigureAwait(false);
         if (copy.AccountId != vault.AccountId || !IsVaultCopy(copy))
         {
             throw NotAVaultCopy(copy.Id, vault.AccountId);

@@ -63,7 +63,7 @@ public sealed class VaultCopyOrchestrator
         {
             foreach (VaultAccount origin in _plan.Origins)
             {
-                shareManagers[origin.AccountId] = new ShareManager(origin, _plan.Vault);
+                shareManagers[origin.AccountId] = new ShareManager(origin, _plan.Vault, _plan.Clients);
             }
 
             await GrantKeyAccessAsync(runs, journal, progress, cancellationToken).ConfigureAwait(false);
@@ -167,7 +167,7 @@ public sealed class VaultCopyOrchestrator
         await Task.WhenAll(converting.GroupBy(r => r.Item.OriginAccountId).Select(async group =>
         {
             VaultAccount origin = group.First().Item.Origin;
-            using var converter = new SnapshotKeyConverter(origin);
+            using var converter = new SnapshotKeyConverter(origin, _plan.Clients);
             var jobs = new List<(ItemRun Run, VaultCopyJob Job)>();
             foreach (ItemRun run in group)
             {
@@ -300,7 +300,7 @@ public sealed class VaultCopyOrchestrator
         {
             await Task.WhenAll(_plan.DestinationRegions.Select(async region =>
             {
-                using var engine = new CopyEngine(_plan.Vault, region);
+                using var engine = new CopyEngine(_plan.Vault, region, _plan.Clients);
                 var jobs = new List<VaultCopyJob>();
                 var adopt = new List<VaultCopyJob>();
                 foreach (ItemRun run in copying)

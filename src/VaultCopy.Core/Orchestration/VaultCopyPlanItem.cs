@@ -130,7 +130,14 @@ public sealed class VaultCopyRunPlan : IDisposable
     /// <summary>What the planned key-access edits write through (their AWS clients).</summary>
     internal IDisposable? Owned { get; init; }
 
-    public void Dispose() => Owned?.Dispose();
+    /// <summary>The clients the planning opened; the run executes with them.</summary>
+    internal Aws.AwsClients Clients { get; init; } = null!;
+
+    public void Dispose()
+    {
+        Owned?.Dispose();
+        Clients?.Dispose();
+    }
 
     public int ToCopy => Items.Count(i => i.Action == PlanAction.Copy);
 

@@ -39,9 +39,29 @@ public sealed class VaultCopyPlanner
     /// <summary>The conversion key of each origin (after <see cref="PlanAsync"/>, with -ConvertKeyId).</summary>
     internal Dictionary<string, KmsKey> ConvertKeys { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Plans with reads only. The plan owns the clients the planning opened (one per service, account and Region), and
+    /// the run executes with them.
+    /// </summary>
     public async Task<VaultCopyRunPlan> PlanAsync(CancellationToken cancellationToken = default)
     {
         CheckAccounts();
+        var clients = new AwsClients();
+        var keyAccess = new KeyAccessPlans(_request);
+        try
+        {
+            return await PlanWithAsync(clients, keyAccess, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            keyAccess.Dispose();
+            clients.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<VaultCopyRunPlan> PlanWithAsync(AwsClients clients, KeyAccessPlans keyAccess, CancellationToken cancellationToken)
+    {
         VaultAccount vault = _request.Vault;
         IReadOnlyList<string> regions = _request.Regions;
         foreach (string region in regions)
@@ -51,16 +71,14 @@ public sealed class VaultCopyPlanner
                 : throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "VaultKeyRequired",
                     $"No vault key was given for {region}.",
                     $"Pass -KmsKeyId @{{ '{region}' = '<vault key>' }} with one key per destination Region, or a key alias that exists in each.");
-            using var kms = new KmsGateway(vault.Session, region);
-            VaultKeys[region] = await new KeyResolver(kms, KeyOwner.Of(vault, region)).ResolveAsync(keyId, KeyUse.VaultCopy, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
+            VaultKeys[region] = await new KeyResolver(clients.Kms(vault.Session, region), KeyOwner.Of(vault, region)).ResolveAsync(keyId, KeyUse.VaultCopy, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
         }
 
         if (_request.ConvertKeyId is string convertKeyId)
         {
             foreach (VaultAccount origin in _request.Origins)
             {
-                using var kms = new KmsGateway(origin.Session);
-                ConvertKeys[origin.AccountId] = await new KeyResolver(kms, KeyOwner.Of(origin)).ResolveAsync(convertKeyId, KeyUse.ConversionTarget, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
+                ConvertKeys[origin.AccountId] = await new KeyResolver(clients.Kms(origin.Session), KeyOwner.Of(origin)).ResolveAsync(convertKeyId, KeyUse.ConversionTarget, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -68,7 +86,7 @@ public sealed class VaultCopyPlanner
         var vaulted = new Dictionary<string, ILookup<string, VaultCopyJob>>(StringComparer.Ordinal);
         foreach (string region in regions)
         {
-            using var catalog = new VaultCopyCatalog(vault, region);
+            using var catalog = new VaultCopyCatalog(vault, region, clients);
             var copies = new List<VaultCopyJob>();
             await foreach (VaultCopyJob copy in catalog.ListAsync(new VaultCopyQuery(), cancellationToken).ConfigureAwait(false))
             {
@@ -79,24 +97,15 @@ public sealed class VaultCopyPlanner
         }
 
         var items = new List<VaultCopyPlanItem>();
-        var keyAccess = new KeyAccessPlans(_request);
         var warnings = new List<string>();
-        try
+        foreach (VaultAccount origin in _request.Origins)
         {
-            foreach (VaultAccount origin in _request.Origins)
+            IReadOnlyList<VaultResource> backups = await ListBackupsAsync(origin, clients, cancellationToken).ConfigureAwait(false);
+            KmsGateway originKms = clients.Kms(origin.Session);
+            foreach ((VaultResource backup, VaultResource? converted) in Pair(backups))
             {
-                IReadOnlyList<VaultResource> backups = await ListBackupsAsync(origin, cancellationToken).ConfigureAwait(false);
-                using var originKms = new KmsGateway(origin.Session);
-                foreach ((VaultResource backup, VaultResource? converted) in Pair(backups))
-                {
-                    items.Add(await DecideAsync(origin, backup, converted, originKms, vaulted, keyAccess, cancellationToken).ConfigureAwait(false));
-                }
+                items.Add(await DecideAsync(origin, backup, converted, originKms, vaulted, keyAccess, cancellationToken).ConfigureAwait(false));
             }
-        }
-        catch
-        {
-            keyAccess.Dispose();
-            throw;
         }
 
         List<PlannedKeyAccessEdit> edits = keyAccess.NeededEdits(items);
@@ -111,6 +120,7 @@ public sealed class VaultCopyPlanner
             Vault = vault,
             VaultKeys = new Dictionary<string, KmsKey>(VaultKeys, StringComparer.Ordinal),
             ConvertKeys = new Dictionary<string, KmsKey>(ConvertKeys, StringComparer.Ordinal),
+            Clients = clients,
             Owned = keyAccess,
         };
     }
@@ -136,10 +146,10 @@ public sealed class VaultCopyPlanner
     }
 
     /// <summary>The origin's backups as the request selects them; an AMI's backing snapshots are part of the AMI, never items.</summary>
-    private async Task<IReadOnlyList<VaultResource>> ListBackupsAsync(VaultAccount origin, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<VaultResource>> ListBackupsAsync(VaultAccount origin, AwsClients clients, CancellationToken cancellationToken)
     {
         ResourceQuery query = _request.Query;
-        using var inventory = new ResourceInventory(origin);
+        using var inventory = new ResourceInventory(origin, null, clients);
         var found = new List<VaultResource>();
         if (_request.Ids.Count > 0)
         {

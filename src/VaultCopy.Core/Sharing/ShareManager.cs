@@ -19,18 +19,25 @@ public sealed class ShareManager : IDisposable
     private readonly ResourceInventory _inventory;
     private readonly Ec2Gateway _ec2;
     private readonly RdsGateway _rds;
-    private readonly AwsClients _clients = new();
+    private readonly AwsClients? _ownedClients;
 
     public ShareManager(VaultAccount source, VaultAccount destination)
+        : this(source, destination, null)
+    {
+    }
+
+    /// <summary>Shares with the gateways of <paramref name="clients"/> (a command's), or its own when null.</summary>
+    internal ShareManager(VaultAccount source, VaultAccount destination, AwsClients? clients)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
         AccountRules.RefuseUnpaired(source, destination);
         _source = source;
         _destination = destination;
-        _inventory = new ResourceInventory(source, null, _clients);
-        _ec2 = _clients.Ec2(source.Session);
-        _rds = _clients.Rds(source.Session);
+        clients ??= _ownedClients = new AwsClients();
+        _inventory = new ResourceInventory(source, null, clients);
+        _ec2 = clients.Ec2(source.Session);
+        _rds = clients.Rds(source.Session);
     }
 
     /// <summary>Reads the resource (by id or ARN, in the source account) and decides what the operation would change.</summary>
@@ -96,7 +103,7 @@ public sealed class ShareManager : IDisposable
         return ResultOf(plan, [], plan.Resource.SharedWith);
     }
 
-    public void Dispose() => _clients.Dispose();
+    public void Dispose() => _ownedClients?.Dispose();
 
     private static VaultShare ResultOf(SharePlan plan, IReadOnlyList<string> done, IReadOnlyList<string> sharedWith)
     {

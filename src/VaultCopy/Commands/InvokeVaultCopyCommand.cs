@@ -120,7 +120,7 @@ public sealed class InvokeVaultCopyCommand : VaultCopyPlanCmdletBase
         AfterCopy afterCopy;
         try
         {
-            afterCopy = new AfterCopy(Destination, new AfterCopyRequest
+            afterCopy = new AfterCopy(plan, new AfterCopyRequest
             {
                 LockDays = LockDays > 0 ? LockDays : null,
                 LockMode = LockMode == "Compliance" ? CopyLockMode.Compliance : CopyLockMode.Governance,

@@ -110,7 +110,7 @@ public sealed class ClientOwnershipTests : IAsyncLifetime
     }
 
     /// <summary>Each client opened at most once, and those named among them.</summary>
-    private static void AssertOncePerAccountAndRegion(IReadOnlyList<string> opened, params string[] expected)
+    internal static void AssertOncePerAccountAndRegion(IReadOnlyList<string> opened, params string[] expected)
     {
         List<string> all;
         lock (opened)
