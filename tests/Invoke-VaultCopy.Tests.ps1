@@ -80,6 +80,17 @@ Describe 'Get-VaultCopyPlan' {
         $script:Vault = Connect-DemoVault -Origin $Origin
     }
 
+    It 'selects backups as Get-VaultResource does: named ones (also piped as strings) narrowed by -Tag, -Type and -CreatedAfter alike' {
+        $named = 'snap-0a1b2c3d4e5f60001', 'snap-0a1b2c3d4e5f60002', 'snap-0a1b2c3d4e5f60003', 'origin-orders-manual-cmk'
+        $filters = @{ Tag = @{ Backup = 'daily' }; Type = 'EbsSnapshot'; CreatedAfter = [datetime]'2000-01-01' }
+
+        $resources = Get-VaultResource -Account $Origin -Id $named @filters
+        $plan = $named | Get-VaultCopyPlan -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup @filters
+
+        ($resources.Id | Sort-Object) | Should -Be @('snap-0a1b2c3d4e5f60001', 'snap-0a1b2c3d4e5f60002')
+        ($plan.Id | Sort-Object) | Should -Be ($resources.Id | Sort-Object)
+    }
+
     It 'plans every backup once, by reads only: default-key and automated ones refused with the Convert-VaultSnapshotKey remedy, unencrypted ones copied, backing snapshots part of their AMI' {
         $before = Get-WorldState
         Invoke-EmulatorControl -Url $Url -Path calls/reset -Method POST | Out-Null

@@ -164,7 +164,8 @@ public sealed class VaultCopyPlanner
                 try
                 {
                     VaultResource resource = await inventory.GetAsync(id, cancellationToken).ConfigureAwait(false);
-                    if (!resource.IsSharedWithMe && query.Wants(resource.Type))
+                    // Named backups are narrowed by the same filters as a listing (as Get-VaultResource does); never another account's.
+                    if (query.Matches(resource))
                     {
                         found.Add(resource);
                     }

@@ -4,7 +4,6 @@ using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Errors;
 using VaultCopy.Core.Orchestration;
 using VaultCopy.Core.Resources;
-using static VaultCopy.Commands.BackupParameters;
 
 namespace VaultCopy.Commands;
 
@@ -12,11 +11,9 @@ namespace VaultCopy.Commands;
 /// Get-VaultCopyPlan and Invoke-VaultCopy: which backups of which origins go to which vault Regions under which keys,
 /// bound the way Get-VaultResource selects backups. The plan itself is the engine's (<see cref="VaultCopyPlanner"/>).
 /// </summary>
-public abstract class VaultCopyPlanCmdletBase : VaultCopyCmdletBase
+public abstract class VaultCopyPlanCmdletBase : BackupSelectionCmdletBase
 {
     private protected const string SelectSet = "Select";
-
-    private readonly List<string> _ids = [];
 
     /// <summary>The origin accounts, from Connect-VaultAccount (one or more).</summary>
     [Parameter(Mandatory = true)]
@@ -41,30 +38,6 @@ public abstract class VaultCopyPlanCmdletBase : VaultCopyCmdletBase
     [ValidateNotNullOrEmpty]
     public string[] DestinationRegion { get; set; } = [];
 
-    /// <summary>Backups by id or ARN; bound by property name from VaultCopy, AWS Tools and AWS CLI objects.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
-    [Alias(DBSnapshotArn, DBClusterSnapshotArn, BackupParameters.Arn, SourceArn, SnapshotId, ImageId, DBSnapshotIdentifier, DBClusterSnapshotIdentifier)]
-    [ValidateNotNullOrEmpty]
-    public string[] Id { get; set; } = [];
-
-    /// <summary>Backups named by VaultCopy output (VaultResource, VaultShare, VaultCopyJob: its source).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public INamesBackup InputObject { get; set; } = null!;
-
-    [Parameter]
-    public VaultResourceType[] Type { get; set; } = [];
-
-    /// <summary>Tags that must be present: @{ Backup = 'daily'; Owner = $null } (null: any value).</summary>
-    [Parameter(ParameterSetName = SelectSet)]
-    public Hashtable? Tag { get; set; }
-
-    [Parameter(ParameterSetName = SelectSet)]
-    public DateTime? CreatedAfter { get; set; }
-
-    [Parameter(ParameterSetName = SelectSet)]
-    public DateTime? CreatedBefore { get; set; }
-
     /// <summary>A customer managed key of each origin: default-key and automated backups are converted under it first.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -73,18 +46,6 @@ public abstract class VaultCopyPlanCmdletBase : VaultCopyCmdletBase
     /// <summary>Make the key-policy and IAM changes the plan lists; without it, missing key access is a refusal.</summary>
     [Parameter]
     public SwitchParameter GrantKeyAccess { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        if (ParameterSetName == IdSet)
-        {
-            _ids.AddRange(Id);
-        }
-        else if (ParameterSetName == InputObjectSet)
-        {
-            _ids.Add(InputObject.BackupIdOrArn);
-        }
-    }
 
     private protected VaultCopyRequest BuildRequest(bool keepShares)
     {
@@ -102,12 +63,6 @@ public abstract class VaultCopyPlanCmdletBase : VaultCopyCmdletBase
             }
         }
 
-        var tags = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in Tag ?? [])
-        {
-            tags[entry.Key.ToString()!] = entry.Value is null ? null : LanguagePrimitives.ConvertTo<string>(entry.Value);
-        }
-
         return new VaultCopyRequest
         {
             Origins = Source,
@@ -117,8 +72,8 @@ public abstract class VaultCopyPlanCmdletBase : VaultCopyCmdletBase
             ConvertKeyId = ConvertKeyId,
             GrantKeyAccess = GrantKeyAccess.IsPresent,
             KeepShares = keepShares,
-            Query = new ResourceQuery { Types = Type, Tags = tags, CreatedAfter = CreatedAfter, CreatedBefore = CreatedBefore },
-            Ids = _ids.Distinct(StringComparer.Ordinal).ToList(),
+            Query = SelectionQuery(includeShared: false),
+            Ids = SelectedIds,
         };
     }
 
