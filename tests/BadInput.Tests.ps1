@@ -23,16 +23,31 @@ BeforeAll {
     $script:Url = $Emulator.Url
     $script:Table = Import-PowerShellDataFile (Join-Path $PSScriptRoot 'BadInput.Cases.psd1')
 
-    # Connected once: every case reads with these connections and must leave them (and the world) as they were.
-    $script:Origin = Connect-DemoOrigin -Url $Url
-    $script:Vault = Connect-DemoVault -Origin $Origin
+    function script:Initialize-World {
+        # Connected once: every case reads with these connections and must leave them (and the world) as they were.
+        $script:Origin = Connect-DemoOrigin -Url $Url
+        $script:Vault = Connect-DemoVault -Origin $Origin
 
-    # One real vault copy, so that the lifecycle and Wait-VaultCopy cases have a job and a copy to get wrong.
-    Invoke-EmulatorControl -Url $Url -Path settings -Method POST -Body @{ timeScale = 600 } | Out-Null
-    Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force | Out-Null
-    Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60001 | Out-Null
-    $script:Copy = Copy-VaultSnapshot -Destination $Vault -Id snap-0a1b2c3d4e5f60001 -KmsKeyId alias/vault-backup -Wait -PollIntervalSeconds 1
-    if (-not $Copy -or -not $Copy.Verified) { throw 'The fixture copy was not made: the table cannot run.' }
+        # One real vault copy, so that the lifecycle and Wait-VaultCopy cases have a job and a copy to get wrong.
+        Invoke-EmulatorControl -Url $Url -Path settings -Method POST -Body @{ timeScale = 600 } | Out-Null
+        Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force | Out-Null
+        Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60001 | Out-Null
+        $script:Copy = Copy-VaultSnapshot -Destination $Vault -Id snap-0a1b2c3d4e5f60001 -KmsKeyId alias/vault-backup -Wait -PollIntervalSeconds 1
+        if (-not $Copy -or -not $Copy.Verified) { throw 'The fixture copy was not made: the table cannot run.' }
+
+        # Job JSON made wrong in every way a file or a hand can.
+        $script:JobJson = $Copy.ToJson()
+        $script:JobId = $Copy.JobId.ToString()
+        $script:TruncatedJob = $JobJson.Substring(0, [int]($JobJson.Length / 2))
+        $script:ForeignJob = $JobJson -replace '"TargetAccountId":"222222222222"', '"TargetAccountId":"333333333333"'
+        $script:QueuedJob = $JobJson -replace '"State":"Completed"', '"State":"Queued"'
+        $script:UnknownStateJob = $JobJson -replace '"State":"Completed"', '"State":"Exploded"'
+        $script:NoIdJob = $JobJson -replace '"JobId":"[^"]*",', ''
+        $script:GoneCopyJob = $JobJson -replace [regex]::Escape($Copy.TargetId), 'snap-0ffffffffffffff00' -replace [regex]::Escape($Copy.TargetArn), 'arn:aws:ec2:eu-west-1:222222222222:snapshot/snap-0ffffffffffffff00'
+        $script:OriginCopyJob = $JobJson -replace [regex]::Escape($Copy.TargetId), 'snap-0a1b2c3d4e5f60004' -replace [regex]::Escape($Copy.TargetArn), 'arn:aws:ec2:eu-west-1:222222222222:snapshot/snap-0a1b2c3d4e5f60004'
+    }
+
+    Initialize-World
 
     # Inputs the cases refer to by name.
     $script:OriginKeyArn = 'arn:aws:kms:eu-west-1:111111111111:key/a1b2c3d4-0000-4000-8000-111111111111'
@@ -41,15 +56,6 @@ BeforeAll {
     $script:HugeName = 'x' * 20480
     $script:Unicode = 'snap-0a1b2c3d4e5f6ü001'                                 # one non-ASCII letter in an id
     $script:UnicodeName = 'sauvegarde-été-日本'
-    $script:JobJson = $Copy.ToJson()
-    $script:JobId = $Copy.JobId.ToString()
-    $script:TruncatedJob = $JobJson.Substring(0, [int]($JobJson.Length / 2))
-    $script:ForeignJob = $JobJson -replace '"TargetAccountId":"222222222222"', '"TargetAccountId":"333333333333"'
-    $script:QueuedJob = $JobJson -replace '"State":"Completed"', '"State":"Queued"'
-    $script:UnknownStateJob = $JobJson -replace '"State":"Completed"', '"State":"Exploded"'
-    $script:NoIdJob = $JobJson -replace '"JobId":"[^"]*",', ''
-    $script:GoneCopyJob = $JobJson -replace [regex]::Escape($Copy.TargetId), 'snap-0ffffffffffffff00' -replace [regex]::Escape($Copy.TargetArn), "arn:aws:ec2:eu-west-1:222222222222:snapshot/snap-0ffffffffffffff00"
-    $script:OriginCopyJob = $JobJson -replace [regex]::Escape($Copy.TargetId), 'snap-0a1b2c3d4e5f60004' -replace [regex]::Escape($Copy.TargetArn), "arn:aws:ec2:eu-west-1:222222222222:snapshot/snap-0a1b2c3d4e5f60004"
 
     # What moves by itself is left out: the clock (time, clockOffsetSeconds) and the role sessions (issued, expired).
     # Everything an account holds — resources, shares, tags, keys, policies, users, roles — is in the hash.
@@ -130,8 +136,10 @@ BeforeAll {
         }
         finally {
             if ($result.After -ne $result.Before) {
-                # Keep one broken case from failing the rest: put the world back as the fixture left it.
+                # Keep one broken case from failing the rest: put the world back as the fixture left it (a reset
+                # also ends the role sessions, so connect again).
                 Reset-TestEmulator $Url
+                Initialize-World
                 throw "The world changed; later cases would not start from the fixture state."
             }
         }
@@ -165,8 +173,9 @@ Describe 'BadInput' {
         Assert-Case $_
     }
 
-    It '<Cmdlet>: <Name>' -ForEach $PendingCases -Skip {
-        # pending: verify branch (ARNs mean what they say)
-        Assert-Case $_
+    # pending: verify branch (ARNs mean what they say) and the Wait-VaultCopy verification branch; each such case
+    # carries Pending (and a comment) in the table. Skipped here, by name, until that branch is merged.
+    It '<Cmdlet>: <Name> (pending: <Pending>)' -ForEach $PendingCases {
+        Set-ItResult -Skipped -Because "pending: the $($_.Pending) branch; run with VAULTCOPY_BADINPUT_PENDING=1 to try it"
     }
 }
