@@ -39,6 +39,7 @@ public abstract class VaultCopyPlanCmdletBase : VaultCopyCmdletBase
     /// <summary>The vault Regions to copy into (default: the vault's Region).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ValidateRegionName]
     public string[] DestinationRegion { get; set; } = [];
 
     /// <summary>Backups by id or ARN; bound by property name from VaultCopy, AWS Tools and AWS CLI objects.</summary>
