@@ -28,20 +28,9 @@ public sealed class KeyAccessManager : IDisposable
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
-        if (source.AccountId == destination.AccountId)
+        if (AccountRules.CheckPair(source, destination) is VaultCopyException refused)
         {
-            throw new VaultCopyException(
-                VaultCopyErrorKind.InvalidConfiguration, "SameAccount",
-                $"-Source and -Destination are both account {source.AccountId}: a vault copy goes to another account.",
-                "Connect -Destination to the vault account (Connect-VaultAccount -SourceAccount $origin -RoleArn <vault role ARN>).");
-        }
-
-        if (source.Partition != destination.Partition)
-        {
-            throw new VaultCopyException(
-                VaultCopyErrorKind.InvalidConfiguration, "PartitionMismatch",
-                $"-Source is in partition {source.Partition} and -Destination in {destination.Partition}: KMS keys cannot be shared across partitions.",
-                "Use a vault account in the same partition as the origin.");
+            throw refused;
         }
 
         _source = source;

@@ -52,7 +52,14 @@ public sealed class VaultCopyPlanner
                     $"No vault key was given for {region}.",
                     $"Pass -KmsKeyId @{{ '{region}' = '<vault key>' }} with one key per destination Region, or a key alias that exists in each.");
             using var kms = new KmsGateway(vault.Session, region);
-            VaultKeys[region] = await new KeyResolver(kms, KeyOwner.Of(vault, region)).ResolveAsync(keyId, KeyUse.VaultCopy, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                VaultKeys[region] = await new KeyResolver(kms, KeyOwner.Of(vault, region)).ResolveAsync(keyId, KeyUse.VaultCopy, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (VaultCopyException error) when (error.Subject is null)
+            {
+                throw error.About(keyId);
+            }
         }
 
         if (_request.ConvertKeyId is string convertKeyId)
@@ -60,7 +67,14 @@ public sealed class VaultCopyPlanner
             foreach (VaultAccount origin in _request.Origins)
             {
                 using var kms = new KmsGateway(origin.Session);
-                ConvertKeys[origin.AccountId] = await new KeyResolver(kms, KeyOwner.Of(origin)).ResolveAsync(convertKeyId, KeyUse.ConversionTarget, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    ConvertKeys[origin.AccountId] = await new KeyResolver(kms, KeyOwner.Of(origin)).ResolveAsync(convertKeyId, KeyUse.ConversionTarget, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
+                }
+                catch (VaultCopyException error) when (error.Subject is null)
+                {
+                    throw error.About(convertKeyId);
+                }
             }
         }
 
@@ -126,23 +140,14 @@ public sealed class VaultCopyPlanner
         if (_request.Origins.GroupBy(o => o.AccountId).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
             throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "DuplicateOrigin",
-                $"Account {twice.Key} is given twice in -Source.", "Pass each origin account once.");
+                $"Account {twice.Key} is given twice in -Source.", "Pass each origin account once.") { Subject = twice.First() };
         }
 
         foreach (VaultAccount origin in _request.Origins)
         {
-            if (origin.AccountId == _request.Vault.AccountId)
+            if (AccountRules.CheckPair(origin, _request.Vault) is VaultCopyException refused)
             {
-                throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "SameAccount",
-                    $"-Source and -Destination are both account {origin.AccountId}: a vault copy goes to another account.",
-                    "Connect -Destination to the vault account (Connect-VaultAccount -SourceAccount $origin -RoleArn <vault role ARN>).");
-            }
-
-            if (origin.Partition != _request.Vault.Partition)
-            {
-                throw new VaultCopyException(VaultCopyErrorKind.InvalidConfiguration, "PartitionMismatch",
-                    $"The origin {origin.AccountId} is in partition {origin.Partition} and the vault in {_request.Vault.Partition}; AWS shares backups only within one partition.",
-                    "Use a vault account in the origin's partition.");
+                throw refused;
             }
         }
     }
@@ -157,7 +162,16 @@ public sealed class VaultCopyPlanner
         {
             foreach (string id in _request.Ids.Distinct(StringComparer.Ordinal))
             {
-                ResourceReference reference = ResourceReference.Parse(id);
+                ResourceReference reference;
+                try
+                {
+                    reference = ResourceReference.Parse(id);
+                }
+                catch (VaultCopyException error)
+                {
+                    throw error.About(id);
+                }
+
                 if (reference.AccountId is string owner && owner != origin.AccountId)
                 {
                     continue;

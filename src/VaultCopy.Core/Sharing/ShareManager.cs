@@ -3,6 +3,7 @@ using VaultCopy.Core.Aws;
 using VaultCopy.Core.Aws.Query;
 using VaultCopy.Core.Errors;
 using VaultCopy.Core.Resources;
+using VaultCopy.Core.Rules;
 
 namespace VaultCopy.Core.Sharing;
 
@@ -24,20 +25,9 @@ public sealed class ShareManager : IDisposable
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
-        if (source.AccountId == destination.AccountId)
+        if (AccountRules.CheckPair(source, destination) is VaultCopyException refused)
         {
-            throw new VaultCopyException(
-                VaultCopyErrorKind.InvalidArgument, "SameAccount",
-                $"-Source and -Destination are both account {source.AccountId}; a share goes from the origin to another account.",
-                "Pass the origin as -Source and the vault as -Destination (Connect-VaultAccount for each).");
-        }
-
-        if (source.Partition != destination.Partition)
-        {
-            throw new VaultCopyException(
-                VaultCopyErrorKind.InvalidConfiguration, "PartitionMismatch",
-                $"The origin is in partition {source.Partition} and the vault in {destination.Partition}; AWS shares backups only within one partition.",
-                "Use a vault account in the origin's partition.");
+            throw refused;
         }
 
         _source = source;

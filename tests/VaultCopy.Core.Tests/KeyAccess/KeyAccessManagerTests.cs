@@ -418,13 +418,14 @@ public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : I
     }
 
     [Fact]
-    public async Task Source_and_destination_in_one_account_is_unusable_configuration()
+    public async Task Source_and_destination_in_one_account_is_refused_as_every_command_refuses_it()
     {
         VaultAccount origin = await emulator.OriginAsync();
 
         var error = Assert.Throws<VaultCopyException>(() => new KeyAccessManager(origin, origin));
 
-        Assert.Equal(VaultCopyErrorKind.InvalidConfiguration, error.Kind);
+        // AccountRules.CheckPair: the same refusal as shares, copies, the whole vault copy and posture.
+        Assert.Equal(VaultCopyErrorKind.InvalidArgument, error.Kind);
         Assert.Equal("SameAccount", error.ErrorId);
     }
 
