@@ -169,6 +169,17 @@ Describe 'BadInput' {
         Get-StateHash | Should -Be $first
     }
 
+    It 'the preflight fails one account given twice with the words every command refuses it with' {
+        # Test-VaultCopyPrereq reports (a Fail result, not an error); Copy-VaultSnapshot and the others refuse.
+        $refusal = try { Copy-VaultSnapshot -Source $Origin -Destination $Origin -Id snap-0a1b2c3d4e5f60001 -KmsKeyId alias/origin-backup; $null } catch { $_ }
+        $preflight = Test-VaultCopyPrereq -Source $Origin -Destination $Origin -Id snap-0a1b2c3d4e5f60001 | Where-Object Check -eq 'DistinctAccounts'
+
+        $refusal.FullyQualifiedErrorId | Should -BeLike 'SameAccount,*'
+        $preflight.Status | Should -Be 'Fail'
+        $preflight.Message | Should -Be $refusal.Exception.Message
+        $preflight.Remediation | Should -Be $refusal.ErrorDetails.RecommendedAction
+    }
+
     It '<Cmdlet>: <Name>' -ForEach $ActiveCases {
         Assert-Case $_
     }

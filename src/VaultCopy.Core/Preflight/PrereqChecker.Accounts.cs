@@ -1,6 +1,7 @@
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.Rules;
 
 namespace VaultCopy.Core.Preflight;
 
@@ -14,18 +15,16 @@ public sealed partial class PrereqChecker
             await CheckReachableAsync(_destination, PrereqSide.Destination, cancellationToken).ConfigureAwait(false),
         };
 
+        // The rule every command that takes both accounts refuses with, in the same words.
         string both = $"{_source.AccountId} -> {_destination.AccountId}";
-        results.Add(_source.AccountId == _destination.AccountId
-            ? Fail(PrereqChecks.DistinctAccounts, PrereqSide.Both, both,
-                $"-Source and -Destination are the same account ({_source.AccountId}): a vault copy must leave the account it protects.",
-                $"Connect -Destination to the vault account: {DestinationVariable} = Connect-VaultAccount -SourceAccount {SourceVariable} -RoleArn <vault role ARN>")
+        VaultCopyException? pair = AccountRules.CheckPair(_source, _destination);
+        results.Add(pair is { ErrorId: "SameAccount" }
+            ? Fail(PrereqChecks.DistinctAccounts, PrereqSide.Both, both, pair.Message, pair.Remediation)
             : Pass(PrereqChecks.DistinctAccounts, PrereqSide.Both, both, $"The origin {_source.AccountId} and the vault {_destination.AccountId} are different accounts."));
 
-        results.Add(_source.Partition == _destination.Partition
-            ? Pass(PrereqChecks.SamePartition, PrereqSide.Both, both, $"Both accounts are in the {_source.Partition} partition.")
-            : Fail(PrereqChecks.SamePartition, PrereqSide.Both, both,
-                $"The origin is in the {_source.Partition} partition and the vault in {_destination.Partition}: backups cannot be shared across partitions.",
-                "Use a vault account in the origin's partition."));
+        results.Add(pair is { ErrorId: "PartitionMismatch" }
+            ? Fail(PrereqChecks.SamePartition, PrereqSide.Both, both, pair.Message, pair.Remediation)
+            : Pass(PrereqChecks.SamePartition, PrereqSide.Both, both, $"Both accounts are in the {_source.Partition} partition."));
 
         string regions = $"{_source.Region} -> {_destination.Region}";
         results.Add(_source.Region == _destination.Region
