@@ -89,7 +89,8 @@ BeforeAll {
 
     function script:Invoke-Case {
         param([hashtable] $Case)
-        $before = Get-StateHash
+        # The world as the previous case left it (nothing else changes it between cases), else read now.
+        $before = if ($script:LastHash) { $script:LastHash } else { Get-StateHash }
         Invoke-EmulatorControl -Url $Url -Path calls/reset -Method POST | Out-Null
         $records = [Collections.Generic.List[object]]::new()
         $output = [Collections.Generic.List[object]]::new()
@@ -102,6 +103,7 @@ BeforeAll {
         }
         $mutations = @(Get-MutatingCall)
         $after = Get-StateHash
+        $script:LastHash = $after
         [pscustomobject]@{ Errors = $records; Output = $output; Before = $before; After = $after; Mutations = $mutations }
     }
 
@@ -140,6 +142,7 @@ BeforeAll {
                 # also ends the role sessions, so connect again).
                 Reset-TestEmulator $Url
                 Initialize-World
+                $script:LastHash = $null
                 throw "The world changed; later cases would not start from the fixture state."
             }
         }
