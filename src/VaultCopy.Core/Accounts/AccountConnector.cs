@@ -113,11 +113,9 @@ public static partial class AccountConnector
                 "Pass -Region (for example -Region eu-west-1), run Set-DefaultAWSRegion, or set the AWS_REGION environment variable.");
         }
 
-        if (!RegionPattern().IsMatch(region))
+        if (!RegionName.IsValid(region))
         {
-            throw new VaultCopyException(
-                VaultCopyErrorKind.InvalidArgument, "InvalidRegion",
-                $"'{region}' is not an AWS Region name.", "Use a Region code such as eu-west-1 or us-gov-west-1.");
+            throw RegionName.Refusal(region);
         }
 
         return region;
@@ -155,7 +153,4 @@ public static partial class AccountConnector
 
     [GeneratedRegex(@"^[\w+=,.@-]{2,64}$")]
     private static partial Regex SessionNamePattern();
-
-    [GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-\d$")]
-    private static partial Regex RegionPattern();
 }

@@ -41,6 +41,16 @@ public class VaultCopyException : Exception
 
     public string? AwsErrorCode { get; }
 
+    /// <summary>
+    /// What the error is about, when the engine knows it better than the command that called it (the key of one
+    /// Region among several, one id among many): the ErrorRecord's target. Null: the command's own target.
+    /// </summary>
+    public object? Subject { get; init; }
+
+    /// <summary>The same error, about <paramref name="subject"/>.</summary>
+    public VaultCopyException About(object subject) =>
+        new(Kind, ErrorId, Message, Remediation, AwsErrorCode, InnerException) { Subject = subject };
+
     /// <summary>The message with the remediation appended, as a user should read it.</summary>
     public string FullMessage => Remediation is null ? Message : $"{Message} {Remediation}";
 }

@@ -28,7 +28,11 @@ public sealed class KeyAccessManager : IDisposable
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
-        AccountRules.RefuseUnpaired(source, destination);
+        if (AccountRules.CheckPair(source, destination) is VaultCopyException refused)
+        {
+            throw refused;
+        }
+
         _source = source;
         _destination = destination;
     }

@@ -36,6 +36,18 @@ public sealed class CopyLockRequest
             throw Invalid("LockDurationOutOfRange", $"A lock lasts 1 to {MaxDays} days; {Days} was asked for.", "Pass -Days between 1 and 36500.");
         }
 
+        if (Until is DateTime until && until.ToUniversalTime() <= DateTime.UtcNow)
+        {
+            // AWS refuses an expiration date that is not in the future; said here, before anything is read.
+            throw Invalid("LockEndInPast", $"-Until {until.ToUniversalTime().ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture)} has already passed: a lock must end in the future.",
+                "Pass a later -Until, for example (Get-Date).AddMonths(3), or a duration with -Days.");
+        }
+
+        if (Until is DateTime end && end.ToUniversalTime() > DateTime.UtcNow.AddDays(MaxDays))
+        {
+            throw Invalid("LockDurationOutOfRange", $"A lock lasts at most {MaxDays} days; -Until {end.ToUniversalTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} is further away.", "Pass an -Until within 36500 days, or -Days.");
+        }
+
         if (CoolOffHours is not null && Mode != CopyLockMode.Compliance)
         {
             throw Invalid("CoolOffNeedsCompliance", "A cool-off period applies to compliance locks only; a governance lock can always be removed by a permitted principal.",
@@ -52,6 +64,11 @@ public sealed class CopyLockRequest
     public string DescribeTerm() => Days is int days
         ? $"for {days} day{(days == 1 ? string.Empty : "s")}"
         : $"until {Until!.Value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture)}";
+
+    /// <summary>The request as a user wrote it ("Governance lock for 35 days"): the target of the errors about it.</summary>
+    public override string ToString() =>
+        $"{Mode} lock" + (Days is int days ? $" for {days} day{(days == 1 ? string.Empty : "s")}" : string.Empty)
+        + (Until is DateTime until ? $" until {until.ToUniversalTime().ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture)}" : string.Empty);
 
     private static VaultCopyException Invalid(string id, string message, string remediation) =>
         new(VaultCopyErrorKind.InvalidArgument, id, message, remediation);

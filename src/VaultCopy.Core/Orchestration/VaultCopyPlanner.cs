@@ -71,14 +71,28 @@ public sealed class VaultCopyPlanner
                 : throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "VaultKeyRequired",
                     $"No vault key was given for {region}.",
                     $"Pass -KmsKeyId @{{ '{region}' = '<vault key>' }} with one key per destination Region, or a key alias that exists in each.");
-            VaultKeys[region] = await new KeyResolver(clients.Kms(vault.Session, region), KeyOwner.Of(vault, region)).ResolveAsync(keyId, KeyUse.VaultCopy, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                VaultKeys[region] = await new KeyResolver(clients.Kms(vault.Session, region), KeyOwner.Of(vault, region)).ResolveAsync(keyId, KeyUse.VaultCopy, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (VaultCopyException error) when (error.Subject is null)
+            {
+                throw error.About(keyId);
+            }
         }
 
         if (_request.ConvertKeyId is string convertKeyId)
         {
             foreach (VaultAccount origin in _request.Origins)
             {
-                ConvertKeys[origin.AccountId] = await new KeyResolver(clients.Kms(origin.Session), KeyOwner.Of(origin)).ResolveAsync(convertKeyId, KeyUse.ConversionTarget, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    ConvertKeys[origin.AccountId] = await new KeyResolver(clients.Kms(origin.Session), KeyOwner.Of(origin)).ResolveAsync(convertKeyId, KeyUse.ConversionTarget, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
+                }
+                catch (VaultCopyException error) when (error.Subject is null)
+                {
+                    throw error.About(convertKeyId);
+                }
             }
         }
 
@@ -136,12 +150,15 @@ public sealed class VaultCopyPlanner
         if (_request.Origins.GroupBy(o => o.AccountId).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
             throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "DuplicateOrigin",
-                $"Account {twice.Key} is given twice in -Source.", "Pass each origin account once.");
+                $"Account {twice.Key} is given twice in -Source.", "Pass each origin account once.") { Subject = twice.First() };
         }
 
         foreach (VaultAccount origin in _request.Origins)
         {
-            AccountRules.RefuseUnpaired(origin, _request.Vault);
+            if (AccountRules.CheckPair(origin, _request.Vault) is VaultCopyException refused)
+            {
+                throw refused;
+            }
         }
     }
 
@@ -155,7 +172,16 @@ public sealed class VaultCopyPlanner
         {
             foreach (string id in _request.Ids.Distinct(StringComparer.Ordinal))
             {
-                ResourceReference reference = ResourceReference.Parse(id);
+                ResourceReference reference;
+                try
+                {
+                    reference = ResourceReference.Parse(id);
+                }
+                catch (VaultCopyException error)
+                {
+                    throw error.About(id);
+                }
+
                 if (reference.AccountId is string owner && owner != origin.AccountId)
                 {
                     continue;

@@ -7,6 +7,7 @@ using VaultCopy.Core.Errors;
 using VaultCopy.Core.Keys;
 using VaultCopy.Core.Lifecycle;
 using VaultCopy.Core.Resources;
+using VaultCopy.Core.Rules;
 using VaultCopy.Core.VaultCopies;
 
 namespace VaultCopy.Core.Posture;
@@ -25,6 +26,11 @@ public sealed class PostureInspector
     public PostureInspector(VaultAccount? origin, VaultAccount vault, string? region = null)
     {
         ArgumentNullException.ThrowIfNull(vault);
+        if (origin is not null && AccountRules.CheckPair(origin, vault) is VaultCopyException refused)
+        {
+            throw refused;
+        }
+
         _origin = origin;
         _vault = vault;
         _region = region;

@@ -15,6 +15,7 @@ public sealed partial class PrereqChecker
             await CheckReachableAsync(_destination, PrereqSide.Destination, cancellationToken).ConfigureAwait(false),
         };
 
+        // The rule every command that takes both accounts refuses with, in the same words.
         string both = $"{_source.AccountId} -> {_destination.AccountId}";
         results.Add(Result(PrereqChecks.DistinctAccounts, PrereqSide.Both, both, AccountRules.DistinctAccounts(_source, _destination)));
         results.Add(Result(PrereqChecks.SamePartition, PrereqSide.Both, both, AccountRules.SamePartition(_source, _destination)));

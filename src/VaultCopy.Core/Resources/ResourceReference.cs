@@ -12,14 +12,22 @@ public sealed record ResourceReference(string Text, VaultResourceType? Type, str
     public static ResourceReference Parse(string text)
     {
         string value = text.Trim();
+        if (value.Contains('*', StringComparison.Ordinal) || value.Contains('?', StringComparison.Ordinal))
+        {
+            throw new VaultCopyException(
+                VaultCopyErrorKind.InvalidArgument, "InvalidResourceId",
+                $"'{value}' has a wildcard: ids and ARNs name one backup each, and AWS matches them exactly.",
+                "To select many backups, list them with Get-VaultResource -Account <account> -Type <type> -Tag @{ <key> = <value> } and pipe the ones you want.");
+        }
+
         if (value.StartsWith("snap-", StringComparison.Ordinal))
         {
-            return new(value, VaultResourceType.EbsSnapshot, value, null, null);
+            return new(Ec2Id(value, "snap-"), VaultResourceType.EbsSnapshot, value, null, null);
         }
 
         if (value.StartsWith("ami-", StringComparison.Ordinal))
         {
-            return new(value, VaultResourceType.Ami, value, null, null);
+            return new(Ec2Id(value, "ami-"), VaultResourceType.Ami, value, null, null);
         }
 
         if (value.StartsWith("arn:", StringComparison.Ordinal))
@@ -48,7 +56,7 @@ public sealed record ResourceReference(string Text, VaultResourceType? Type, str
                 "Pass a snap-/ami- id, an RDS snapshot identifier, or the ARN of one of those.");
         }
 
-        if (value.Length is >= 1 and <= 255 && char.IsAsciiLetter(value[0]) && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '-' || c == ':'))
+        if (value.Length is >= 1 and <= 255 && char.IsAsciiLetter(value[0]) && !value.EndsWith(':') && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '-' || c == ':'))
         {
             return new(value, null, value, null, null);
         }
@@ -57,6 +65,21 @@ public sealed record ResourceReference(string Text, VaultResourceType? Type, str
             VaultCopyErrorKind.InvalidArgument, "InvalidResourceId",
             $"'{value}' is not a resource id VaultCopy knows.",
             "Pass a snap-/ami- id, an RDS snapshot identifier, or an ARN.");
+    }
+
+    /// <summary>An EC2 id as AWS writes them: the prefix, then letters and digits (what a typo, a paste or another alphabet breaks).</summary>
+    private static string Ec2Id(string value, string prefix)
+    {
+        string rest = value[prefix.Length..];
+        if (rest.Length is >= 1 and <= 64 && rest.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+        {
+            return value;
+        }
+
+        throw new VaultCopyException(
+            VaultCopyErrorKind.InvalidArgument, "InvalidResourceId",
+            $"'{value}' is not a well-formed {(prefix == "snap-" ? "EBS snapshot" : "AMI")} id.",
+            $"Check the id: EC2 ids are {prefix} followed by 8 or 17 letters and digits, such as {prefix}0123456789abcdef0.");
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;

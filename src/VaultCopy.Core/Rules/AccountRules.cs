@@ -5,7 +5,8 @@ namespace VaultCopy.Core.Rules;
 
 /// <summary>
 /// What the two accounts of a vault copy must be: two accounts, in one partition. The preflight shows these findings;
-/// sharing, key access and the whole vault copy refuse a pair that fails them, with the same words.
+/// every command that takes both accounts (shares, key access, copies, the whole vault copy, posture) refuses a pair
+/// that fails them, with the same words.
 /// </summary>
 internal static class AccountRules
 {
@@ -26,18 +27,11 @@ internal static class AccountRules
                 $"The origin {origin.AccountId} is in the {origin.Partition} partition and the vault {vault.AccountId} in {vault.Partition}: backups and KMS keys cannot be shared across partitions.",
                 "Use a vault account in the origin's partition.");
 
-    /// <summary>Throws the first rule this pair fails, before anything is read or written.</summary>
-    /// <exception cref="VaultCopyException">The same account twice, or accounts of two partitions.</exception>
-    public static void RefuseUnpaired(VaultAccount origin, VaultAccount vault)
+    /// <summary>The first rule this pair fails, as the refusal of a command that takes both accounts; null when none.</summary>
+    public static VaultCopyException? CheckPair(VaultAccount origin, VaultAccount vault)
     {
         ArgumentNullException.ThrowIfNull(origin);
         ArgumentNullException.ThrowIfNull(vault);
-        foreach (Finding finding in new[] { DistinctAccounts(origin, vault), SamePartition(origin, vault) })
-        {
-            if (finding.Failed)
-            {
-                throw finding.ToException();
-            }
-        }
+        return new[] { DistinctAccounts(origin, vault), SamePartition(origin, vault) }.FirstOrDefault(f => f.Failed)?.ToException();
     }
 }

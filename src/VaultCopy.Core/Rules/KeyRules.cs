@@ -27,6 +27,11 @@ internal static class KeyRules
         keyId.StartsWith("alias/aws/", StringComparison.Ordinal)
         || (Arn.TryParse(keyId, out Arn arn) && arn.Service == "kms" && arn.Resource.StartsWith("alias/aws/", StringComparison.Ordinal));
 
+    /// <summary>The shapes KMS reads as a key id or an alias name (besides ARNs); anything else it could only refuse.</summary>
+    private static bool IsKeyIdOrAliasName(string keyId) => keyId.StartsWith("alias/", StringComparison.Ordinal)
+        ? keyId.Length is > 6 and <= 256 && keyId.Skip(6).All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '-')
+        : keyId.Length <= 2048 && keyId.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
     /// <summary>What the name alone rules out for <paramref name="use"/>, before anything is asked of AWS.</summary>
     public static VaultCopyException? RefuseByName(string keyId, KeyUse use, KeyOwner owner, bool keepSourceKey = false)
     {
@@ -42,7 +47,11 @@ internal static class KeyRules
 
         if (!keyId.StartsWith("arn:", StringComparison.Ordinal))
         {
-            return null;
+            return IsKeyIdOrAliasName(keyId) ? null : new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "InvalidKeyId",
+                $"'{keyId}' is not a KMS key id or alias name: a key id is a UUID (or mrk-…), an alias is alias/ followed by up to 250 letters, digits, '/', '_' or '-', and KMS matches names exactly (no wildcards).",
+                use == KeyUse.PolicyEditSource
+                    ? $"Pass -KeyId with a key id, alias/<name> or key ARN of account {owner.AccountId} (aws kms list-aliases --region {owner.Region})."
+                    : Hint(use, owner));
         }
 
         if (!Arn.TryParse(keyId, out Arn arn) || arn.Service != "kms" || arn.ResourceType is not ("key" or "alias"))

@@ -31,7 +31,11 @@ public sealed class ShareManager : IDisposable
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
-        AccountRules.RefuseUnpaired(source, destination);
+        if (AccountRules.CheckPair(source, destination) is VaultCopyException refused)
+        {
+            throw refused;
+        }
+
         _source = source;
         _destination = destination;
         clients ??= _ownedClients = new AwsClients();

@@ -51,6 +51,11 @@ public sealed class VaultCopier : IDisposable
     internal VaultCopier(VaultAccount destination, string? destinationRegion, VaultAccount? source, string? sourceRegion, AwsClients? clients)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        if (source is not null && AccountRules.CheckPair(source, destination) is VaultCopyException refused)
+        {
+            throw refused;
+        }
+
         _ownsClients = clients is null;
         _clients = clients ?? new AwsClients();
         _destination = destination;

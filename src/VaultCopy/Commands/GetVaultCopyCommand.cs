@@ -23,6 +23,7 @@ public sealed class GetVaultCopyCommand : VaultCopyCmdletBase
     /// <summary>The vault Region to list (default: the vault's Region).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ValidateRegionName]
     public string? Region { get; set; }
 
     /// <summary>Only copies of backups of this 12-digit account.</summary>
@@ -50,7 +51,24 @@ public sealed class GetVaultCopyCommand : VaultCopyCmdletBase
 
     private readonly List<string?> _sourceIds = [];
 
-    protected override void ProcessRecord() => _sourceIds.Add(SourceId);
+    protected override void ProcessRecord()
+    {
+        if (SourceId is not null)
+        {
+            try
+            {
+                // A source id that cannot name a backup would list nothing, as if no copy existed.
+                _ = ResourceReference.Parse(SourceId);
+            }
+            catch (VaultCopyException error)
+            {
+                WriteError(ToErrorRecord(error, SourceId));
+                return;
+            }
+        }
+
+        _sourceIds.Add(SourceId);
+    }
 
     protected override void EndProcessing()
     {

@@ -26,6 +26,7 @@ public sealed class TestVaultPostureCommand : VaultCopyCmdletBase
     /// <summary>The Region to inspect in both accounts (default: each account's own Region).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ValidateRegionName]
     public string? Region { get; set; }
 
     /// <summary>A backup older than this many hours without a verified vault copy is a finding.</summary>
@@ -64,23 +65,42 @@ public sealed class TestVaultPostureCommand : VaultCopyCmdletBase
         }
 
         var request = new PostureRequest { MaxAgeHours = MaxAgeHours, RequireLock = RequireLock, WarnDays = WarnDays, VaultKeyIds = KmsKeyId };
-        var inspector = new PostureInspector(Source, Destination, Region);
-        bool clean = true;
-        RunAsync(async token =>
+        PostureInspector inspector;
+        try
         {
-            await foreach (VaultPostureFinding finding in inspector.InspectAsync(request, token).ConfigureAwait(false))
+            inspector = new PostureInspector(Source, Destination, Region);
+        }
+        catch (VaultCopyException error)
+        {
+            // The two accounts cannot be origin and vault of each other (the same account, two partitions).
+            ThrowTerminatingError(ToErrorRecord(error, Source));
+            return;
+        }
+
+        bool clean = true;
+        try
+        {
+            RunAsync(async token =>
             {
-                clean &= finding.Severity == PostureSeverity.Info;
-                if (!Quiet)
+                await foreach (VaultPostureFinding finding in inspector.InspectAsync(request, token).ConfigureAwait(false))
                 {
-                    PostObject(finding);
+                    clean &= finding.Severity == PostureSeverity.Info;
+                    if (!Quiet)
+                    {
+                        PostObject(finding);
+                    }
+                    else
+                    {
+                        PostVerbose(finding.ToString());
+                    }
                 }
-                else
-                {
-                    PostVerbose(finding.ToString());
-                }
-            }
-        });
+            });
+        }
+        catch (VaultCopyException error)
+        {
+            ThrowTerminatingError(ToErrorRecord(error, Destination));
+            return;
+        }
 
         if (Quiet)
         {

@@ -211,7 +211,7 @@ public abstract class VaultCopyCmdletBase : PSCmdlet, IDisposable
 
     internal static ErrorRecord ToErrorRecord(VaultCopyException error, object? target)
     {
-        var record = new ErrorRecord(error, error.ErrorId, CategoryOf(error.Kind), target)
+        var record = new ErrorRecord(error, error.ErrorId, CategoryOf(error.Kind), error.Subject ?? target)
         {
             ErrorDetails = new ErrorDetails(ErrorText.Shorten(error.FullMessage)),
         };

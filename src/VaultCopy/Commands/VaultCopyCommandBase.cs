@@ -44,6 +44,7 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
     /// <summary>The Region of sources given by id (default: the origin's Region, else the vault's).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ValidateRegionName]
     public string? SourceRegion { get; set; }
 
     /// <summary>The vault key: id, ARN or alias of a key of the vault account in the destination Region.</summary>
@@ -59,6 +60,7 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
     /// <summary>Make the copies in this Region of the vault account (default: the vault's Region).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ValidateRegionName]
     public string? DestinationRegion { get; set; }
 
     /// <summary>At most this many copies of one type in flight in the destination Region (AWS's quotas are the default and the maximum).</summary>
@@ -97,7 +99,18 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
 
     protected override void EndProcessing()
     {
-        using var copier = new VaultCopier(Destination, DestinationRegion, Source, SourceRegion);
+        VaultCopier created;
+        try
+        {
+            created = new VaultCopier(Destination, DestinationRegion, Source, SourceRegion);
+        }
+        catch (VaultCopyException error)
+        {
+            ThrowTerminatingError(ToErrorRecord(error, Source));
+            return;
+        }
+
+        using VaultCopier copier = created;
         RunWithKey(KmsKeyId, (id, token) => copier.ResolveKeyAsync(id, KeepSourceKey, token), (key, token) => CopyAsync(copier, key, token), Destination);
     }
 

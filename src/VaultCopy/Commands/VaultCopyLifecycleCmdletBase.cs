@@ -32,6 +32,7 @@ public abstract class VaultCopyLifecycleCmdletBase : VaultCopyCmdletBase
     /// <summary>The vault Region of the copies (default: the Region of -Destination).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ValidateRegionName]
     public string? Region { get; set; }
 
     /// <summary>Skip the confirmation prompt (AWS Tools' rule: -WhatIf still wins, an explicit -Confirm still asks).</summary>

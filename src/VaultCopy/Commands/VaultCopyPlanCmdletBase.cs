@@ -36,6 +36,7 @@ public abstract class VaultCopyPlanCmdletBase : BackupSelectionCmdletBase
     /// <summary>The vault Regions to copy into (default: the vault's Region).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ValidateRegionName]
     public string[] DestinationRegion { get; set; } = [];
 
     /// <summary>A customer managed key of each origin: default-key and automated backups are converted under it first.</summary>

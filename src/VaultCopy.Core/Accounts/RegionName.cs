@@ -1,0 +1,24 @@
+using System.Text.RegularExpressions;
+using VaultCopy.Core.Errors;
+
+namespace VaultCopy.Core.Accounts;
+
+/// <summary>
+/// What a Region name looks like (eu-west-1, us-gov-west-1, cn-north-1): the one rule for -Region, -SourceRegion and
+/// -DestinationRegion on every cmdlet, and for the Region a connection resolves. Only the shape is checked, so a
+/// Region newer than this SDK still works.
+/// </summary>
+public static partial class RegionName
+{
+    public const string Remediation = "Use a Region code such as eu-west-1 or us-gov-west-1.";
+
+    public static bool IsValid(string? region) => region is not null && RegionPattern().IsMatch(region);
+
+    public static string Describe(string region) => $"'{region}' is not an AWS Region name.";
+
+    public static VaultCopyException Refusal(string region) =>
+        new(VaultCopyErrorKind.InvalidArgument, "InvalidRegion", Describe(region), Remediation);
+
+    [GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-\d$")]
+    private static partial Regex RegionPattern();
+}
