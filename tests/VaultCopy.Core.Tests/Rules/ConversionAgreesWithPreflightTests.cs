@@ -24,6 +24,9 @@ public sealed class ConversionAgreesWithPreflightTests(EmulatorFixture fixture) 
     /// <summary>A third customer managed key of the origin (alias/origin-disabled), disabled.</summary>
     private const string DisabledKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/a1b2c3d4-0000-4000-8000-666666666666";
 
+    /// <summary>A fourth key of the origin, which its policy lets the account describe but not use.</summary>
+    private const string UnusableKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/a1b2c3d4-0000-4000-8000-777777777777";
+
     private const string AutomatedDbOnCustomerKey = "rds:origin-orders-2026-01-15-03-05";
     private const string AutomatedClusterOnCustomerKey = "rds:origin-ledger-2026-01-15-04-05";
     private const string UnencryptedCluster = "origin-plain-ledger";
@@ -190,6 +193,29 @@ public sealed class ConversionAgreesWithPreflightTests(EmulatorFixture fixture) 
         }
     }
 
+    [Fact]
+    public async Task A_conversion_that_fails_on_a_key_names_the_AMIs_key_the_account_could_not_use_not_its_default_key()
+    {
+        (VaultAccount origin, _) = await LoadAsync();
+        using var converter = new SnapshotKeyConverter(origin);
+        KmsKey key = await converter.ResolveKeyAsync("alias/origin-backup");
+        VaultResource ami = await converter.Inventory.GetAsync("ami-0a1b2c3d4e5f60008");
+        string defaultKey = ami.BackingSnapshots[0].KmsKeyArn!;
+        Assert.Equal(KeyManager.AwsManaged, ami.BackingSnapshots[0].KeyManager);
+
+        ConversionPlan plan = await converter.PlanAsync(ami, key);
+        await converter.Engine.RunAsync([plan.Job!], new CopyRunOptions { PollInterval = TimeSpan.FromMilliseconds(200), Timeout = TimeSpan.FromSeconds(60) });
+
+        Assert.Equal(CopyJobState.Failed, plan.Job!.State);
+        Assert.Equal("VaultCopyKeyNotAccessible", plan.Job.Failure?.ErrorId);
+        Assert.Contains(UnusableKeyArn, plan.Job.Failure!.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(defaultKey, plan.Job.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains(UnusableKeyArn, plan.Job.Failure.Remediation, StringComparison.Ordinal);
+
+        // Inside its own account the fix is the key's policy for this principal, not access for the vault.
+        Assert.DoesNotContain("Grant-VaultKeyAccess", plan.Job.Failure.Remediation, StringComparison.Ordinal);
+    }
+
     private static VaultCopyRequest Request(VaultAccount origin, VaultAccount vault, IReadOnlyList<string> ids) => new()
     {
         Origins = [origin],
@@ -215,11 +241,22 @@ public sealed class ConversionAgreesWithPreflightTests(EmulatorFixture fixture) 
         JsonObject kms = Section(world, Demo.OriginAccount, "kms");
         kms["keys"]!.AsArray().Add(JsonNode.Parse("""{ "id": "a1b2c3d4-0000-4000-8000-555555555555", "description": "A second origin key." }"""));
         kms["keys"]!.AsArray().Add(JsonNode.Parse("""{ "id": "a1b2c3d4-0000-4000-8000-666666666666", "description": "A disabled origin key.", "state": "Disabled" }"""));
+        kms["keys"]!.AsArray().Add(JsonNode.Parse("""
+            { "id": "a1b2c3d4-0000-4000-8000-777777777777", "description": "An origin key the account may describe but not use.",
+              "policy": { "Version": "2012-10-17", "Statement": [ { "Sid": "DescribeOnly", "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111111111111:root" },
+                                                                   "Action": [ "kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy" ], "Resource": "*" } ] } }
+            """));
         kms["aliases"]!.AsArray().Add(JsonNode.Parse("""{ "name": "alias/origin-second", "targetKeyId": "a1b2c3d4-0000-4000-8000-555555555555" }"""));
 
         JsonObject ec2 = Section(world, Demo.OriginAccount, "ec2");
         ec2["snapshots"]!.AsArray().Add(JsonNode.Parse("""{ "id": "snap-0a1b2c3d4e5f60006", "volumeSize": 8, "encrypted": false }"""));
         ec2["snapshots"]!.AsArray().Add(JsonNode.Parse("""{ "id": "snap-0a1b2c3d4e5f60007", "volumeSize": 8, "kmsKeyId": "a1b2c3d4-0000-4000-8000-666666666666" }"""));
+        ec2["snapshots"]!.AsArray().Add(JsonNode.Parse("""{ "id": "snap-0a1b2c3d4e5f60008", "volumeSize": 8, "kmsKeyId": "a1b2c3d4-0000-4000-8000-777777777777" }"""));
+        ec2["images"]!.AsArray().Add(JsonNode.Parse("""
+            { "id": "ami-0a1b2c3d4e5f60008", "name": "default-and-unusable-keys",
+              "blockDeviceMappings": [ { "deviceName": "/dev/xvda", "snapshotId": "snap-0a1b2c3d4e5f60005" },
+                                       { "deviceName": "/dev/xvdb", "snapshotId": "snap-0a1b2c3d4e5f60008" } ] }
+            """));
         ec2["images"]!.AsArray().Add(JsonNode.Parse("""
             { "id": "ami-0a1b2c3d4e5f60005", "name": "plain-server",
               "blockDeviceMappings": [ { "deviceName": "/dev/xvda", "snapshotId": "snap-0a1b2c3d4e5f60006" } ] }
