@@ -16,7 +16,7 @@ public sealed class ConversionPlan
 
     public VaultCopyJob? Job { get; init; }
 
-    /// <summary>Why nothing needs doing (already on a customer managed key).</summary>
+    /// <summary>Why nothing needs doing (a manual snapshot or an AMI already on customer managed keys).</summary>
     public string? SkipReason { get; init; }
 
     public VaultCopyException? Refusal { get; init; }
@@ -27,10 +27,11 @@ public sealed record SourceRemoval(bool Removed, string Message);
 
 /// <summary>
 /// Re-encrypts resources under a customer managed key of their own account, so that they can be shared: EBS
-/// snapshots (CopySnapshot), AMIs (CopyImage: every backing snapshot), RDS DB snapshots (CopyDBSnapshot; an
-/// automated snapshot becomes a manual one) and Aurora cluster snapshots (CopyDBClusterSnapshot). Unencrypted
-/// resources are encrypted the same way. Copies carry the lineage tags with purpose "convert", so a second run
-/// finds them instead of copying again.
+/// snapshots (CopySnapshot), AMIs (CopyImage: every backing snapshot), RDS DB snapshots (CopyDBSnapshot) and Aurora
+/// cluster snapshots (CopyDBClusterSnapshot); an automated RDS or Aurora snapshot becomes a manual one, keeping its
+/// customer managed key if it has one. Unencrypted EBS snapshots, AMIs and DB snapshots are encrypted the same way;
+/// an unencrypted Aurora snapshot cannot be, and is refused as the preflight refuses it. Copies carry the lineage
+/// tags with purpose "convert", so a second run finds them instead of copying again.
 /// </summary>
 public sealed class SnapshotKeyConverter : IDisposable
 {
