@@ -242,6 +242,43 @@ Convert-VaultSnapshotKey -Account `$origin -Id snap-0a1b2c3d4e5f60002 -KmsKeyId 
         ($calls.recent | Where-Object { $_.action -eq 'CopySnapshot' -and $_.errorCode }).errorCode | Sort-Object -Unique | Should -Be 'ResourceLimitExceeded'
     }
 
+    It 'makes an automated snapshot on a customer managed key manual under that key, and refuses an unencrypted Aurora snapshot in the preflight''s words' {
+        $world = Get-DemoWorld
+        $region = ($world.accounts | Where-Object id -eq '111111111111').regions.'eu-west-1'
+        $region.kms.keys = @($region.kms.keys) + [pscustomobject]@{ id = 'a1b2c3d4-0000-4000-8000-111111111113'; description = 'Second origin key.' }
+        $region.kms.aliases = @($region.kms.aliases) + [pscustomobject]@{ name = 'alias/origin-second'; targetKeyId = 'a1b2c3d4-0000-4000-8000-111111111113' }
+        $region.rds.dbSnapshots = @($region.rds.dbSnapshots) + [pscustomobject]@{
+            identifier = 'rds:origin-orders-2026-01-15-03-05'; dbInstanceIdentifier = 'origin-orders'; allocatedStorage = 20; snapshotType = 'automated'; kmsKeyId = 'alias/origin-second'
+        }
+        $region.rds.dbClusterSnapshots = @($region.rds.dbClusterSnapshots) + [pscustomobject]@{ identifier = 'origin-plain-ledger'; dbClusterIdentifier = 'origin-plain'; encrypted = $false }
+        Invoke-EmulatorControl -Url $Url -Path fixture -Method POST -Body ($world | ConvertTo-Json -Depth 40) | Out-Null
+        try {
+            Invoke-EmulatorControl -Url $Url -Path settings -Method POST -Body @{ timeScale = 600 } | Out-Null
+            $origin = Connect-DemoOrigin -Url $Url
+            $vault = Connect-DemoVault -Origin $origin
+            $said = Test-VaultCopyPrereq -Source $origin -Destination $vault -Id origin-plain-ledger -KmsKeyId alias/vault-backup | Where-Object Check -eq Encryption
+
+            $copies = Convert-VaultSnapshotKey -Account $origin -Id rds:origin-orders-2026-01-15-03-05, origin-plain-ledger -KmsKeyId alias/origin-backup -Wait -PollIntervalSeconds 1 `
+                -ErrorVariable refused -ErrorAction SilentlyContinue
+
+            $copies | Should -HaveCount 1
+            $copies.SnapshotType | Should -Be 'manual'
+            $copies.KmsKeyArn | Should -Be 'arn:aws:kms:eu-west-1:111111111111:key/a1b2c3d4-0000-4000-8000-111111111113'
+            $copies.Tags['vaultcopy:source-id'] | Should -Be 'rds:origin-orders-2026-01-15-03-05'
+            $refused | Should -HaveCount 1
+            $refused[0].FullyQualifiedErrorId | Should -BeLike 'UnencryptedAuroraSnapshot,*'
+            $refused[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $refused[0].TargetObject.Id | Should -Be 'origin-plain-ledger'
+            $said.Status | Should -Be 'Fail'
+            $refused[0].Exception.Message | Should -Be $said.Message
+            $refused[0].ErrorDetails.RecommendedAction | Should -Be $said.Remediation
+            (Invoke-EmulatorControl -Url $Url -Path calls).operations.PSObject.Properties.Name | Should -Not -Contain 'rds:CopyDBClusterSnapshot'
+        }
+        finally {
+            Invoke-EmulatorControl -Url $Url -Path fixture -Method POST -Body (Get-Content -Raw $DemoWorldPath) | Out-Null
+        }
+    }
+
     It 'refuses resources of another account per item' {
         $vault = Connect-DemoVault -Origin $Origin
         $err = Get-ErrorFrom {

@@ -16,7 +16,7 @@ public sealed class ConversionPlan
 
     public VaultCopyJob? Job { get; init; }
 
-    /// <summary>Why nothing needs doing (already on a customer managed key).</summary>
+    /// <summary>Why nothing needs doing (a manual snapshot or an AMI already on customer managed keys).</summary>
     public string? SkipReason { get; init; }
 
     public VaultCopyException? Refusal { get; init; }
@@ -27,10 +27,11 @@ public sealed record SourceRemoval(bool Removed, string Message);
 
 /// <summary>
 /// Re-encrypts resources under a customer managed key of their own account, so that they can be shared: EBS
-/// snapshots (CopySnapshot), AMIs (CopyImage: every backing snapshot), RDS DB snapshots (CopyDBSnapshot; an
-/// automated snapshot becomes a manual one) and Aurora cluster snapshots (CopyDBClusterSnapshot). Unencrypted
-/// resources are encrypted the same way. Copies carry the lineage tags with purpose "convert", so a second run
-/// finds them instead of copying again.
+/// snapshots (CopySnapshot), AMIs (CopyImage: every backing snapshot), RDS DB snapshots (CopyDBSnapshot) and Aurora
+/// cluster snapshots (CopyDBClusterSnapshot); an automated RDS or Aurora snapshot becomes a manual one, keeping its
+/// customer managed key if it has one. Unencrypted EBS snapshots, AMIs and DB snapshots are encrypted the same way;
+/// an unencrypted Aurora snapshot cannot be, and is refused as the preflight refuses it. Copies carry the lineage
+/// tags with purpose "convert", so a second run finds them instead of copying again.
 /// </summary>
 public sealed class SnapshotKeyConverter : IDisposable
 {
@@ -82,8 +83,40 @@ public sealed class SnapshotKeyConverter : IDisposable
         return new KeyResolver(_kms, KeyOwner.Of(_account)).ResolveAsync(kmsKeyId, KeyUse.ConversionTarget, keepSourceKey: false, cancellationToken);
     }
 
-    /// <summary>Decides, without calling AWS, what to do with <paramref name="source"/>.</summary>
-    public ConversionPlan Plan(VaultResource source, KmsKey key)
+    /// <summary>
+    /// Decides what to do with <paramref name="source"/>, after describing the customer managed keys it is on (each
+    /// backing snapshot's for an AMI), so that a key the preflight fails refuses it with the preflight's words,
+    /// naming that key, before anything is copied.
+    /// </summary>
+    public async Task<ConversionPlan> PlanAsync(VaultResource source, KmsKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var sourceKeys = new Dictionary<string, KmsKey?>(StringComparer.Ordinal);
+        if (source.AccountId == _account.AccountId && source.Region == _account.Region)
+        {
+            foreach (string keyArn in CustomerKeysOf(source))
+            {
+                try
+                {
+                    sourceKeys[keyArn] = await _kms.TryDescribeAsync(keyArn, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    throw AwsErrorTranslator.Translate(error, $"Describing KMS key {keyArn}", Where, _account.PrincipalArn);
+                }
+            }
+        }
+
+        return Plan(source, key, sourceKeys);
+    }
+
+    /// <summary>
+    /// Decides, without calling AWS, what to do with <paramref name="source"/>: refuse what the conversion cannot
+    /// copy (<see cref="SourceRules"/>: not ready, an unencrypted Aurora snapshot; a source key of
+    /// <paramref name="sourceKeys"/> that <see cref="KeyRules.SourceKeyState"/> fails), leave what is already on
+    /// customer managed keys and manual, and copy the rest — under <see cref="TargetKeyArn"/>.
+    /// </summary>
+    public ConversionPlan Plan(VaultResource source, KmsKey key, IReadOnlyDictionary<string, KmsKey?>? sourceKeys = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(key);
@@ -101,15 +134,23 @@ public sealed class SnapshotKeyConverter : IDisposable
                 $"Connect with -Region {source.Region} and a key of that Region.");
         }
 
-        if (source.State is not ("completed" or "available"))
+        IReadOnlyList<SourceFinding> findings = SourceRules.Check(source);
+        if (findings.FirstOrDefault(f => f.Conversion == ConversionEffect.Blocks) is SourceFinding blocked)
         {
-            return Refuse(source, VaultCopyErrorKind.InvalidState, "ResourceNotReady",
-                $"{source.Id} is {source.State}; only completed snapshots and available AMIs and RDS snapshots can be copied.",
-                "Wait until it is ready (Get-VaultResource shows its state), then convert it.");
+            return new ConversionPlan { Source = source, Refusal = blocked.Finding.ToException() };
         }
 
-        IReadOnlyList<VaultResource> parts = source.Type == VaultResourceType.Ami ? source.BackingSnapshots : [source];
-        if (parts.Count > 0 && parts.All(p => p.KeyManager == KeyManager.Customer))
+        foreach ((string keyArn, KmsKey? described) in sourceKeys ?? new Dictionary<string, KmsKey?>())
+        {
+            Finding state = KeyRules.SourceKeyState(keyArn, described, source.Id, KeyOwner.Of(_account));
+            if (state.Failed)
+            {
+                return new ConversionPlan { Source = source, Refusal = state.ToException() };
+            }
+        }
+
+        IReadOnlyList<VaultResource> parts = PartsOf(source);
+        if (!SourceRules.NeedsConversion(findings) && parts.Count > 0 && parts.All(p => p.KeyManager == KeyManager.Customer))
         {
             string keys = string.Join(", ", parts.Select(p => p.KmsKeyArn).Distinct(StringComparer.Ordinal));
             return new ConversionPlan
@@ -119,15 +160,22 @@ public sealed class SnapshotKeyConverter : IDisposable
             };
         }
 
-        if (parts.Any(p => p.KeyManager == KeyManager.Unknown))
-        {
-            return Refuse(source, VaultCopyErrorKind.PermissionDenied, "SourceKeyUnknown",
-                $"The key of {source.Id} could not be described in account {_account.AccountId}, so VaultCopy cannot tell how it is encrypted.",
-                "Allow kms:DescribeKey on that key to this principal, then convert it.");
-        }
-
-        return new ConversionPlan { Source = source, Job = VaultCopyJob.Create(Purpose, source, _account.AccountId, _account.Region, key.Arn) };
+        return new ConversionPlan { Source = source, Job = VaultCopyJob.Create(Purpose, source, _account.AccountId, _account.Region, TargetKeyArn(source, key)) };
     }
+
+    /// <summary>
+    /// The key a conversion copy of <paramref name="source"/> is made under: an automated RDS or Aurora snapshot
+    /// already on a customer managed key keeps it (the copy only makes it manual, which RDS can share); anything else
+    /// goes under <paramref name="key"/> — an unencrypted EBS snapshot, AMI or RDS DB snapshot is encrypted by the copy.
+    /// </summary>
+    internal static string TargetKeyArn(VaultResource source, KmsKey key) =>
+        source.SnapshotType == "automated" && source.KeyManager == KeyManager.Customer && source.KmsKeyArn is not null ? source.KmsKeyArn : key.Arn;
+
+    private static IReadOnlyList<VaultResource> PartsOf(VaultResource source) => source.Type == VaultResourceType.Ami ? source.BackingSnapshots : [source];
+
+    /// <summary>Each customer managed key of the source once: its own, or its backing snapshots' in their order.</summary>
+    private static IEnumerable<string> CustomerKeysOf(VaultResource source) =>
+        PartsOf(source).Where(p => p.KeyManager == KeyManager.Customer && p.KmsKeyArn is not null).Select(p => p.KmsKeyArn!).Distinct(StringComparer.Ordinal);
 
     /// <summary>
     /// Deletes the original of a conversion — only once its copy completed and was verified. An AMI is deregistered

@@ -102,20 +102,45 @@ internal static class CopyStates
         int.TryParse((progress ?? string.Empty).TrimEnd('%'), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? Math.Clamp(value, 0, 100) : 0;
 
     /// <summary>The failure of a copy whose key could not be used, as EBS/EC2 report it only later and RDS at once.</summary>
-    public static CopyFailure KeyNotAccessible(VaultCopyJob job, string service, string serviceText) => new()
+    public static CopyFailure KeyNotAccessible(VaultCopyJob job, string service, string serviceText)
     {
-        Kind = VaultCopyErrorKind.PermissionDenied,
-        ErrorId = "VaultCopyKeyNotAccessible",
-        Message = $"Account {job.TargetAccountId} could not use a KMS key the copy needs — the destination key {job.TargetKeyArn ?? "(the account's default EBS key)"}"
-            + (job.SourceKeyArn is null ? string.Empty : $" or the source key {job.SourceKeyArn}")
-            + $" — so the copy {job.TargetId} failed ({service} said: \"{serviceText}\").",
-        Remediation = job.SourceKeyArn is not null && job.SourceAccountId != job.TargetAccountId
-            ? $"The vault cannot use the origin key: run Grant-VaultKeyAccess -Source <origin {job.SourceAccountId}> -Destination <vault {job.TargetAccountId}> -KeyId {job.SourceKeyArn}"
-              + (job.TargetKeyArn is null ? string.Empty : $" -KmsKeyId {job.TargetKeyArn}")
-              + (job.Type == Resources.VaultResourceType.Ami ? " (and the same for every other key of the AMI's snapshots; Test-VaultCopyPrereq lists them)" : string.Empty)
-              + ", then copy again."
-            : "Run Grant-VaultKeyAccess for that key (Test-VaultCopyPrereq shows which one), then copy again.",
-    };
+        // The service does not say which key: name every key the copy depends on, each backing snapshot's for an AMI.
+        IReadOnlyList<string> sourceKeys = job.SourceKeyArns ?? (job.SourceKeyArn is null ? [] : [job.SourceKeyArn]);
+        string named = sourceKeys.Count switch
+        {
+            0 => string.Empty,
+            1 => $" or the source key {sourceKeys[0]}",
+            _ => $" or one of the source keys {string.Join(", ", sourceKeys)}",
+        };
+        string remediation;
+        if (sourceKeys.Count > 0 && job.SourceAccountId != job.TargetAccountId)
+        {
+            remediation = $"The vault cannot use the origin key: run Grant-VaultKeyAccess -Source <origin {job.SourceAccountId}> -Destination <vault {job.TargetAccountId}> -KeyId {sourceKeys[0]}"
+                + (job.TargetKeyArn is null ? string.Empty : $" -KmsKeyId {job.TargetKeyArn}")
+                + (sourceKeys.Count > 1 ? $" (and the same for {string.Join(", ", sourceKeys.Skip(1))})" : job.Type == Resources.VaultResourceType.Ami && job.SourceKeyArns is null ? " (and the same for every other key of the AMI's snapshots; Test-VaultCopyPrereq lists them)" : string.Empty)
+                + ", then copy again.";
+        }
+        else if (job.SourceAccountId == job.TargetAccountId)
+        {
+            // A copy inside one account (a conversion): no other account is involved, the key policies are.
+            string keys = string.Join(", ", sourceKeys.Prepend(job.TargetKeyArn ?? "the account's default EBS key").Distinct(StringComparer.Ordinal));
+            remediation = $"Let the principal of account {job.TargetAccountId} use {keys} through {service} (the key policy, or an IAM policy where the key policy defers to IAM: kms:Decrypt, kms:ReEncrypt*, kms:GenerateDataKey*, kms:CreateGrant, kms:DescribeKey), then run the command again.";
+        }
+        else
+        {
+            remediation = "Run Grant-VaultKeyAccess for that key (Test-VaultCopyPrereq shows which one), then copy again.";
+        }
+
+        return new CopyFailure
+        {
+            Kind = VaultCopyErrorKind.PermissionDenied,
+            ErrorId = "VaultCopyKeyNotAccessible",
+            Message = $"Account {job.TargetAccountId} could not use a KMS key the copy needs — the destination key {job.TargetKeyArn ?? "(the account's default EBS key)"}"
+                + named
+                + $" — so the copy {job.TargetId} failed ({service} said: \"{serviceText}\").",
+            Remediation = remediation,
+        };
+    }
 
     private static void Apply(VaultCopyJob job, CopyObservation copy, DateTime now, CopyJobState state, Func<CopyFailure> failure)
     {

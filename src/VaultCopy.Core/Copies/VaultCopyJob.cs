@@ -47,6 +47,13 @@ public sealed class VaultCopyJob : INamesBackup
 
     public string? SourceKeyArn { get; init; }
 
+    /// <summary>
+    /// The source's keys whose policies decide whether the copy can read it: all but AWS managed ones, each
+    /// backing snapshot's for an AMI (an AWS managed key always serves its own account). Known for a job planned from
+    /// the source, not serialized: null for a job read back.
+    /// </summary>
+    internal IReadOnlyList<string>? SourceKeyArns { get; init; }
+
     public int? SizeGiB { get; init; }
 
     /// <summary>The copy's id (snap-…, ami-…, RDS identifier); known once the copy started (AMI) or planned (RDS).</summary>
@@ -136,6 +143,9 @@ public sealed class VaultCopyJob : INamesBackup
             SourceAccountId = source.AccountId,
             SourceRegion = source.Region,
             SourceKeyArn = source.KmsKeyArn,
+            SourceKeyArns = (source.Type == VaultResourceType.Ami ? source.BackingSnapshots : [source])
+                .Where(p => p.KeyManager != KeyManager.AwsManaged && p.KmsKeyArn is not null)
+                .Select(p => p.KmsKeyArn!).Distinct(StringComparer.Ordinal).ToList(),
             SizeGiB = source.SizeGiB,
             TargetId = rds ? CopyNaming.RdsIdentifier(purpose, source) : null,
             TargetAccountId = targetAccountId,

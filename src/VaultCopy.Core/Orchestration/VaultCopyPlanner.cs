@@ -262,23 +262,55 @@ public sealed class VaultCopyPlanner
         VaultResource copied = backup;
         string? copiedKey;
         IReadOnlyList<SourceFinding> findings = SourceRules.Check(backup);
-        SourceFinding? failed = findings.FirstOrDefault(f => f.Finding.Failed);
-        bool convertible = failed?.Finding.ErrorId is "SourceOnAwsManagedKey" or "AutomatedSnapshot";
-        if (failed is not null && !convertible)
+
+        // What a conversion does not fix refuses the backup with the preflight's words; what it fixes (a default
+        // key, an automated snapshot, an undescribable key) is a conversion with -ConvertKeyId.
+        if (findings.FirstOrDefault(f => f.Finding.Failed && f.Conversion != ConversionEffect.Fixes) is SourceFinding failed)
         {
             return Refuse(origin, backup, failed.Finding.ErrorId, failed.Finding.Message, failed.Finding.Remediation);
         }
 
-        if (convertible)
+        bool convertible = SourceRules.NeedsConversion(findings);
+        KmsKey? convertKey = null;
+        if (convertible && !ConvertKeys.TryGetValue(origin.AccountId, out convertKey))
         {
-            if (!ConvertKeys.TryGetValue(origin.AccountId, out KmsKey? convertKey))
+            SourceFinding fixable = findings.First(f => f.Conversion == ConversionEffect.Fixes);
+            return Refuse(origin, backup, fixable.Finding.ErrorId, fixable.Finding.Message,
+                $"{fixable.Finding.Remediation} — or run Invoke-VaultCopy again with -ConvertKeyId <customer managed key of {origin.AccountId}>, which converts it first.");
+        }
+
+        if (!convertible && findings.FirstOrDefault(f => f.Finding.Status == Preflight.PrereqStatus.Warning) is SourceFinding doubtful)
+        {
+            // The copy may not be readable.
+            return Refuse(origin, backup, doubtful.Finding.ErrorId, doubtful.Finding.Message, doubtful.Finding.Remediation);
+        }
+
+        // Every customer managed key the backup is on (each backing snapshot's), converted or not: an unusable one is
+        // refused by its own ARN, as the preflight names it.
+        IReadOnlyList<VaultResource> parts = backup.Type == VaultResourceType.Ami ? backup.BackingSnapshots : [backup];
+        foreach (string keyArn in parts.Where(p => p.KeyManager == KeyManager.Customer && p.KmsKeyArn is not null).Select(p => p.KmsKeyArn!).Distinct(StringComparer.Ordinal))
+        {
+            KmsKey? described;
+            try
             {
-                return Refuse(origin, backup, failed!.Finding.ErrorId, failed.Finding.Message,
-                    $"{failed.Finding.Remediation} — or run Invoke-VaultCopy again with -ConvertKeyId <customer managed key of {origin.AccountId}>, which converts it first.");
+                described = await originKms.TryDescribeAsync(keyArn, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                throw AwsErrorTranslator.Translate(error, $"Describing KMS key {keyArn}", $"account {origin.AccountId} ({backup.Region})");
             }
 
+            Finding state = KeyRules.SourceKeyState(keyArn, described, backup.Id, KeyOwner.Of(origin, backup.Region));
+            if (state.Status != Preflight.PrereqStatus.Pass)
+            {
+                return Refuse(origin, backup, state.ErrorId, state.Message, state.Remediation);
+            }
+        }
+
+        if (convertible)
+        {
             steps.Add(PlanAction.Convert);
-            copiedKey = convertKey.Arn;
+            copiedKey = Conversion.SnapshotKeyConverter.TargetKeyArn(backup, convertKey!);
             if (converted is not null)
             {
                 copied = converted;
@@ -286,32 +318,6 @@ public sealed class VaultCopyPlanner
         }
         else
         {
-            if (findings.FirstOrDefault(f => f.Finding.Status == Preflight.PrereqStatus.Warning) is SourceFinding doubtful)
-            {
-                // The copy would not end under the vault key (an unencrypted Aurora snapshot) or may not be readable.
-                return Refuse(origin, backup, doubtful.Finding.ErrorId, doubtful.Finding.Message, doubtful.Finding.Remediation);
-            }
-
-            IReadOnlyList<VaultResource> parts = backup.Type == VaultResourceType.Ami ? backup.BackingSnapshots : [backup];
-            foreach (string keyArn in parts.Where(p => p.KeyManager == KeyManager.Customer && p.KmsKeyArn is not null).Select(p => p.KmsKeyArn!).Distinct(StringComparer.Ordinal))
-            {
-                KmsKey? described;
-                try
-                {
-                    described = await originKms.TryDescribeAsync(keyArn, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception error) when (error is not OperationCanceledException)
-                {
-                    throw AwsErrorTranslator.Translate(error, $"Describing KMS key {keyArn}", $"account {origin.AccountId} ({backup.Region})");
-                }
-
-                Finding state = KeyRules.SourceKeyState(keyArn, described, backup.Id, KeyOwner.Of(origin, backup.Region));
-                if (state.Status != Preflight.PrereqStatus.Pass)
-                {
-                    return Refuse(origin, backup, state.ErrorId, state.Message, state.Remediation);
-                }
-            }
-
             copiedKey = parts.Select(p => p.KmsKeyArn).FirstOrDefault(k => k is not null);
         }
 
@@ -385,7 +391,10 @@ public sealed class VaultCopyPlanner
         }
 
         string reason = convertible
-            ? $"{backup.Id} is on an AWS managed key or automated: it is re-encrypted under {copiedKey} first{(converted is null ? string.Empty : $" (conversion {converted.Id} exists)")}, then shared and copied."
+            ? (copiedKey == backup.KmsKeyArn
+                ? $"{backup.Id} is an automated snapshot: it is copied to a manual snapshot under its own key {copiedKey} first"
+                : $"{backup.Id} is on an AWS managed key or automated: it is re-encrypted under {copiedKey} first")
+              + $"{(converted is null ? string.Empty : $" (conversion {converted.Id} exists)")}, then shared and copied."
             : copiedKey is null
                 ? $"{backup.Id} is not encrypted: its vault copy is encrypted under the vault key."
                 : $"{backup.Id} is on the customer managed key {copiedKey}: it is {(shared ? "already shared" : "shared")} and copied under the vault key.";

@@ -5,12 +5,30 @@ using VaultCopy.Core.Resources;
 namespace VaultCopy.Core.Rules;
 
 /// <summary>One rule's verdict on one source (or one backing snapshot of an AMI), under the preflight check's name.</summary>
-internal sealed record SourceFinding(string Check, string Target, Finding Finding);
+internal sealed record SourceFinding(string Check, string Target, Finding Finding)
+{
+    /// <summary>What converting the source in the origin does about this finding (<see cref="SourceRules.ConversionEffectOf"/>).</summary>
+    public ConversionEffect Conversion => SourceRules.ConversionEffectOf(Finding);
+}
+
+/// <summary>What a conversion in the origin (Convert-VaultSnapshotKey, Invoke-VaultCopy -ConvertKeyId) does about a finding.</summary>
+internal enum ConversionEffect
+{
+    /// <summary>Nothing: a pass, or something the conversion copy keeps (a billing product).</summary>
+    None,
+
+    /// <summary>The conversion removes it: the preflight's remediation is Convert-VaultSnapshotKey.</summary>
+    Fixes,
+
+    /// <summary>The conversion cannot be made at all, and is refused with the finding's words.</summary>
+    Blocks,
+}
 
 /// <summary>
 /// What a source must be for a vault copy, as read in the origin: ready, a manual snapshot (RDS), without a billing
-/// product (AMI), and not on an AWS managed key. The preflight shows every finding; Copy-VaultSnapshot and
-/// Copy-VaultImage refuse on the first Fail, with the same message and remediation.
+/// product (AMI), not on an AWS managed key, and encrypted or encryptable by the copy (not an unencrypted Aurora
+/// snapshot). The preflight shows every finding; Copy-VaultSnapshot and Copy-VaultImage refuse on the first Fail,
+/// with the same message and remediation; the conversion does what <see cref="ConversionEffectOf"/> says.
 /// </summary>
 internal static class SourceRules
 {
@@ -63,6 +81,33 @@ internal static class SourceRules
     /// <summary>The first finding that rules the copy out, or null.</summary>
     public static SourceFinding? FirstFailure(VaultResource resource) => Check(resource).FirstOrDefault(f => f.Finding.Failed);
 
+    /// <summary>
+    /// What a conversion does about a finding. It fixes exactly the findings whose remediation is
+    /// <see cref="ConvertCommand"/>: an AWS managed key, an automated snapshot, a key the origin cannot describe. A
+    /// source that is not ready cannot be copied, and RDS refuses to encrypt an unencrypted Aurora cluster snapshot,
+    /// so those block the conversion itself. Anything else (a billing product) the conversion copy keeps.
+    /// </summary>
+    public static ConversionEffect ConversionEffectOf(Finding finding) => finding.Status is PrereqStatus.Fail or PrereqStatus.Warning
+        ? finding.ErrorId switch
+        {
+            "SourceOnAwsManagedKey" or "AutomatedSnapshot" or "SourceKeyUnknown" => ConversionEffect.Fixes,
+            "SourceNotReady" or "UnencryptedAuroraSnapshot" => ConversionEffect.Blocks,
+            _ => ConversionEffect.None,
+        }
+        : ConversionEffect.None;
+
+    /// <summary>Whether a conversion has anything to fix before the source can be vaulted.</summary>
+    public static bool NeedsConversion(IEnumerable<SourceFinding> findings) => findings.Any(f => f.Conversion == ConversionEffect.Fixes);
+
+    /// <summary>
+    /// An unencrypted Aurora cluster snapshot: CopyDBClusterSnapshot refuses a KmsKeyId for it (aws-models/rds,
+    /// CopyDBClusterSnapshotMessage.KmsKeyId), so no copy of it — conversion or vault copy — can be encrypted.
+    /// </summary>
+    public static Finding UnencryptedAuroraSnapshot(VaultResource snapshot) =>
+        Finding.Fail(VaultCopyErrorKind.InvalidArgument, "UnencryptedAuroraSnapshot",
+            $"{snapshot.Id} is not encrypted, and RDS cannot encrypt an Aurora cluster snapshot while copying it (CopyDBClusterSnapshot refuses a KmsKeyId for an unencrypted one): neither a conversion in the origin nor the vault copy can put it under a customer managed key.",
+            "Restore it into a cluster encrypted under a customer managed key, snapshot that cluster, and copy the new snapshot instead.");
+
     public static string ConvertCommand(VaultResource resource) =>
         $"Convert-VaultSnapshotKey -Account {SourceVariable} -Id '{resource.Id}' -KmsKeyId <customer managed key>";
 
@@ -81,9 +126,7 @@ internal static class SourceRules
         switch (encrypted.KeyManager)
         {
             case KeyManager.None when copied.Type == VaultResourceType.AuroraClusterSnapshot:
-                return Finding.Warn("UnencryptedAuroraSnapshot",
-                    $"{copied.Id} is not encrypted, and RDS cannot encrypt an Aurora cluster snapshot while copying it: the vault copy would stay unencrypted.",
-                    "Restore it into a cluster encrypted under a customer managed key, snapshot that cluster, and copy the new snapshot instead.");
+                return UnencryptedAuroraSnapshot(copied);
             case KeyManager.None:
                 return Finding.Pass($"{encrypted.Id} is not encrypted: its vault copy will be encrypted under the vault key.");
             case KeyManager.Customer:

@@ -13,9 +13,11 @@ namespace VaultCopy.Commands;
 /// <summary>
 /// <para type="synopsis">Re-encrypts backups under a customer managed key of their own account, so that they can be shared.</para>
 /// <para type="description">Copies EBS snapshots, AMIs (every backing snapshot), RDS DB snapshots (automated ones
-/// become manual) and Aurora cluster snapshots inside the account, encrypted under -KmsKeyId, tagged with their
-/// lineage. A second run finds the copies it made instead of copying again. Without -Wait it returns the copy jobs
-/// as soon as they started; with -Wait it follows them, verifies each copy and returns the new resources.</para>
+/// become manual; one already on a customer managed key keeps it) and Aurora cluster snapshots inside the account,
+/// encrypted under -KmsKeyId, tagged with their lineage. What cannot be converted (not ready, an unencrypted Aurora
+/// snapshot, a source key that is disabled) is refused with the words of Test-VaultCopyPrereq. A second run finds
+/// the copies it made instead of copying again. Without -Wait it returns the copy jobs as soon as they started; with
+/// -Wait it follows them, verifies each copy and returns the new resources.</para>
 /// </summary>
 [Cmdlet(VerbsData.Convert, "VaultSnapshotKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(VaultCopyJob), typeof(VaultResource))]
@@ -106,7 +108,7 @@ public sealed class ConvertVaultSnapshotKeyCommand : CopyBatchCmdletBase
         var work = new List<(VaultCopyJob Job, VaultResource Source)>();
         foreach (VaultResource source in sources.DistinctBy(s => s.Arn, StringComparer.Ordinal))
         {
-            ConversionPlan plan = converter.Plan(source, key);
+            ConversionPlan plan = await converter.PlanAsync(source, key, token).ConfigureAwait(false);
             if (plan.Refusal is not null)
             {
                 PostError(plan.Refusal, source);
@@ -123,7 +125,7 @@ public sealed class ConvertVaultSnapshotKeyCommand : CopyBatchCmdletBase
 
         CopyBatch batch = await CopyBatch.PrepareAsync(converter.Engine, work, CopyBatchWording.Conversion, token).ConfigureAwait(false);
         IReadOnlyList<CopyOutcome> outcomes = await RunBatchAsync(
-            batch, item => ApproveCopy(item.Source!, key), WaitOptions(Wait.IsPresent || RemoveSource.IsPresent), acceptUnverified: false, token).ConfigureAwait(false);
+            batch, item => ApproveCopy(item.Source!, item.Job, key), WaitOptions(Wait.IsPresent || RemoveSource.IsPresent), acceptUnverified: false, token).ConfigureAwait(false);
         foreach (CopyOutcome outcome in outcomes)
         {
             await WriteOutcomeAsync(outcome, verified => RemoveSourceAndReportAsync(converter, verified.Job, verified.Source!, token)).ConfigureAwait(false);
@@ -163,10 +165,12 @@ public sealed class ConvertVaultSnapshotKeyCommand : CopyBatchCmdletBase
         }
     }
 
-    private bool ApproveCopy(VaultResource source, KmsKey key)
+    private bool ApproveCopy(VaultResource source, VaultCopyJob job, KmsKey key)
     {
         string target = $"{source.Type} {source.Id} ({(source.Encrypted ? $"{source.KeyManager} key {source.KmsKeyArn}" : "unencrypted")})";
-        string action = $"Copy re-encrypted under KMS key {key}";
+        string action = job.TargetKeyArn == key.Arn
+            ? $"Copy re-encrypted under KMS key {key}"
+            : $"Copy to a manual snapshot under its own KMS key {job.TargetKeyArn}";
         bool approved = ShouldProcess(
             $"Performing the operation \"{action}\" on target \"{target}\".", $"Are you sure you want to perform this action?\n{action} on target \"{target}\".",
             "Confirm", out ShouldProcessReason reason);

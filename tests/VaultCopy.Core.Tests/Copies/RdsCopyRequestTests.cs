@@ -88,4 +88,29 @@ public class RdsCopyRequestTests
         // Another account's snapshot is still named by its ARN.
         Assert.StartsWith("arn:aws:rds:", form["SourceDBSnapshotIdentifier"], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_unencrypted_cluster_snapshot_is_never_sent_a_KmsKeyId_but_refused_with_the_source_rules_words()
+    {
+        var client = new RecordingClient();
+        var backend = new RdsCopyBackend(new RdsGateway(client), cluster: true, "111111111111", "eu-west-1");
+        var plain = new VaultResource
+        {
+            Type = VaultResourceType.AuroraClusterSnapshot,
+            Id = "ledger-plain",
+            Arn = "arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:ledger-plain",
+            AccountId = "111111111111",
+            Region = "eu-west-1",
+            State = "available",
+            Encrypted = false,
+        };
+        VaultCopyJob job = VaultCopyJob.Create("convert", plain, "111111111111", "eu-west-1", "arn:aws:kms:eu-west-1:111111111111:key/k1");
+
+        var refused = await Assert.ThrowsAsync<VaultCopy.Core.Errors.VaultCopyException>(() => backend.StartAsync(job, CancellationToken.None));
+
+        Assert.Empty(client.Calls);
+        Assert.Equal("UnencryptedAuroraSnapshot", refused.ErrorId);
+        Assert.Equal(VaultCopy.Core.Rules.SourceRules.UnencryptedAuroraSnapshot(plain).Message, refused.Message);
+        Assert.StartsWith("Restore it into a cluster encrypted under a customer managed key", refused.Remediation, StringComparison.Ordinal);
+    }
 }

@@ -139,8 +139,10 @@ public sealed class PrereqCheckerResourceTests(EmulatorFixture fixture) : Prefli
         AssertStatus(PrereqStatus.Pass, Single(results, PrereqChecks.Encryption, "ami-0a1b2c3d4e5f60004/snap-0a1b2c3d4e5f60004"));
         AssertStatus(PrereqStatus.Fail, Single(results, PrereqChecks.Encryption, "ami-0a1b2c3d4e5f60004/snap-0a1b2c3d4e5f60005"));
         VaultPrereqResult plain = Single(results, PrereqChecks.Encryption, "origin-plain-ledger");
-        AssertStatus(PrereqStatus.Warning, plain);
-        Assert.Contains("stay unencrypted", plain.Message, StringComparison.Ordinal);
+        // RDS refuses a KmsKeyId for it, and an unencrypted copy is never a verified vault copy: the copy would fail.
+        AssertStatus(PrereqStatus.Fail, plain);
+        Assert.Contains("RDS cannot encrypt an Aurora cluster snapshot while copying it", plain.Message, StringComparison.Ordinal);
+        Assert.Contains("Restore it into a cluster encrypted under a customer managed key", plain.Remediation, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using VaultCopy.Core.Aws;
 using VaultCopy.Core.Aws.Query;
 using VaultCopy.Core.Errors;
 using VaultCopy.Core.Resources;
+using VaultCopy.Core.Rules;
 
 namespace VaultCopy.Core.Copies.Backends;
 
@@ -77,6 +78,13 @@ internal sealed class RdsCopyBackend : ICopyBackend
 
     public async Task StartAsync(VaultCopyJob job, CancellationToken cancellationToken)
     {
+        if (_cluster && job.SourceKeyArn is null && job.TargetKeyArn is not null)
+        {
+            // RDS answers a KmsKeyId for an unencrypted cluster snapshot with an error, and without one the copy would
+            // stay unencrypted: refused as the source rules refuse it, before any call.
+            throw SourceRules.UnencryptedAuroraSnapshot(job.SourceResource()).ToException();
+        }
+
         DateTime now = _time.GetUtcNow().UtcDateTime;
 
         // Only an own snapshot of this Region may be named by identifier; anything else by ARN.
