@@ -12,8 +12,9 @@
     quota-bound lower bound -TargetBoundSeconds of wall time. Invoke-VaultCopy (-GrantKeyAccess, a journal, a report)
     runs in a child pwsh, again and again until every backup is vaulted or -MaxReruns is spent. Meanwhile this script:
       - throttles ~-ThrottlePercent and fails with a 5xx ~-ServerErrorPercent of the EC2, RDS, KMS and IAM calls: every
-        quarter second it reads the emulator's call counts and arms fault rules (POST /_emulator/faults, one per
-        operation, count = that share of the operation's new calls), with each service's own codes
+        quarter second it reads the emulator's call counts and arms fault rules (POST /_emulator/faults, per
+        operation, that share of the operation's new calls, at most two in a row so that one call's retries are not
+        all eaten by one burst; the figure printed is what was armed), with each service's own codes
         (RequestLimitExceeded 503 / Throttling / ThrottlingException; InternalError, Unavailable, InternalFailure,
         KMSInternalException, ServiceFailure);
       - makes ~-FailingCopyPercent of the vault's copies fail part-way (POST /_emulator/copyfailures, armed one at a
@@ -127,12 +128,16 @@ function Step-Faults {
         $o.Throttle += $new * $ThrottlePercent / 100
         $o.ServerError += $new * $ServerErrorPercent / 100
         $action = $p.Name.Split(':')[1]
+        $armedThrottle = $false
         foreach ($kind in 'Throttle', 'ServerError') {
-            # A rule of count n fails the next n calls of the operation in a row, so a burst is capped (throttling: 3,
-            # a short storm as a token bucket makes; 5xx: 1) and the rest is owed to the next ticks, within limits.
-            if ($o[$kind] -lt 1) { continue }
-            $n = [Math]::Min([Math]::Floor($o[$kind]), $(if ($kind -eq 'Throttle') { 3 } else { 1 }))
-            $o[$kind] = [Math]::Min($o[$kind] - $n, 6)
+            # A rule of count n fails the next n calls of the operation in a row: a sequential loop (a paginated
+            # listing, a describe per backup) would meet them as one call's attempts. So at most two in a row per
+            # tick (the third attempt of a call with the SDK's three gets through, as almost always with independent
+            # faults of one in ten), 5xx only when no throttle was armed, the rest owed to the next ticks.
+            if ($o[$kind] -lt 1 -or ($kind -eq 'ServerError' -and $armedThrottle)) { continue }
+            $n = [Math]::Min([Math]::Floor($o[$kind]), $(if ($kind -eq 'Throttle') { 2 } else { 1 }))
+            $o[$kind] = [Math]::Min($o[$kind] - $n, 1)
+            $armedThrottle = $kind -eq 'Throttle'
             $answer = if ($kind -eq 'Throttle') { $Throttle[$service] } else { $ServerError[$service][$rng.Next(0, $ServerError[$service].Count)] }
             Invoke-EmulatorControl -Url $url -Path faults -Method POST -Body (@{ service = $service; action = $action; count = [int]$n } + $answer) | Out-Null
             $injected[$kind] += [int]$n
