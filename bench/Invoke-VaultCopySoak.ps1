@@ -203,6 +203,9 @@ catch {
     exit 1
 }
 "@
+        # Rules a run armed but never met (the run ended first) would all hit the next run's first calls of that
+        # operation in a row: each run starts with none.
+        Invoke-EmulatorControl -Url $url -Path faults -Method DELETE | Out-Null
         $pwsh = Get-PwshCommandLine $script
         $out = Join-Path $work "run-$run.out"
         $process = Start-Process -FilePath $pwsh.FilePath -ArgumentList $pwsh.Arguments -PassThru -RedirectStandardOutput $out -RedirectStandardError "$out.err"
