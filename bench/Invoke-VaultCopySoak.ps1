@@ -128,16 +128,16 @@ function Step-Faults {
         $o.Throttle += $new * $ThrottlePercent / 100
         $o.ServerError += $new * $ServerErrorPercent / 100
         $action = $p.Name.Split(':')[1]
-        $armedThrottle = $false
-        foreach ($kind in 'Throttle', 'ServerError') {
+        $armedThisTick = $false
+        foreach ($kind in 'ServerError', 'Throttle') {
             # A rule of count n fails the next n calls of the operation in a row: a sequential loop (a paginated
             # listing, a describe per backup) would meet them as one call's attempts. So at most two in a row per
             # tick (the third attempt of a call with the SDK's three gets through, as almost always with independent
-            # faults of one in ten), 5xx only when no throttle was armed, the rest owed to the next ticks.
-            if ($o[$kind] -lt 1 -or ($kind -eq 'ServerError' -and $armedThrottle)) { continue }
+            # faults of one in ten): one 5xx, else up to two throttles; what is owed carries to the next tick.
+            if ($o[$kind] -lt 1 -or $armedThisTick) { continue }
             $n = [Math]::Min([Math]::Floor($o[$kind]), $(if ($kind -eq 'Throttle') { 2 } else { 1 }))
             $o[$kind] = [Math]::Min($o[$kind] - $n, 1)
-            $armedThrottle = $kind -eq 'Throttle'
+            $armedThisTick = $true
             $answer = if ($kind -eq 'Throttle') { $Throttle[$service] } else { $ServerError[$service][$rng.Next(0, $ServerError[$service].Count)] }
             Invoke-EmulatorControl -Url $url -Path faults -Method POST -Body (@{ service = $service; action = $action; count = [int]$n } + $answer) | Out-Null
             $injected[$kind] += [int]$n
