@@ -36,70 +36,9 @@ if (-not $manifest) { throw 'Build the module first: dotnet pwsh ./build.ps1 -Ta
 $env:VAULTCOPY_MODULE_PATH = $manifest.FullName
 $env:VAULTCOPY_EMULATOR_PATH = Join-Path $root 'out/emulator/VaultCopy.Emulator.dll'
 . (Join-Path $root 'tests/VaultCopy.TestHelper.ps1')
+. (Join-Path $PSScriptRoot 'VaultCopyWorld.ps1')
 
-$Quotas = @{ EbsSnapshot = 20; Ami = 300; RdsSnapshot = 20; AuroraClusterSnapshot = 5 }
-$VaultKeyArn = 'arn:aws:kms:eu-west-1:222222222222:key/a1b2c3d4-0000-4000-8000-222222222222'
-
-function Get-CopySeconds([string] $Type, [int] $GiB) {
-    # The emulator's duration model in AWS seconds (its README: EC2 "Copies", RDS "Progress").
-    if ($Type -in 'EbsSnapshot', 'Ami') { 15 + $GiB * 1024 / 100 } else { 120 + 6 * [Math]::Max($GiB, 1) }
-}
-
-function New-BulkBackups([int] $Count) {
-    $sizes = 8, 16, 32, 64, 100, 150, 200
-    foreach ($i in 1..$Count) {
-        $slot = $i % 20
-        $type = if ($slot -lt 10) { 'EbsSnapshot' } elseif ($slot -lt 13) { 'Ami' } elseif ($slot -lt 18) { 'RdsSnapshot' } else { 'AuroraClusterSnapshot' }
-        $gib = $sizes[($i * 37 + 11) % $sizes.Count]
-        [pscustomobject]@{ Index = $i; Type = $type; GiB = $gib; Encrypted = ($type -ne 'EbsSnapshot' -or $i % 2 -eq 0) }
-    }
-}
-
-function New-BulkWorld($Backups) {
-    $world = Get-DemoWorld
-    $region = ($world.accounts | Where-Object id -eq '111111111111').regions.'eu-west-1'
-    $snapshots = [Collections.Generic.List[object]]::new()
-    $images = [Collections.Generic.List[object]]::new()
-    $db = [Collections.Generic.List[object]]::new()
-    $cluster = [Collections.Generic.List[object]]::new()
-    foreach ($b in $Backups) {
-        switch ($b.Type) {
-            'EbsSnapshot' {
-                $s = [ordered]@{ id = ('snap-0d{0:x15}' -f $b.Index); volumeSize = $b.GiB; startTime = '2026-11-01T00:00:00Z' }
-                if ($b.Encrypted) { $s.kmsKeyId = 'alias/origin-backup' } else { $s.encrypted = $false }
-                $snapshots.Add($s)
-            }
-            'Ami' {
-                $sid = 'snap-0f{0:x15}' -f $b.Index
-                $snapshots.Add([ordered]@{ id = $sid; volumeSize = $b.GiB; kmsKeyId = 'alias/origin-backup'; startTime = '2026-11-01T00:00:00Z' })
-                $images.Add([ordered]@{ id = ('ami-0e{0:x15}' -f $b.Index); name = "bench-image-$($b.Index)"; creationDate = '2026-11-01T00:00:00Z'
-                        blockDeviceMappings = @([ordered]@{ deviceName = '/dev/xvda'; snapshotId = $sid; volumeSize = $b.GiB }) })
-            }
-            'RdsSnapshot' {
-                $db.Add([ordered]@{ identifier = "bench-db-$($b.Index)"; dbInstanceIdentifier = "bench-$($b.Index)"; allocatedStorage = $b.GiB; kmsKeyId = 'alias/origin-backup'; createTime = '2026-11-01T00:00:00Z' })
-            }
-            default {
-                $cluster.Add([ordered]@{ identifier = "bench-cl-$($b.Index)"; dbClusterIdentifier = "bench-$($b.Index)"; allocatedStorage = $b.GiB; kmsKeyId = 'alias/origin-backup'; createTime = '2026-11-01T00:00:00Z' })
-            }
-        }
-    }
-    $region.ec2.snapshots = $snapshots
-    $region.ec2.images = $images
-    $region.rds.dbSnapshots = $db
-    $region.rds.dbClusterSnapshots = $cluster
-    $world
-}
-
-function Get-LowerBound($Backups) {
-    $bound = 0
-    foreach ($group in $Backups | Group-Object Type) {
-        $durations = @($group.Group | ForEach-Object { Get-CopySeconds $_.Type $_.GiB })
-        $sum = ($durations | Measure-Object -Sum).Sum
-        $max = ($durations | Measure-Object -Maximum).Maximum
-        $bound = [Math]::Max($bound, [Math]::Max($max, $sum / $Quotas[$group.Name]))
-    }
-    $bound
-}
+$VaultKeyArn = $BulkVaultKeyArn
 
 # The raw scripts: SigV4-signed Query calls straight from PowerShell (no VaultCopy, no SDK), as a user would write them.
 $RawFunctions = @'
@@ -178,8 +117,8 @@ $Body
 `$me = [Diagnostics.Process]::GetCurrentProcess(); `$me.Refresh()
 [pscustomobject]@{ Seconds = `$clock.Elapsed.TotalSeconds; Cpu = `$me.TotalProcessorTime.TotalSeconds; PeakMB = `$me.PeakWorkingSet64 / 1MB; Note = "`$note" } | ConvertTo-Json -Compress
 "@
-    $dll = Join-Path $PSHOME 'pwsh.dll'
-    $output = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') { & ([Environment]::ProcessPath) $dll -NoProfile -NonInteractive -File $file } else { & ([Environment]::ProcessPath) -NoProfile -NonInteractive -File $file }
+    $pwsh = Get-PwshCommandLine $file
+    $output = & $pwsh.FilePath @($pwsh.Arguments)
     Remove-Item $file -ErrorAction SilentlyContinue
     $last = $output | Where-Object { $_ -like '{*' } | Select-Object -Last 1
     if (-not $last) { throw "$Name failed: $($output -join "`n")" }
@@ -198,11 +137,9 @@ $rows = [Collections.Generic.List[object]]::new()
 foreach ($count in $N) {
     $backups = @(New-BulkBackups $count)
     $boundAws = Get-LowerBound $backups
-    $scale = [Math]::Max(1, [Math]::Ceiling($boundAws / $TargetBoundSeconds))
+    $emulator = Start-BulkEmulator $backups -TargetBoundSeconds $TargetBoundSeconds
+    $scale = $emulator.TimeScale
     $bound = $boundAws / $scale
-    $fixture = Join-Path ([IO.Path]::GetTempPath()) "vaultcopy-bulk-$PID-$count.json"
-    New-BulkWorld $backups | ConvertTo-Json -Depth 40 | Set-Content $fixture
-    $emulator = Start-TestEmulator -FixturePath $fixture
     try {
         $connect = @"
 Import-Module '$($manifest.FullName)'
@@ -211,7 +148,7 @@ Import-Module '$($manifest.FullName)'
 "@
         $prepare = {
             Reset-TestEmulator $emulator.Url
-            Invoke-EmulatorControl -Url $emulator.Url -Path settings -Method POST -Body @{ timeScale = $scale; rds = @{ manualSnapshots = 100000; manualClusterSnapshots = 100000 } } | Out-Null
+            Set-BulkEmulatorSettings $emulator
             Import-Module $manifest.FullName
             $o = Connect-VaultAccount -AccessKey $key.accessKeyId -SecretKey $key.secretAccessKey -Region eu-west-1 -EndpointUrl $emulator.Url
             $v = Connect-VaultAccount -SourceAccount $o -RoleArn arn:aws:iam::222222222222:role/VaultCopyVault -ExternalId vaultcopy-demo
@@ -234,12 +171,7 @@ $connect
 
         if (-not $SkipRaw) {
             $list = foreach ($b in $backups) {
-                switch ($b.Type) {
-                    'EbsSnapshot' { "@{ Type = 'EbsSnapshot'; Id = '$('snap-0d{0:x15}' -f $b.Index)'; Target = `$null }" }
-                    'Ami' { "@{ Type = 'Ami'; Id = '$('ami-0e{0:x15}' -f $b.Index)'; Backing = '$('snap-0f{0:x15}' -f $b.Index)'; Target = `$null }" }
-                    'RdsSnapshot' { "@{ Type = 'RdsSnapshot'; Id = 'bench-db-$($b.Index)'; Arn = 'arn:aws:rds:eu-west-1:111111111111:snapshot:bench-db-$($b.Index)'; Target = `$null }" }
-                    default { "@{ Type = 'AuroraClusterSnapshot'; Id = 'bench-cl-$($b.Index)'; Arn = 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:bench-cl-$($b.Index)'; Target = `$null }" }
-                }
+                "@{ Type = '$($b.Type)'; Id = '$($b.Id)'; Backing = '$($b.BackingSnapshotId)'; Arn = '$($b.Arn)'; Target = `$null }"
             }
             $header = @"
 `$Url = '$($emulator.Url)'
@@ -303,7 +235,6 @@ foreach (`$b in `$all) {
     }
     finally {
         Stop-TestEmulator $emulator
-        Remove-Item $fixture -ErrorAction SilentlyContinue
     }
 }
 

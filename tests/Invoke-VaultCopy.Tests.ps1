@@ -322,6 +322,20 @@ Invoke-VaultCopy -Source `$origin -Destination `$vault -KmsKeyId alias/vault-bac
             Group-Object { $_.Tags['vaultcopy:source-arn'] } | Where-Object Count -gt 1) | Should -BeNullOrEmpty
     }
 
+    It 'withdraws the share of an AMI''s snapshot that an earlier run left after withdrawing the image''s (cut between the two calls)' {
+        $first = Invoke-VaultCopy -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -Id ami-0a1b2c3d4e5f60001 -GrantKeyAccess -JournalPath $Journal -PollIntervalSeconds 1 -Confirm:$false
+        $first[0].Outcome | Should -Be 'Vaulted'
+        # What a run killed (or throttled past its retries) between the image's withdrawal and its snapshot's leaves.
+        Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60004 | Out-Null
+        Get-SharesLeft $Origin | Should -Be @('snap-0a1b2c3d4e5f60004')
+
+        $second = Invoke-VaultCopy -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -Id ami-0a1b2c3d4e5f60001 -GrantKeyAccess -JournalPath $Journal -PollIntervalSeconds 1 -Confirm:$false
+
+        $second[0].Outcome | Should -Be 'AlreadyVaulted'
+        $second[0].ShareWithdrawn | Should -BeTrue
+        Get-SharesLeft $Origin | Should -BeNullOrEmpty
+    }
+
     It 'starts its copies as soon as another tool''s copies free the EBS slots (free slots recounted every round)' {
         Set-TimeScale 60
         Invoke-EmulatorControl -Url $Url -Path settings -Method POST -Body @{ ec2 = @{ concurrentSnapshotCopies = 1 } } | Out-Null

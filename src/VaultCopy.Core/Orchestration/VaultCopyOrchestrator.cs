@@ -228,9 +228,11 @@ public sealed class VaultCopyOrchestrator
         List<ItemRun> runs, Dictionary<string, ShareManager> managers, VaultCopyJournal? journal, IProgress<VaultCopyRunProgress>? progress, CancellationToken cancellationToken)
     {
         var sharing = runs.Where(r => r.Active && r.Item.Action is PlanAction.Copy or PlanAction.Convert).ToList();
+        // A vaulted backup keeps nothing shared: whatever share is left (an AMI's snapshot included) is withdrawn
+        // once its copies are verified again.
         foreach (ItemRun run in runs.Where(r => r.Active && r.Item.Action == PlanAction.Reuse))
         {
-            run.SharedNow = run.Item.SharedWithVault;
+            run.SharedNow = VaultCopyPlanner.HasShareWithVault(run.Copied ?? run.Item.Source, _plan.Vault.AccountId);
         }
 
         var unshared = sharing.Where(r => !VaultCopyPlanner.IsSharedWithVault(r.Copied!, _plan.Vault.AccountId)).ToList();

@@ -405,6 +405,12 @@ public sealed class VaultCopyPlanner
         resource.SharedWith.Contains(vaultAccountId, StringComparer.Ordinal)
         && resource.BackingSnapshots.All(s => s.SharedWith.Contains(vaultAccountId, StringComparer.Ordinal));
 
+    /// <summary>Whether any part of the backup is still shared with the vault: an AMI whose image share was withdrawn
+    /// while its snapshot's was not (a run cut between the two calls) still has a share to withdraw.</summary>
+    internal static bool HasShareWithVault(VaultResource resource, string vaultAccountId) =>
+        resource.SharedWith.Contains(vaultAccountId, StringComparer.Ordinal)
+        || resource.BackingSnapshots.Any(s => s.SharedWith.Contains(vaultAccountId, StringComparer.Ordinal));
+
     private bool IsSharedWithVault(VaultResource resource) => IsSharedWithVault(resource, _request.Vault.AccountId);
 
     private static VaultCopyPlanItem Item(

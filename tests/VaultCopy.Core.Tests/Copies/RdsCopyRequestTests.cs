@@ -3,6 +3,7 @@ using VaultCopy.Core.Aws;
 using VaultCopy.Core.Aws.Query;
 using VaultCopy.Core.Copies;
 using VaultCopy.Core.Copies.Backends;
+using VaultCopy.Core.Errors;
 using VaultCopy.Core.Resources;
 
 namespace VaultCopy.Core.Tests.Copies;
@@ -112,5 +113,29 @@ public class RdsCopyRequestTests
         Assert.Equal("UnencryptedAuroraSnapshot", refused.ErrorId);
         Assert.Equal(VaultCopy.Core.Rules.SourceRules.UnencryptedAuroraSnapshot(plain).Message, refused.Message);
         Assert.StartsWith("Restore it into a cluster encrypted under a customer managed key", refused.Remediation, StringComparison.Ordinal);
+    }
+
+    private sealed class FailingClient(string code, System.Net.HttpStatusCode status) : IQueryProtocolClient
+    {
+        public Task<XElement> CallAsync(string action, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken) =>
+            throw new QueryServiceException("RDS", code, "The security token included in the request is expired", status, "Sender", "req-1");
+
+        public Task<string> PresignAsync(string action, IEnumerable<KeyValuePair<string, string>> parameters, string sourceRegion, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+    }
+
+    // The soak met it: an expired session while counting the copies in flight ended Invoke-VaultCopy with the
+    // exception's type name as its error id, where the EBS backend says CredentialsExpired.
+    [Theory]
+    [InlineData("ExpiredToken", 403, "CredentialsExpired")]
+    [InlineData("AccessDenied", 403, "AccessDenied")]
+    public async Task Counting_the_copies_in_flight_words_an_AWS_error_like_every_other_call(string code, int status, string errorId)
+    {
+        var backend = new RdsCopyBackend(new RdsGateway(new FailingClient(code, (System.Net.HttpStatusCode)status)), cluster: false, "222222222222", "eu-central-1");
+
+        VaultCopyException error = await Assert.ThrowsAsync<VaultCopyException>(() => backend.CountInFlightAsync(CancellationToken.None));
+
+        Assert.Equal(errorId, error.ErrorId);
+        Assert.Contains("222222222222", error.Message, StringComparison.Ordinal);
     }
 }

@@ -74,6 +74,10 @@ internal sealed class RdsCopyBackend : ICopyBackend
         {
             throw new CopyDeferredException(error.Message, error);
         }
+        catch (Exception error) when (error is not OperationCanceledException and not VaultCopyException and not CopyDeferredException)
+        {
+            throw AwsErrorTranslator.Translate(error, $"Counting the {(_cluster ? "cluster " : string.Empty)}snapshot copies in flight", $"account {_accountId} ({_region})");
+        }
     }
 
     public async Task StartAsync(VaultCopyJob job, CancellationToken cancellationToken)
