@@ -19,12 +19,18 @@ public sealed class KeyAccessManager : IDisposable
 {
     private readonly VaultAccount _source;
     private readonly VaultAccount _destination;
-    private readonly Dictionary<string, KmsGateway> _sourceKms = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, KmsGateway> _destinationKms = new(StringComparer.Ordinal);
-    private IamGateway? _destinationIam;
+    private readonly AwsClients _clients;
+    private readonly AwsClients? _ownedClients;
 
     /// <exception cref="VaultCopyException">The two accounts cannot share keys (same account, other partitions).</exception>
     public KeyAccessManager(VaultAccount source, VaultAccount destination)
+        : this(source, destination, null)
+    {
+    }
+
+    /// <summary>Works with the gateways of <paramref name="clients"/> (a command's), or its own when null.</summary>
+    /// <exception cref="VaultCopyException">The two accounts cannot share keys (same account, other partitions).</exception>
+    internal KeyAccessManager(VaultAccount source, VaultAccount destination, AwsClients? clients)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
@@ -46,6 +52,7 @@ public sealed class KeyAccessManager : IDisposable
 
         _source = source;
         _destination = destination;
+        _clients = clients ?? (_ownedClients = new AwsClients());
     }
 
     /// <summary>Lets tests stand between the manager and AWS (to write concurrently, say).</summary>
@@ -61,11 +68,11 @@ public sealed class KeyAccessManager : IDisposable
         List<string> principals = ValidatePrincipals(request.Principals);
         var warnings = new List<string>();
 
-        KmsKey sourceKey = await DescribeKeyAsync(operation, _source, request.KeyId, KeyUse.PolicyEditSource, _sourceKms, warnings, cancellationToken).ConfigureAwait(false);
+        KmsKey sourceKey = await DescribeKeyAsync(operation, _source, request.KeyId, KeyUse.PolicyEditSource, warnings, cancellationToken).ConfigureAwait(false);
         KmsKey? destinationKey = null;
         if (request.KmsKeyId is not null)
         {
-            destinationKey = await DescribeKeyAsync(operation, _destination, request.KmsKeyId, KeyUse.PolicyEditVault, _destinationKms, warnings, cancellationToken).ConfigureAwait(false);
+            destinationKey = await DescribeKeyAsync(operation, _destination, request.KmsKeyId, KeyUse.PolicyEditVault, warnings, cancellationToken).ConfigureAwait(false);
         }
 
         var edits = new List<PlannedPolicyEdit>
@@ -150,15 +157,7 @@ public sealed class KeyAccessManager : IDisposable
         };
     }
 
-    public void Dispose()
-    {
-        foreach (KmsGateway kms in _sourceKms.Values.Concat(_destinationKms.Values))
-        {
-            kms.Dispose();
-        }
-
-        _destinationIam?.Dispose();
-    }
+    public void Dispose() => _ownedClients?.Dispose();
 
     private async Task<PlannedPolicyEdit> PlanSourceKeyAsync(
         KeyAccessOperation operation, KeyAccessRequest request, List<string> principals, KmsKey key, CancellationToken cancellationToken)
@@ -188,7 +187,7 @@ public sealed class KeyAccessManager : IDisposable
             action = $"Remove {who} from VaultCopy's key policy statements";
         }
 
-        return await PlanKeyPolicyAsync(operation, _sourceKms[key.Region], _source, key, edit, action, "source", cancellationToken).ConfigureAwait(false);
+        return await PlanKeyPolicyAsync(operation, _clients.Kms(_source.Session, key.Region), _source, key, edit, action, "source", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<PlannedPolicyEdit> PlanDestinationKeyAsync(
@@ -216,7 +215,7 @@ public sealed class KeyAccessManager : IDisposable
             action = $"Remove {string.Join(", ", keyUsers)} as users of the vault key";
         }
 
-        return await PlanKeyPolicyAsync(operation, _destinationKms[key.Region], _destination, key, edit, action, "vault", cancellationToken).ConfigureAwait(false);
+        return await PlanKeyPolicyAsync(operation, _clients.Kms(_destination.Session, key.Region), _destination, key, edit, action, "vault", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<PlannedPolicyEdit> PlanKeyPolicyAsync(
@@ -244,7 +243,7 @@ public sealed class KeyAccessManager : IDisposable
         KeyAccessOperation operation, bool policyOnly, string principalArn, IamPrincipal principal, KmsKey sourceKey,
         CancellationToken cancellationToken)
     {
-        IamGateway iam = _destinationIam ??= new IamGateway(_destination.Session);
+        IamGateway iam = _clients.Iam(_destination.Session);
         string policyName = IdentityPolicyEditor.DefaultPolicyName;
         string documentName = $"inline policy {policyName} of {principalArn}";
         IPolicyStore store = StoreInterceptor(new InlinePolicyStore(iam, principal, policyName));
@@ -367,7 +366,7 @@ public sealed class KeyAccessManager : IDisposable
 
     /// <summary>The key whose policy is to be edited, described now (no cache) and checked by <see cref="KeyRules.CheckPolicyEdit"/>.</summary>
     private async Task<KmsKey> DescribeKeyAsync(
-        KeyAccessOperation operation, VaultAccount account, string keyId, KeyUse use, Dictionary<string, KmsGateway> gateways, List<string> warnings,
+        KeyAccessOperation operation, VaultAccount account, string keyId, KeyUse use, List<string> warnings,
         CancellationToken cancellationToken)
     {
         string role = use == KeyUse.PolicyEditSource ? "source" : "destination";
@@ -378,11 +377,7 @@ public sealed class KeyAccessManager : IDisposable
         }
 
         string region = Arn.ParseOrNull(keyId)?.Region ?? account.Region;
-        if (!gateways.TryGetValue(region, out KmsGateway? kms))
-        {
-            kms = new KmsGateway(account.Session, region);
-            gateways[region] = kms;
-        }
+        KmsGateway kms = _clients.Kms(account.Session, region);
 
         KmsKey key;
         try
@@ -405,11 +400,6 @@ public sealed class KeyAccessManager : IDisposable
         if (KeyRules.CheckPolicyEdit(keyId, key, use, owner, operation, warnings) is VaultCopyException refusal)
         {
             throw refusal;
-        }
-
-        if (!gateways.ContainsKey(key.Region))
-        {
-            gateways[key.Region] = new KmsGateway(account.Session, key.Region);
         }
 
         return key;

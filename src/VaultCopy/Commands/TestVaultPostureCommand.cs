@@ -64,7 +64,7 @@ public sealed class TestVaultPostureCommand : VaultCopyCmdletBase
         }
 
         var request = new PostureRequest { MaxAgeHours = MaxAgeHours, RequireLock = RequireLock, WarnDays = WarnDays, VaultKeyIds = KmsKeyId };
-        var inspector = new PostureInspector(Source, Destination, Region);
+        using var inspector = new PostureInspector(Source, Destination, Region);
         bool clean = true;
         RunAsync(async token =>
         {
