@@ -100,6 +100,7 @@ public sealed class KeyAccessManager : IDisposable
             edits.Add(await PlanDestinationKeyAsync(operation, keyUsers, destinationKey, cancellationToken).ConfigureAwait(false));
         }
 
+        warnings.AddRange(edits.SelectMany(e => e.Warnings));
         return new KeyAccessPlan(operation, sourceKey.Arn, destinationKey?.Arn, edits, warnings);
     }
 
@@ -236,7 +237,10 @@ public sealed class KeyAccessManager : IDisposable
 
         PolicyEditResult result = Guard(() => edit(current), documentName);
         VaultKeyPolicyChange preview = Preview(operation, VaultKeyPolicyKind.KeyPolicy, key.Arn, KmsGateway.DefaultPolicyName, owner.AccountId, result);
-        return new PlannedPolicyEdit(preview, action, documentName, store, edit, error => TranslateKmsError(error, "kms:PutKeyPolicy", owner, key.Arn));
+        return new PlannedPolicyEdit(preview, action, documentName, store, edit, error => TranslateKmsError(error, "kms:PutKeyPolicy", owner, key.Arn))
+        {
+            Warnings = WarningsOf(result, documentName),
+        };
     }
 
     private async Task<PlannedPolicyEdit> PlanIdentityPolicyAsync(
@@ -303,7 +307,10 @@ public sealed class KeyAccessManager : IDisposable
             await RequireIdentityWriteAsync(iam, principal, principalArn, deletes, cancellationToken).ConfigureAwait(false);
         }
 
-        return new PlannedPolicyEdit(preview, action, documentName, store, edit, error => TranslateIamError(error, $"iam:Put{principal.Kind}Policy", principalArn));
+        return new PlannedPolicyEdit(preview, action, documentName, store, edit, error => TranslateIamError(error, $"iam:Put{principal.Kind}Policy", principalArn))
+        {
+            Warnings = WarningsOf(result, documentName),
+        };
     }
 
     /// <summary>IAM's quota counts every inline policy of the identity; those VaultCopy may not read count as nothing (IAM still enforces).</summary>
@@ -573,6 +580,7 @@ public sealed class KeyAccessManager : IDisposable
         Applied = false,
         Reason = result.Changed ? "Planned, not applied yet."
             : operation == KeyAccessOperation.Grant ? "Already granted: nothing to write."
+            : result.Warnings.Count > 0 ? "Left as it is: VaultCopy's statements in it were changed by hand (see the warning)."
             : "Nothing to revoke: VaultCopy's statements for it are not there.",
         Statements = StatementsOf(result),
     };
@@ -590,6 +598,9 @@ public sealed class KeyAccessManager : IDisposable
         Applied = false,
         Reason = reason,
     };
+
+    private static IReadOnlyList<string> WarningsOf(PolicyEditResult result, string documentName) =>
+        [.. result.Warnings.Select(w => $"In the {documentName}: {w}")];
 
     private static IReadOnlyList<string> StatementsOf(PolicyEditResult result) =>
         [.. result.AddedStatements, .. result.ChangedStatements, .. result.RemovedStatements];

@@ -95,6 +95,9 @@ public sealed class PlannedPolicyEdit
 
     internal Func<Exception, Exception> TranslateWriteError { get; }
 
+    /// <summary>What the edit deliberately leaves alone (a VaultCopy statement changed by hand), in words.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The preview with another reason, for a change that is deliberately not written.</summary>
     public VaultKeyPolicyChange NotApplied(string reason) => new()
     {

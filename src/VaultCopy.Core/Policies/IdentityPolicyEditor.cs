@@ -71,6 +71,9 @@ public static partial class IdentityPolicyEditor
     private static readonly string[] s_grantActions = ["kms:CreateGrant"];
     private static readonly string[] s_properties = ["Sid", "Effect", "Action", "Resource", "Condition"];
 
+    private static readonly OwnStatementShape s_useShape = Shape(s_useActions, condition: null);
+    private static readonly OwnStatementShape s_grantShape = Shape(s_grantActions, GrantForAwsResourceCondition());
+
     /// <summary>IAM's aggregate inline-policy quota for the kind of identity (docs/aws-behaviour.md §5.1).</summary>
     public static int CharacterLimit(IamPrincipalKind kind) =>
         kind == IamPrincipalKind.User ? UserInlineCharacterLimit : RoleInlineCharacterLimit;
@@ -140,8 +143,8 @@ public static partial class IdentityPolicyEditor
         var statements = document.Statements.ToList();
         var added = new List<string>();
         var changed = new List<string>();
-        MergeInto(statements, UseSourceKeysSid, s_useActions, null, keyArns, added, changed);
-        MergeInto(statements, GrantsForAwsResourcesSid, s_grantActions, GrantForAwsResourceCondition(), keyArns, added, changed);
+        MergeInto(statements, UseSourceKeysSid, s_useShape, s_useActions, null, keyArns, added, changed);
+        MergeInto(statements, GrantsForAwsResourcesSid, s_grantShape, s_grantActions, GrantForAwsResourceCondition(), keyArns, added, changed);
 
         int limit = CharacterLimit(access.PrincipalKind);
         if (added.Count == 0 && changed.Count == 0)
@@ -188,7 +191,8 @@ public static partial class IdentityPolicyEditor
         var statements = document.Statements.ToList();
         var removed = new List<string>();
         var changed = new List<string>();
-        foreach (string sid in new[] { UseSourceKeysSid, GrantsForAwsResourcesSid })
+        var warnings = new List<string>();
+        foreach ((string sid, OwnStatementShape shape) in new[] { (UseSourceKeysSid, s_useShape), (GrantsForAwsResourcesSid, s_grantShape) })
         {
             int index = StatementShape.FindSingle(statements, sid, "inline policy");
             if (index < 0)
@@ -197,21 +201,14 @@ public static partial class IdentityPolicyEditor
             }
 
             JsonObject statement = statements[index].Node;
-            if (!StatementShape.IsAllow(statement))
+            if (shape.Mismatch(statement) is string why)
             {
-                throw Modified(sid, "its Effect is not \"Allow\", and removing it could widen access");
-            }
-
-            if (keyArns.Count == 0)
-            {
-                statements.RemoveAt(index);
-                removed.Add(sid);
+                warnings.Add(StatementShape.LeftUntouched(sid, why));
                 continue;
             }
 
-            List<string> existing = PolicyJson.AsStringList(statement["Resource"])
-                ?? throw Modified(sid, "its Resource is not a string or a list of strings");
-            var remaining = existing.Where(r => !keyArns.Contains(r, StringComparer.Ordinal)).ToList();
+            List<string> existing = PolicyJson.AsStringList(statement["Resource"])!;
+            var remaining = keyArns.Count == 0 ? [] : existing.Where(r => !keyArns.Contains(r, StringComparer.Ordinal)).ToList();
             if (remaining.Count == existing.Count)
             {
                 continue;
@@ -232,21 +229,21 @@ public static partial class IdentityPolicyEditor
         if (removed.Count == 0 && changed.Count == 0)
         {
             int same = CountCharacters(before);
-            return new IdentityPolicyEditResult(revoke.PolicyName, before, before, false, false, same, same, [], [], []);
+            return new IdentityPolicyEditResult(revoke.PolicyName, before, before, false, false, same, same, [], [], []) { Warnings = warnings };
         }
 
         if (statements.Count == 0)
         {
-            return new IdentityPolicyEditResult(revoke.PolicyName, before, string.Empty, true, true, 0, 0, [], removed, changed);
+            return new IdentityPolicyEditResult(revoke.PolicyName, before, string.Empty, true, true, 0, 0, [], removed, changed) { Warnings = warnings };
         }
 
         string after = document.WithStatements(statements).ToJson();
         int characters = CountCharacters(after);
-        return new IdentityPolicyEditResult(revoke.PolicyName, before, after, true, false, characters, characters, [], removed, changed);
+        return new IdentityPolicyEditResult(revoke.PolicyName, before, after, true, false, characters, characters, [], removed, changed) { Warnings = warnings };
     }
 
     private static void MergeInto(
-        List<KeyPolicyStatement> statements, string sid, string[] actions, JsonObject? condition, List<string> keyArns,
+        List<KeyPolicyStatement> statements, string sid, OwnStatementShape shape, string[] actions, JsonObject? condition, List<string> keyArns,
         List<string> added, List<string> changed)
     {
         int index = StatementShape.FindSingle(statements, sid, "inline policy");
@@ -270,32 +267,12 @@ public static partial class IdentityPolicyEditor
         }
 
         JsonObject existingStatement = statements[index].Node;
-        if (!StatementShape.IsAllow(existingStatement))
+        if (shape.Mismatch(existingStatement) is string why)
         {
-            throw Modified(sid, "its Effect is not \"Allow\"");
+            throw Modified(sid, why);
         }
 
-        if (!StatementShape.HasOnlyProperties(existingStatement, s_properties))
-        {
-            throw Modified(sid, "it has elements VaultCopy does not write (NotAction, NotResource, Principal or others)");
-        }
-
-        if (!StatementShape.ActionsEqual(existingStatement["Action"], actions))
-        {
-            throw Modified(sid, $"its actions are not exactly {string.Join(", ", actions)}");
-        }
-
-        if (!StatementShape.ConditionsEqual(existingStatement["Condition"], condition))
-        {
-            throw Modified(sid, "its Condition is not the one VaultCopy writes");
-        }
-
-        List<string>? existing = PolicyJson.AsStringList(existingStatement["Resource"]);
-        if (existing is null || existing.Count == 0 || !existing.TrueForAll(r => AwsIdentifiers.IsKeyArn(r)))
-        {
-            throw Modified(sid, "its Resource is no longer a list of KMS key ARNs");
-        }
-
+        List<string> existing = PolicyJson.AsStringList(existingStatement["Resource"])!;
         var merged = existing.ToList();
         merged.AddRange(keyArns.Where(k => !existing.Contains(k, StringComparer.Ordinal)));
         if (merged.Count == existing.Count)
@@ -337,6 +314,17 @@ public static partial class IdentityPolicyEditor
                 PolicyRefusalReason.InvalidArgument, $"'{name}' is not an IAM policy name (1 to 128 of letters, digits and +=,.@_-).");
         }
     }
+
+    /// <summary>What VaultCopy writes: these actions on a list of key ARNs, with this condition (or none).</summary>
+    private static OwnStatementShape Shape(string[] actions, JsonObject? condition) => new()
+    {
+        Properties = s_properties,
+        ForeignElements = "NotAction, NotResource, Principal or others",
+        Actions = actions,
+        IsOwnResource = resource => PolicyJson.AsStringList(resource) is { Count: > 0 } arns && arns.TrueForAll(r => AwsIdentifiers.IsKeyArn(r)),
+        ResourceMismatch = "its Resource is no longer a list of KMS key ARNs",
+        IsOwnCondition = actual => StatementShape.ConditionsEqual(actual, condition),
+    };
 
     private static JsonObject GrantForAwsResourceCondition() =>
         new() { ["Bool"] = new JsonObject { ["kms:GrantIsForAWSResource"] = "true" } };

@@ -418,6 +418,31 @@ public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : I
     }
 
     [Fact]
+    public async Task Revoke_leaves_a_vaultcopy_statement_edited_by_hand_in_place_and_warns()
+    {
+        VaultAccount origin = await emulator.OriginAsync();
+        VaultAccount vault = await emulator.VaultAsync(origin, Demo.VaultRoleArn);
+        using var manager = new KeyAccessManager(origin, vault);
+        await RunAsync(manager, KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = OriginKeyArn });
+        string edited = (await KeyPolicyAsync(Demo.OriginAdmin, OriginKeyArn))
+            .Replace("\"kms:RevokeGrant\"]", "\"kms:RevokeGrant\",\"kms:RetireGrant\"]", StringComparison.Ordinal);
+        await PutKeyPolicyAsync(Demo.OriginAdmin, OriginKeyArn, edited);
+        string handEdited = KeyPolicyDocument.Parse(edited).FindStatement("VaultCopyAttachPersistentResources-222222222222")!.Json;
+
+        KeyAccessPlan plan = await manager.PlanAsync(KeyAccessOperation.Revoke, new KeyAccessRequest { KeyId = OriginKeyArn });
+        VaultKeyPolicyChange revoked = await manager.ApplyAsync(plan.Edits[0]);
+
+        string warning = Assert.Single(plan.Warnings, w => w.Contains("VaultCopyAttachPersistentResources-222222222222", StringComparison.Ordinal));
+        Assert.Contains(OriginKeyArn, warning, StringComparison.Ordinal);
+        Assert.Contains("left it untouched", warning, StringComparison.Ordinal);
+        Assert.True(revoked.Applied);
+        Assert.Equal(["VaultCopyUseKey-222222222222"], revoked.Statements);
+        KeyPolicyDocument now = KeyPolicyDocument.Parse(await KeyPolicyAsync(Demo.OriginAdmin, OriginKeyArn));
+        Assert.Null(now.FindStatement("VaultCopyUseKey-222222222222"));
+        Assert.Equal(handEdited, now.FindStatement("VaultCopyAttachPersistentResources-222222222222")!.Json);
+    }
+
+    [Fact]
     public async Task Source_and_destination_in_one_account_is_unusable_configuration()
     {
         VaultAccount origin = await emulator.OriginAsync();
