@@ -192,39 +192,11 @@ public static partial class IdentityPolicyEditor
         var removed = new List<string>();
         var changed = new List<string>();
         var warnings = new List<string>();
-        foreach ((string sid, OwnStatementShape shape) in new[] { (UseSourceKeysSid, s_useShape), (GrantsForAwsResourcesSid, s_grantShape) })
-        {
-            int index = StatementShape.FindSingle(statements, sid, "inline policy");
-            if (index < 0)
-            {
-                continue;
-            }
-
-            JsonObject statement = statements[index].Node;
-            if (shape.Mismatch(statement) is string why)
-            {
-                warnings.Add(StatementShape.LeftUntouched(sid, why));
-                continue;
-            }
-
-            List<string> existing = PolicyJson.AsStringList(statement["Resource"])!;
-            var remaining = keyArns.Count == 0 ? [] : existing.Where(r => !keyArns.Contains(r, StringComparer.Ordinal)).ToList();
-            if (remaining.Count == existing.Count)
-            {
-                continue;
-            }
-
-            if (remaining.Count == 0)
-            {
-                statements.RemoveAt(index);
-                removed.Add(sid);
-            }
-            else
-            {
-                statements[index] = new KeyPolicyStatement(StatementShape.WithProperty(statement, "Resource", PolicyJson.StringOrArray(remaining)));
-                changed.Add(sid);
-            }
-        }
+        StatementShape.RemoveNames(
+            statements, [(UseSourceKeysSid, s_useShape), (GrantsForAwsResourcesSid, s_grantShape)], "inline policy",
+            keyArns, statement => PolicyJson.AsStringList(statement["Resource"])!,
+            (statement, remaining) => StatementShape.WithProperty(statement, "Resource", PolicyJson.StringOrArray(remaining)),
+            removed, changed, warnings);
 
         if (removed.Count == 0 && changed.Count == 0)
         {

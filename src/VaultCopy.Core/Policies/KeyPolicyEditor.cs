@@ -130,39 +130,11 @@ public static class KeyPolicyEditor
         var removed = new List<string>();
         var changed = new List<string>();
         var warnings = new List<string>();
-        foreach ((string sid, OwnStatementShape shape) in new[] { (UseKeySid(account), UseShape(account)), (AttachPersistentResourcesSid(account), AttachShape(account)) })
-        {
-            int index = StatementShape.FindSingle(statements, sid, "key policy");
-            if (index < 0)
-            {
-                continue;
-            }
-
-            JsonObject statement = statements[index].Node;
-            if (shape.Mismatch(statement) is string why)
-            {
-                warnings.Add(StatementShape.LeftUntouched(sid, why));
-                continue;
-            }
-
-            List<string> existing = ReadOwnPrincipals(statement, account)!;
-            var remaining = principals.Count == 0 ? [] : existing.Where(p => !principals.Contains(p, StringComparer.Ordinal)).ToList();
-            if (remaining.Count == existing.Count)
-            {
-                continue;
-            }
-
-            if (remaining.Count == 0)
-            {
-                statements.RemoveAt(index);
-                removed.Add(sid);
-            }
-            else
-            {
-                statements[index] = new KeyPolicyStatement(StatementShape.WithProperty(statement, "Principal", AwsPrincipal(remaining)));
-                changed.Add(sid);
-            }
-        }
+        StatementShape.RemoveNames(
+            statements, [(UseKeySid(account), UseShape(account)), (AttachPersistentResourcesSid(account), AttachShape(account))], "key policy",
+            principals, statement => ReadOwnPrincipals(statement, account)!,
+            (statement, remaining) => StatementShape.WithProperty(statement, "Principal", AwsPrincipal(remaining)),
+            removed, changed, warnings);
 
         if (removed.Count == 0 && changed.Count == 0)
         {
@@ -207,28 +179,22 @@ public static class KeyPolicyEditor
     }
 
     /// <summary>The shape VaultCopy writes for the account's use statement: with or without a kms:ViaService limit.</summary>
-    private static OwnStatementShape UseShape(string account) => new()
-    {
-        Properties = s_useProperties,
-        ForeignElements = "NotPrincipal, NotAction, NotResource or others",
-        Actions = s_useActions,
-        IsOwnResource = StatementShape.IsAnyResource,
-        ResourceMismatch = "its Resource is not \"*\"",
-        IsOwnPrincipal = statement => ReadOwnPrincipals(statement, account) is not null,
-        PrincipalMismatch = NotOurPrincipal,
-        IsOwnCondition = condition => ReadViaServiceScope(condition) is not null,
-    };
+    private static OwnStatementShape UseShape(string account) =>
+        OwnShape(account, s_useActions, condition => ReadViaServiceScope(condition) is not null);
 
-    private static OwnStatementShape AttachShape(string account) => new()
+    private static OwnStatementShape AttachShape(string account) =>
+        OwnShape(account, s_attachActions, condition => StatementShape.ConditionsEqual(condition, GrantForAwsResourceCondition()));
+
+    private static OwnStatementShape OwnShape(string account, string[] actions, Func<JsonNode?, bool> isOwnCondition) => new()
     {
         Properties = s_useProperties,
         ForeignElements = "NotPrincipal, NotAction, NotResource or others",
-        Actions = s_attachActions,
+        Actions = actions,
         IsOwnResource = StatementShape.IsAnyResource,
         ResourceMismatch = "its Resource is not \"*\"",
         IsOwnPrincipal = statement => ReadOwnPrincipals(statement, account) is not null,
         PrincipalMismatch = NotOurPrincipal,
-        IsOwnCondition = condition => StatementShape.ConditionsEqual(condition, GrantForAwsResourceCondition()),
+        IsOwnCondition = isOwnCondition,
     };
 
     private static void CheckOwnShape(JsonObject statement, string sid, OwnStatementShape shape, JsonObject? condition, string? viaServiceRegion)

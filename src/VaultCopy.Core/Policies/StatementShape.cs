@@ -19,6 +19,51 @@ internal static class StatementShape
     public static bool HasOnlyProperties(JsonObject statement, IReadOnlyCollection<string> allowed) =>
         statement.All(p => allowed.Contains(p.Key));
 
+    /// <summary>
+    /// Revoke's rule, the same in both editors: in each of VaultCopy's statements of the right shape, remove
+    /// <paramref name="names"/> (principals or key ARNs; all of them when empty) and the statement when none is left;
+    /// a statement changed by hand is left untouched, with a warning.
+    /// </summary>
+    public static void RemoveNames(
+        List<KeyPolicyStatement> statements, IEnumerable<(string Sid, OwnStatementShape Shape)> own, string documentName,
+        IReadOnlyCollection<string> names, Func<JsonObject, List<string>> read, Func<JsonObject, List<string>, JsonObject> write,
+        List<string> removed, List<string> changed, List<string> warnings)
+    {
+        foreach ((string sid, OwnStatementShape shape) in own)
+        {
+            int index = FindSingle(statements, sid, documentName);
+            if (index < 0)
+            {
+                continue;
+            }
+
+            JsonObject statement = statements[index].Node;
+            if (shape.Mismatch(statement) is string why)
+            {
+                warnings.Add(LeftUntouched(sid, why));
+                continue;
+            }
+
+            List<string> existing = read(statement);
+            List<string> remaining = names.Count == 0 ? [] : existing.Where(n => !names.Contains(n, StringComparer.Ordinal)).ToList();
+            if (remaining.Count == existing.Count)
+            {
+                continue;
+            }
+
+            if (remaining.Count == 0)
+            {
+                statements.RemoveAt(index);
+                removed.Add(sid);
+            }
+            else
+            {
+                statements[index] = new KeyPolicyStatement(write(statement, remaining));
+                changed.Add(sid);
+            }
+        }
+    }
+
     /// <summary>The index of the one statement with this Sid, -1 when none; two make the edit ambiguous.</summary>
     public static int FindSingle(List<KeyPolicyStatement> statements, string sid, string documentName)
     {
