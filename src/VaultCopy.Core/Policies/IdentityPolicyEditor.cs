@@ -72,7 +72,7 @@ public static partial class IdentityPolicyEditor
     private static readonly string[] s_properties = ["Sid", "Effect", "Action", "Resource", "Condition"];
 
     private static readonly OwnStatementShape s_useShape = Shape(s_useActions, condition: null);
-    private static readonly OwnStatementShape s_grantShape = Shape(s_grantActions, GrantForAwsResourceCondition());
+    private static readonly OwnStatementShape s_grantShape = Shape(s_grantActions, StatementShape.GrantForAwsResourceCondition());
 
     /// <summary>IAM's aggregate inline-policy quota for the kind of identity (docs/aws-behaviour.md §5.1).</summary>
     public static int CharacterLimit(IamPrincipalKind kind) =>
@@ -85,34 +85,7 @@ public static partial class IdentityPolicyEditor
     public static int CountCharacters(string policyJson)
     {
         ArgumentNullException.ThrowIfNull(policyJson);
-        int count = 0;
-        bool inString = false, escaped = false;
-        foreach (char c in policyJson)
-        {
-            if (inString)
-            {
-                count++;
-                if (escaped)
-                {
-                    escaped = false;
-                }
-                else if (c == '\\')
-                {
-                    escaped = true;
-                }
-                else if (c == '"')
-                {
-                    inString = false;
-                }
-            }
-            else if (c is not (' ' or '\t' or '\r' or '\n'))
-            {
-                count++;
-                inString = c == '"';
-            }
-        }
-
-        return count;
+        return PolicyJson.Minify(policyJson).Length;
     }
 
     /// <summary>
@@ -144,7 +117,7 @@ public static partial class IdentityPolicyEditor
         var added = new List<string>();
         var changed = new List<string>();
         MergeInto(statements, UseSourceKeysSid, s_useShape, s_useActions, null, keyArns, added, changed);
-        MergeInto(statements, GrantsForAwsResourcesSid, s_grantShape, s_grantActions, GrantForAwsResourceCondition(), keyArns, added, changed);
+        MergeInto(statements, GrantsForAwsResourcesSid, s_grantShape, s_grantActions, StatementShape.GrantForAwsResourceCondition(), keyArns, added, changed);
 
         int limit = CharacterLimit(access.PrincipalKind);
         if (added.Count == 0 && changed.Count == 0)
@@ -297,9 +270,6 @@ public static partial class IdentityPolicyEditor
         ResourceMismatch = "its Resource is no longer a list of KMS key ARNs",
         IsOwnCondition = actual => StatementShape.ConditionsEqual(actual, condition),
     };
-
-    private static JsonObject GrantForAwsResourceCondition() =>
-        new() { ["Bool"] = new JsonObject { ["kms:GrantIsForAWSResource"] = "true" } };
 
     private static PolicyEditRefusedException Modified(string sid, string why) =>
         new(PolicyRefusalReason.VaultCopyStatementModified,

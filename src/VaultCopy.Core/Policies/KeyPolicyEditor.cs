@@ -88,7 +88,7 @@ public static class KeyPolicyEditor
         var added = new List<string>();
         var changed = new List<string>();
         MergeInto(statements, UseKeySid(account), UseShape(account), s_useActions, useCondition, account, principals, added, changed, grant.ViaServiceRegion);
-        MergeInto(statements, AttachPersistentResourcesSid(account), AttachShape(account), s_attachActions, GrantForAwsResourceCondition(), account, principals, added, changed, viaServiceRegion: null);
+        MergeInto(statements, AttachPersistentResourcesSid(account), AttachShape(account), s_attachActions, StatementShape.GrantForAwsResourceCondition(), account, principals, added, changed, viaServiceRegion: null);
 
         if (added.Count == 0 && changed.Count == 0)
         {
@@ -183,7 +183,7 @@ public static class KeyPolicyEditor
         OwnShape(account, s_useActions, condition => ReadViaServiceScope(condition) is not null);
 
     private static OwnStatementShape AttachShape(string account) =>
-        OwnShape(account, s_attachActions, condition => StatementShape.ConditionsEqual(condition, GrantForAwsResourceCondition()));
+        OwnShape(account, s_attachActions, condition => StatementShape.ConditionsEqual(condition, StatementShape.GrantForAwsResourceCondition()));
 
     private static OwnStatementShape OwnShape(string account, string[] actions, Func<JsonNode?, bool> isOwnCondition) => new()
     {
@@ -349,9 +349,6 @@ public static class KeyPolicyEditor
     }
 
     private static JsonObject AwsPrincipal(IReadOnlyList<string> principals) => new() { ["AWS"] = PolicyJson.StringOrArray(principals) };
-
-    private static JsonObject GrantForAwsResourceCondition() =>
-        new() { ["Bool"] = new JsonObject { ["kms:GrantIsForAWSResource"] = "true" } };
 
     private static JsonObject? ViaServiceCondition(string partition, string? region)
     {

@@ -16,6 +16,10 @@ internal static class StatementShape
     public static string LeftUntouched(string sid, string why) =>
         $"Statement {sid} was changed outside VaultCopy: {why}. VaultCopy left it untouched, because it removes only what it wrote; remove or narrow that statement by hand if the vault should lose that access.";
 
+    /// <summary>The condition of every CreateGrant VaultCopy allows: grants only for AWS services (EBS, RDS) acting for the caller.</summary>
+    public static JsonObject GrantForAwsResourceCondition() =>
+        new() { ["Bool"] = new JsonObject { ["kms:GrantIsForAWSResource"] = "true" } };
+
     public static bool HasOnlyProperties(JsonObject statement, IReadOnlyCollection<string> allowed) =>
         statement.All(p => allowed.Contains(p.Key));
 
