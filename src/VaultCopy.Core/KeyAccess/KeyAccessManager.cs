@@ -188,7 +188,8 @@ public sealed class KeyAccessManager : IDisposable
             action = $"Remove {who} from VaultCopy's key policy statements";
         }
 
-        return await PlanKeyPolicyAsync(operation, _clients.Kms(_source.Session, key.Region), _source, key, edit, action, "source", cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> callers = principals.Count == 0 ? [_destination.PrincipalArn] : principals;
+        return await PlanKeyPolicyAsync(operation, _clients.Kms(_source.Session, key.Region), _source, key, edit, action, "source", callers, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<PlannedPolicyEdit> PlanDestinationKeyAsync(
@@ -216,12 +217,12 @@ public sealed class KeyAccessManager : IDisposable
             action = $"Remove {string.Join(", ", keyUsers)} as users of the vault key";
         }
 
-        return await PlanKeyPolicyAsync(operation, _clients.Kms(_destination.Session, key.Region), _destination, key, edit, action, "vault", cancellationToken).ConfigureAwait(false);
+        return await PlanKeyPolicyAsync(operation, _clients.Kms(_destination.Session, key.Region), _destination, key, edit, action, "vault", keyUsers, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<PlannedPolicyEdit> PlanKeyPolicyAsync(
         KeyAccessOperation operation, KmsGateway kms, VaultAccount owner, KmsKey key, Func<string, PolicyEditResult> edit, string action, string role,
-        CancellationToken cancellationToken)
+        IReadOnlyList<string> callers, CancellationToken cancellationToken)
     {
         string documentName = $"key policy of the {role} key {key.Arn}";
         IPolicyStore store = StoreInterceptor(new KeyPolicyStore(kms, key.Arn));
@@ -240,6 +241,11 @@ public sealed class KeyAccessManager : IDisposable
         return new PlannedPolicyEdit(preview, action, documentName, store, edit, error => TranslateKmsError(error, "kms:PutKeyPolicy", owner, key.Arn))
         {
             Warnings = WarningsOf(result, documentName),
+
+            // A grant is a success only when the policy then lets the vault in: a Deny (or anything else) may still keep it out.
+            CheckAccess = operation == KeyAccessOperation.Grant
+                ? policy => VaultKeyUse.StillBlocked(policy, key.Arn, key.AccountId, _destination.AccountId, callers, key.Region, owner.Partition)
+                : null,
         };
     }
 

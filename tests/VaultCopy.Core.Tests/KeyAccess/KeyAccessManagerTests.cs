@@ -442,6 +442,46 @@ public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : I
         Assert.Equal(handEdited, now.FindStatement("VaultCopyAttachPersistentResources-222222222222")!.Json);
     }
 
+    [Theory]
+    [InlineData("""{"Sid":"NoCrossAccountGrants","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"kms:CreateGrant","Resource":"*"}""", "'NoCrossAccountGrants'")]
+    [InlineData("""{"Effect":"Deny","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringNotEquals":{"kms:CallerAccount":"111111111111"}}}""", null)]
+    public async Task A_grant_that_a_Deny_still_overrides_is_reported_naming_the_statement(string deny, string? sid)
+    {
+        VaultAccount origin = await emulator.OriginAsync();
+        VaultAccount vault = await emulator.VaultAsync(origin, Demo.VaultRoleArn);
+        string original = await KeyPolicyAsync(Demo.OriginAdmin, OriginKeyArn);
+        string label = sid ?? $"'#{KeyPolicyDocument.Parse(original).Statements.Count + 1}'";
+        await PutKeyPolicyAsync(Demo.OriginAdmin, OriginKeyArn, WithStatement(original, deny));
+        using var manager = new KeyAccessManager(origin, vault);
+
+        KeyAccessPlan plan = await manager.PlanAsync(KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = OriginKeyArn });
+        VaultKeyPolicyChange applied = await manager.ApplyAsync(plan.Edits[0]);
+        VaultCopyException? blocked = plan.Edits[0].AccessBlockedBy(applied);
+
+        Assert.True(applied.Applied);
+        Assert.NotNull(blocked);
+        Assert.Equal(VaultCopyErrorKind.PermissionDenied, blocked.Kind);
+        Assert.Equal("KeyPolicyDeniesVault", blocked.ErrorId);
+        Assert.Contains(label, blocked.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Remove or narrow key policy statement {label} of {OriginKeyArn}", blocked.Remediation, StringComparison.Ordinal);
+        Assert.Null(plan.Edits[1].AccessBlockedBy(await manager.ApplyAsync(plan.Edits[1])));
+    }
+
+    [Fact]
+    public async Task A_grant_without_a_Deny_is_not_blocked()
+    {
+        VaultAccount origin = await emulator.OriginAsync();
+        VaultAccount vault = await emulator.VaultAsync(origin, NarrowRoleArn);
+        using var manager = new KeyAccessManager(origin, vault);
+
+        KeyAccessPlan plan = await manager.PlanAsync(KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = OriginKeyArn, KmsKeyId = VaultKeyArn, ViaService = true });
+
+        foreach (PlannedPolicyEdit edit in plan.Edits)
+        {
+            Assert.Null(edit.AccessBlockedBy(await manager.ApplyAsync(edit)));
+        }
+    }
+
     [Fact]
     public async Task Source_and_destination_in_one_account_is_unusable_configuration()
     {
