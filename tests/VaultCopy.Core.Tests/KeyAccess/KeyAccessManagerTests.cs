@@ -468,6 +468,31 @@ public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : I
     }
 
     [Fact]
+    public async Task A_vault_key_Deny_on_the_key_user_is_reported_for_the_vault_key()
+    {
+        VaultAccount origin = await emulator.OriginAsync();
+        VaultAccount vault = await emulator.VaultAsync(origin, NarrowRoleArn);
+        string deny = $$"""{"Sid":"NoEncryptByCopyRoles","Effect":"Deny","Principal":{"AWS":"{{NarrowRoleArn}}"},"Action":"kms:GenerateDataKey*","Resource":"*"}""";
+        await PutKeyPolicyAsync(Demo.VaultAdmin, VaultKeyArn, WithStatement(await KeyPolicyAsync(Demo.VaultAdmin, VaultKeyArn), deny));
+        using var manager = new KeyAccessManager(origin, vault);
+
+        KeyAccessPlan plan = await manager.PlanAsync(KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = OriginKeyArn, KmsKeyId = VaultKeyArn });
+        var blocked = new List<VaultCopyException>();
+        foreach (PlannedPolicyEdit edit in plan.Edits)
+        {
+            if (edit.AccessBlockedBy(await manager.ApplyAsync(edit)) is VaultCopyException error)
+            {
+                blocked.Add(error);
+            }
+        }
+
+        VaultCopyException only = Assert.Single(blocked);
+        Assert.Equal("KeyPolicyDeniesVault", only.ErrorId);
+        Assert.Contains(VaultKeyArn, only.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Remove or narrow key policy statement 'NoEncryptByCopyRoles' of {VaultKeyArn} so that it no longer denies {NarrowRoleArn} kms:GenerateDataKey", only.Remediation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_grant_without_a_Deny_is_not_blocked()
     {
         VaultAccount origin = await emulator.OriginAsync();
