@@ -339,7 +339,7 @@
 
         # ---------------------------------------------------------------- Test-VaultPosture
         @{ Cmdlet = 'Test-VaultPosture'; Name = 'alias/aws/ebs as vault key'; Run = 'Test-VaultPosture -Source $Origin -Destination $Vault -KmsKeyId alias/aws/ebs'
-            Category = 'InvalidArgument'; ErrorId = 'AwsManagedVaultKey'; Target = '"alias/aws/ebs"' }
+            Category = 'InvalidArgument'; ErrorId = 'AwsManagedKeyRefused'; Target = '"alias/aws/ebs"' }
         @{ Cmdlet = 'Test-VaultPosture'; Name = 'negative maximum age'; Run = 'Test-VaultPosture -Destination $Vault -MaxAgeHours -1'
             Category = 'InvalidData'; ErrorId = 'ParameterArgumentValidationError'; Parameter = 'MaxAgeHours' }
         @{ Cmdlet = 'Test-VaultPosture'; Name = 'negative warning days'; Run = 'Test-VaultPosture -Destination $Vault -WarnDays -1'

@@ -222,3 +222,47 @@ catch { "ERROR `$(`$_.FullyQualifiedErrorId)|`$(`$_.CategoryInfo.Category)|`$(`$
         (Get-Command Grant-VaultKeyAccess).Parameters['Force'] | Should -Not -BeNullOrEmpty
     }
 }
+
+Describe 'Grant-VaultKeyAccess under a key policy Deny' {
+    BeforeAll {
+        $deny = '{"Sid": "NoCrossAccountGrants", "Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::222222222222:root"}, "Action": "kms:CreateGrant", "Resource": "*"}'
+        Invoke-EmulatorControl -Url $Url -Path fixture -Method POST -Body (New-KeyAccessWorld -OriginKeyStatement $deny) | Out-Null
+    }
+
+    AfterAll {
+        Invoke-EmulatorControl -Url $Url -Path fixture -Method POST -Body (New-KeyAccessWorld) | Out-Null
+    }
+
+    BeforeEach {
+        Reset-TestEmulator $Url
+        $script:Origin = Connect-DemoOrigin -Url $Url
+        $script:Vault = Connect-KeyAccessVault -Origin $Origin
+    }
+
+    It 'writes its statements but reports PermissionDenied naming the Deny, with the advice the preflight gives' {
+        $changes = Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -Force -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $changes[0].Applied | Should -BeTrue
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'KeyPolicyDeniesVault,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $failures[0].TargetObject | Should -Be $OriginKeyArn
+        $failures[0].Exception.Message | Should -Match "'NoCrossAccountGrants'"
+        $failures[0].ErrorDetails.RecommendedAction | Should -BeLike "Remove or narrow key policy statement 'NoCrossAccountGrants'*"
+
+        $preflight = Test-VaultCopyPrereq -Source $Origin -Destination $Vault -Id origin-orders-manual-cmk |
+            Where-Object { $_.Check -eq 'SourceKeyPolicy' -and $_.Target -eq $OriginKeyArn }
+        $preflight.Status | Should -Be 'Fail'
+        $preflight.Remediation | Should -Be $failures[0].ErrorDetails.RecommendedAction
+    }
+
+    It 'is not a success either when everything was already granted' {
+        Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -Force -ErrorAction SilentlyContinue | Out-Null
+
+        $again = Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -Force -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $again[0].Changed | Should -BeFalse
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'KeyPolicyDeniesVault,*'
+    }
+}

@@ -15,7 +15,9 @@ $script:AuditorStatementText = '{ "Sid" : "Auditors",  "Effect": "Allow", "Princ
 function New-KeyAccessWorld {
     # The demo world plus: an origin key policy with a hand-written statement, and vault roles whose identity
     # policies do not allow the origin key: VaultCopyNarrow may write its own inline policies (and edit the vault
-    # key's policy), VaultCopyNoIam may not write IAM.
+    # key's policy), VaultCopyNoIam may not write IAM. -OriginKeyStatement adds one more statement to the origin key policy.
+    param([string] $OriginKeyStatement)
+    $extra = if ($OriginKeyStatement) { ",`n   $OriginKeyStatement" } else { '' }
     $world = Get-Content -Raw $script:DemoWorldPath | ConvertFrom-Json -AsHashtable
     $origin, $vault = $world.accounts
     $originKey = $origin.regions.'eu-west-1'.kms.keys[0]
@@ -23,7 +25,7 @@ function New-KeyAccessWorld {
 {"Version": "2012-10-17", "Id": "origin-backup-policy",
  "Statement": [
    {"Sid": "Enable IAM policies", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "kms:*", "Resource": "*"},
-   $script:AuditorStatementText
+   $script:AuditorStatementText$extra
  ]}
 "@
     $trust = $vault.roles[0].trustPolicy

@@ -115,3 +115,34 @@ Describe 'Revoke-VaultKeyAccess' {
         (Get-Command Revoke-VaultKeyAccess).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact | Should -Be 'High'
     }
 }
+
+Describe 'Revoke-VaultKeyAccess and a VaultCopy statement changed by hand' {
+    BeforeAll {
+        $edited = '{"Sid": "VaultCopyUseKey-222222222222", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:root"}, "Action": ["kms:Decrypt", "kms:Sign"], "Resource": "*"}'
+        Invoke-EmulatorControl -Url $Url -Path fixture -Method POST -Body (New-KeyAccessWorld -OriginKeyStatement $edited) | Out-Null
+    }
+
+    AfterAll {
+        Invoke-EmulatorControl -Url $Url -Path fixture -Method POST -Body (New-KeyAccessWorld) | Out-Null
+    }
+
+    BeforeEach {
+        Reset-TestEmulator $Url
+        $script:Origin = Connect-DemoOrigin -Url $Url
+        $script:Vault = Connect-KeyAccessVault -Origin $Origin
+    }
+
+    It 'leaves it untouched, says so in a warning, and writes nothing to the key policy' {
+        $before = Get-PolicyState -Url $Url
+
+        $change = Revoke-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -Force -WarningVariable warnings -WarningAction SilentlyContinue |
+            Where-Object Target -eq $OriginKeyArn
+
+        $change.Changed | Should -BeFalse
+        $change.Reason | Should -Match 'changed by hand'
+        $warnings | Should -HaveCount 1
+        "$($warnings[0])" | Should -Match 'Statement VaultCopyUseKey-222222222222 was changed outside VaultCopy: its actions are not exactly'
+        "$($warnings[0])" | Should -Match 'left it untouched'
+        (Get-PolicyState -Url $Url).OriginKeyPolicy | Should -Be $before.OriginKeyPolicy
+    }
+}

@@ -182,6 +182,6 @@ Describe 'Test-VaultPosture' {
     }
 
     It 'refuses an AWS managed key as the vault key, which describing would create' {
-        { Test-VaultPosture -Destination $Vault -KmsKeyId alias/aws/ebs } | Should -Throw -ErrorId 'AwsManagedVaultKey*'
+        { Test-VaultPosture -Destination $Vault -KmsKeyId alias/aws/ebs } | Should -Throw -ErrorId 'AwsManagedKeyRefused*'
     }
 }

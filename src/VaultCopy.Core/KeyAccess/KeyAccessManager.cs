@@ -19,12 +19,18 @@ public sealed class KeyAccessManager : IDisposable
 {
     private readonly VaultAccount _source;
     private readonly VaultAccount _destination;
-    private readonly Dictionary<string, KmsGateway> _sourceKms = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, KmsGateway> _destinationKms = new(StringComparer.Ordinal);
-    private IamGateway? _destinationIam;
+    private readonly AwsClients _clients;
+    private readonly AwsClients? _ownedClients;
 
     /// <exception cref="VaultCopyException">The two accounts cannot share keys (same account, other partitions).</exception>
     public KeyAccessManager(VaultAccount source, VaultAccount destination)
+        : this(source, destination, null)
+    {
+    }
+
+    /// <summary>Works with the gateways of <paramref name="clients"/> (a command's), or its own when null.</summary>
+    /// <exception cref="VaultCopyException">The two accounts cannot share keys (same account, other partitions).</exception>
+    internal KeyAccessManager(VaultAccount source, VaultAccount destination, AwsClients? clients)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
@@ -35,6 +41,7 @@ public sealed class KeyAccessManager : IDisposable
 
         _source = source;
         _destination = destination;
+        _clients = clients ?? (_ownedClients = new AwsClients());
     }
 
     /// <summary>Lets tests stand between the manager and AWS (to write concurrently, say).</summary>
@@ -50,11 +57,11 @@ public sealed class KeyAccessManager : IDisposable
         List<string> principals = ValidatePrincipals(request.Principals);
         var warnings = new List<string>();
 
-        KmsKey sourceKey = await DescribeKeyAsync(operation, _source, request.KeyId, KeyUse.PolicyEditSource, _sourceKms, warnings, cancellationToken).ConfigureAwait(false);
+        KmsKey sourceKey = await DescribeKeyAsync(operation, _source, request.KeyId, KeyUse.PolicyEditSource, warnings, cancellationToken).ConfigureAwait(false);
         KmsKey? destinationKey = null;
         if (request.KmsKeyId is not null)
         {
-            destinationKey = await DescribeKeyAsync(operation, _destination, request.KmsKeyId, KeyUse.PolicyEditVault, _destinationKms, warnings, cancellationToken).ConfigureAwait(false);
+            destinationKey = await DescribeKeyAsync(operation, _destination, request.KmsKeyId, KeyUse.PolicyEditVault, warnings, cancellationToken).ConfigureAwait(false);
         }
 
         var edits = new List<PlannedPolicyEdit>
@@ -82,6 +89,7 @@ public sealed class KeyAccessManager : IDisposable
             edits.Add(await PlanDestinationKeyAsync(operation, keyUsers, destinationKey, cancellationToken).ConfigureAwait(false));
         }
 
+        warnings.AddRange(edits.SelectMany(e => e.Warnings));
         return new KeyAccessPlan(operation, sourceKey.Arn, destinationKey?.Arn, edits, warnings);
     }
 
@@ -139,15 +147,7 @@ public sealed class KeyAccessManager : IDisposable
         };
     }
 
-    public void Dispose()
-    {
-        foreach (KmsGateway kms in _sourceKms.Values.Concat(_destinationKms.Values))
-        {
-            kms.Dispose();
-        }
-
-        _destinationIam?.Dispose();
-    }
+    public void Dispose() => _ownedClients?.Dispose();
 
     private async Task<PlannedPolicyEdit> PlanSourceKeyAsync(
         KeyAccessOperation operation, KeyAccessRequest request, List<string> principals, KmsKey key, CancellationToken cancellationToken)
@@ -177,7 +177,8 @@ public sealed class KeyAccessManager : IDisposable
             action = $"Remove {who} from VaultCopy's key policy statements";
         }
 
-        return await PlanKeyPolicyAsync(operation, _sourceKms[key.Region], _source, key, edit, action, "source", cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> callers = principals.Count == 0 ? [_destination.PrincipalArn] : principals;
+        return await PlanKeyPolicyAsync(operation, _clients.Kms(_source.Session, key.Region), _source, key, edit, action, "source", callers, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<PlannedPolicyEdit> PlanDestinationKeyAsync(
@@ -205,12 +206,12 @@ public sealed class KeyAccessManager : IDisposable
             action = $"Remove {string.Join(", ", keyUsers)} as users of the vault key";
         }
 
-        return await PlanKeyPolicyAsync(operation, _destinationKms[key.Region], _destination, key, edit, action, "vault", cancellationToken).ConfigureAwait(false);
+        return await PlanKeyPolicyAsync(operation, _clients.Kms(_destination.Session, key.Region), _destination, key, edit, action, "vault", keyUsers, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<PlannedPolicyEdit> PlanKeyPolicyAsync(
         KeyAccessOperation operation, KmsGateway kms, VaultAccount owner, KmsKey key, Func<string, PolicyEditResult> edit, string action, string role,
-        CancellationToken cancellationToken)
+        IReadOnlyList<string> callers, CancellationToken cancellationToken)
     {
         string documentName = $"key policy of the {role} key {key.Arn}";
         IPolicyStore store = StoreInterceptor(new KeyPolicyStore(kms, key.Arn));
@@ -226,14 +227,22 @@ public sealed class KeyAccessManager : IDisposable
 
         PolicyEditResult result = Guard(() => edit(current), documentName);
         VaultKeyPolicyChange preview = Preview(operation, VaultKeyPolicyKind.KeyPolicy, key.Arn, KmsGateway.DefaultPolicyName, owner.AccountId, result);
-        return new PlannedPolicyEdit(preview, action, documentName, store, edit, error => TranslateKmsError(error, "kms:PutKeyPolicy", owner, key.Arn));
+        return new PlannedPolicyEdit(preview, action, documentName, store, edit, error => TranslateKmsError(error, "kms:PutKeyPolicy", owner, key.Arn))
+        {
+            Warnings = WarningsOf(result, documentName),
+
+            // A grant is a success only when the policy then lets the vault in: a Deny (or anything else) may still keep it out.
+            CheckAccess = operation == KeyAccessOperation.Grant
+                ? policy => VaultKeyUse.StillBlocked(policy, key.Arn, key.AccountId, _destination.AccountId, callers, key.Region, owner.Partition)
+                : null,
+        };
     }
 
     private async Task<PlannedPolicyEdit> PlanIdentityPolicyAsync(
         KeyAccessOperation operation, bool policyOnly, string principalArn, IamPrincipal principal, KmsKey sourceKey,
         CancellationToken cancellationToken)
     {
-        IamGateway iam = _destinationIam ??= new IamGateway(_destination.Session);
+        IamGateway iam = _clients.Iam(_destination.Session);
         string policyName = IdentityPolicyEditor.DefaultPolicyName;
         string documentName = $"inline policy {policyName} of {principalArn}";
         IPolicyStore store = StoreInterceptor(new InlinePolicyStore(iam, principal, policyName));
@@ -293,7 +302,10 @@ public sealed class KeyAccessManager : IDisposable
             await RequireIdentityWriteAsync(iam, principal, principalArn, deletes, cancellationToken).ConfigureAwait(false);
         }
 
-        return new PlannedPolicyEdit(preview, action, documentName, store, edit, error => TranslateIamError(error, $"iam:Put{principal.Kind}Policy", principalArn));
+        return new PlannedPolicyEdit(preview, action, documentName, store, edit, error => TranslateIamError(error, $"iam:Put{principal.Kind}Policy", principalArn))
+        {
+            Warnings = WarningsOf(result, documentName),
+        };
     }
 
     /// <summary>IAM's quota counts every inline policy of the identity; those VaultCopy may not read count as nothing (IAM still enforces).</summary>
@@ -356,7 +368,7 @@ public sealed class KeyAccessManager : IDisposable
 
     /// <summary>The key whose policy is to be edited, described now (no cache) and checked by <see cref="KeyRules.CheckPolicyEdit"/>.</summary>
     private async Task<KmsKey> DescribeKeyAsync(
-        KeyAccessOperation operation, VaultAccount account, string keyId, KeyUse use, Dictionary<string, KmsGateway> gateways, List<string> warnings,
+        KeyAccessOperation operation, VaultAccount account, string keyId, KeyUse use, List<string> warnings,
         CancellationToken cancellationToken)
     {
         string role = use == KeyUse.PolicyEditSource ? "source" : "destination";
@@ -367,11 +379,7 @@ public sealed class KeyAccessManager : IDisposable
         }
 
         string region = Arn.ParseOrNull(keyId)?.Region ?? account.Region;
-        if (!gateways.TryGetValue(region, out KmsGateway? kms))
-        {
-            kms = new KmsGateway(account.Session, region);
-            gateways[region] = kms;
-        }
+        KmsGateway kms = _clients.Kms(account.Session, region);
 
         KmsKey key;
         try
@@ -394,11 +402,6 @@ public sealed class KeyAccessManager : IDisposable
         if (KeyRules.CheckPolicyEdit(keyId, key, use, owner, operation, warnings) is VaultCopyException refusal)
         {
             throw refusal;
-        }
-
-        if (!gateways.ContainsKey(key.Region))
-        {
-            gateways[key.Region] = new KmsGateway(account.Session, key.Region);
         }
 
         return key;
@@ -572,6 +575,7 @@ public sealed class KeyAccessManager : IDisposable
         Applied = false,
         Reason = result.Changed ? "Planned, not applied yet."
             : operation == KeyAccessOperation.Grant ? "Already granted: nothing to write."
+            : result.Warnings.Count > 0 ? "Left as it is: VaultCopy's statements in it were changed by hand (see the warning)."
             : "Nothing to revoke: VaultCopy's statements for it are not there.",
         Statements = StatementsOf(result),
     };
@@ -589,6 +593,9 @@ public sealed class KeyAccessManager : IDisposable
         Applied = false,
         Reason = reason,
     };
+
+    private static IReadOnlyList<string> WarningsOf(PolicyEditResult result, string documentName) =>
+        [.. result.Warnings.Select(w => $"In the {documentName}: {w}")];
 
     private static IReadOnlyList<string> StatementsOf(PolicyEditResult result) =>
         [.. result.AddedStatements, .. result.ChangedStatements, .. result.RemovedStatements];

@@ -1,3 +1,4 @@
+using VaultCopy.Core.Errors;
 using VaultCopy.Core.Policies;
 
 namespace VaultCopy.Core.KeyAccess;
@@ -94,6 +95,22 @@ public sealed class PlannedPolicyEdit
     internal Func<string, PolicyEditResult> Edit { get; }
 
     internal Func<Exception, Exception> TranslateWriteError { get; }
+
+    internal Func<string, VaultCopyException?>? CheckAccess { get; init; }
+
+    /// <summary>
+    /// Why a granted key policy (as written, read back, or found already granted) still keeps a vault principal from
+    /// using the key: a Deny statement, named, with the advice to remove or narrow it (the preflight's words). Null
+    /// when nothing is known to block it, and always for an identity policy or a revoke.
+    /// </summary>
+    public VaultCopyException? AccessBlockedBy(VaultKeyPolicyChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return CheckAccess?.Invoke(change.After.Length > 0 ? change.After : change.Before);
+    }
+
+    /// <summary>What the edit deliberately leaves alone (a VaultCopy statement changed by hand), in words.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>The preview with another reason, for a change that is deliberately not written.</summary>
     public VaultKeyPolicyChange NotApplied(string reason) => new()

@@ -47,7 +47,7 @@ public sealed class VaultCopyPlanner
     {
         CheckAccounts();
         var clients = new AwsClients();
-        var keyAccess = new KeyAccessPlans(_request);
+        var keyAccess = new KeyAccessPlans(_request, clients);
         try
         {
             return await PlanWithAsync(clients, keyAccess, cancellationToken).ConfigureAwait(false);
@@ -464,13 +464,15 @@ public sealed class VaultCopyPlanner
     private sealed class KeyAccessPlans : IDisposable
     {
         private readonly VaultCopyRequest _request;
+        private readonly AwsClients _clients;
         private readonly Dictionary<string, KeyAccessManager> _managers = new(StringComparer.Ordinal);
         private readonly Dictionary<string, (IReadOnlyList<PlannedPolicyEdit> Edits, VaultCopyException? Refusal)> _plans = new(StringComparer.Ordinal);
         private readonly Dictionary<PlannedPolicyEdit, KeyAccessManager> _writers = [];
 
-        public KeyAccessPlans(VaultCopyRequest request)
+        public KeyAccessPlans(VaultCopyRequest request, AwsClients clients)
         {
             _request = request;
+            _clients = clients;
         }
 
         public List<string> Warnings { get; } = [];
@@ -486,7 +488,7 @@ public sealed class VaultCopyPlanner
 
             if (!_managers.TryGetValue(origin.AccountId, out KeyAccessManager? manager))
             {
-                manager = new KeyAccessManager(origin, _request.Vault);
+                manager = new KeyAccessManager(origin, _request.Vault, _clients);
                 _managers[origin.AccountId] = manager;
             }
 
@@ -517,7 +519,7 @@ public sealed class VaultCopyPlanner
                 .DistinctBy(e => e.Preview.Target + "|" + e.Preview.PolicyName).Select(e => new PlannedKeyAccessEdit(e, _writers[e])).ToList();
         }
 
-        /// <summary>The managers' clients back the planned edits, so they live as long as the plan.</summary>
+        /// <summary>The managers live as long as the plan: the planned edits are written through them.</summary>
         public void Dispose()
         {
             foreach (KeyAccessManager manager in _managers.Values)

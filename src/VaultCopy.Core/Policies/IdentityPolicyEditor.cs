@@ -71,6 +71,9 @@ public static partial class IdentityPolicyEditor
     private static readonly string[] s_grantActions = ["kms:CreateGrant"];
     private static readonly string[] s_properties = ["Sid", "Effect", "Action", "Resource", "Condition"];
 
+    private static readonly OwnStatementShape s_useShape = Shape(s_useActions, condition: null);
+    private static readonly OwnStatementShape s_grantShape = Shape(s_grantActions, StatementShape.GrantForAwsResourceCondition());
+
     /// <summary>IAM's aggregate inline-policy quota for the kind of identity (docs/aws-behaviour.md §5.1).</summary>
     public static int CharacterLimit(IamPrincipalKind kind) =>
         kind == IamPrincipalKind.User ? UserInlineCharacterLimit : RoleInlineCharacterLimit;
@@ -82,34 +85,7 @@ public static partial class IdentityPolicyEditor
     public static int CountCharacters(string policyJson)
     {
         ArgumentNullException.ThrowIfNull(policyJson);
-        int count = 0;
-        bool inString = false, escaped = false;
-        foreach (char c in policyJson)
-        {
-            if (inString)
-            {
-                count++;
-                if (escaped)
-                {
-                    escaped = false;
-                }
-                else if (c == '\\')
-                {
-                    escaped = true;
-                }
-                else if (c == '"')
-                {
-                    inString = false;
-                }
-            }
-            else if (c is not (' ' or '\t' or '\r' or '\n'))
-            {
-                count++;
-                inString = c == '"';
-            }
-        }
-
-        return count;
+        return PolicyJson.Minify(policyJson).Length;
     }
 
     /// <summary>
@@ -140,8 +116,8 @@ public static partial class IdentityPolicyEditor
         var statements = document.Statements.ToList();
         var added = new List<string>();
         var changed = new List<string>();
-        MergeInto(statements, UseSourceKeysSid, s_useActions, null, keyArns, added, changed);
-        MergeInto(statements, GrantsForAwsResourcesSid, s_grantActions, GrantForAwsResourceCondition(), keyArns, added, changed);
+        MergeInto(statements, UseSourceKeysSid, s_useShape, s_useActions, null, keyArns, added, changed);
+        MergeInto(statements, GrantsForAwsResourcesSid, s_grantShape, s_grantActions, StatementShape.GrantForAwsResourceCondition(), keyArns, added, changed);
 
         int limit = CharacterLimit(access.PrincipalKind);
         if (added.Count == 0 && changed.Count == 0)
@@ -188,65 +164,31 @@ public static partial class IdentityPolicyEditor
         var statements = document.Statements.ToList();
         var removed = new List<string>();
         var changed = new List<string>();
-        foreach (string sid in new[] { UseSourceKeysSid, GrantsForAwsResourcesSid })
-        {
-            int index = StatementShape.FindSingle(statements, sid, "inline policy");
-            if (index < 0)
-            {
-                continue;
-            }
-
-            JsonObject statement = statements[index].Node;
-            if (!StatementShape.IsAllow(statement))
-            {
-                throw Modified(sid, "its Effect is not \"Allow\", and removing it could widen access");
-            }
-
-            if (keyArns.Count == 0)
-            {
-                statements.RemoveAt(index);
-                removed.Add(sid);
-                continue;
-            }
-
-            List<string> existing = PolicyJson.AsStringList(statement["Resource"])
-                ?? throw Modified(sid, "its Resource is not a string or a list of strings");
-            var remaining = existing.Where(r => !keyArns.Contains(r, StringComparer.Ordinal)).ToList();
-            if (remaining.Count == existing.Count)
-            {
-                continue;
-            }
-
-            if (remaining.Count == 0)
-            {
-                statements.RemoveAt(index);
-                removed.Add(sid);
-            }
-            else
-            {
-                statements[index] = new KeyPolicyStatement(StatementShape.WithProperty(statement, "Resource", PolicyJson.StringOrArray(remaining)));
-                changed.Add(sid);
-            }
-        }
+        var warnings = new List<string>();
+        StatementShape.RemoveNames(
+            statements, [(UseSourceKeysSid, s_useShape), (GrantsForAwsResourcesSid, s_grantShape)], "inline policy",
+            keyArns, statement => PolicyJson.AsStringList(statement["Resource"])!,
+            (statement, remaining) => StatementShape.WithProperty(statement, "Resource", PolicyJson.StringOrArray(remaining)),
+            removed, changed, warnings);
 
         if (removed.Count == 0 && changed.Count == 0)
         {
             int same = CountCharacters(before);
-            return new IdentityPolicyEditResult(revoke.PolicyName, before, before, false, false, same, same, [], [], []);
+            return new IdentityPolicyEditResult(revoke.PolicyName, before, before, false, false, same, same, [], [], []) { Warnings = warnings };
         }
 
         if (statements.Count == 0)
         {
-            return new IdentityPolicyEditResult(revoke.PolicyName, before, string.Empty, true, true, 0, 0, [], removed, changed);
+            return new IdentityPolicyEditResult(revoke.PolicyName, before, string.Empty, true, true, 0, 0, [], removed, changed) { Warnings = warnings };
         }
 
         string after = document.WithStatements(statements).ToJson();
         int characters = CountCharacters(after);
-        return new IdentityPolicyEditResult(revoke.PolicyName, before, after, true, false, characters, characters, [], removed, changed);
+        return new IdentityPolicyEditResult(revoke.PolicyName, before, after, true, false, characters, characters, [], removed, changed) { Warnings = warnings };
     }
 
     private static void MergeInto(
-        List<KeyPolicyStatement> statements, string sid, string[] actions, JsonObject? condition, List<string> keyArns,
+        List<KeyPolicyStatement> statements, string sid, OwnStatementShape shape, string[] actions, JsonObject? condition, List<string> keyArns,
         List<string> added, List<string> changed)
     {
         int index = StatementShape.FindSingle(statements, sid, "inline policy");
@@ -270,32 +212,12 @@ public static partial class IdentityPolicyEditor
         }
 
         JsonObject existingStatement = statements[index].Node;
-        if (!StatementShape.IsAllow(existingStatement))
+        if (shape.Mismatch(existingStatement) is string why)
         {
-            throw Modified(sid, "its Effect is not \"Allow\"");
+            throw Modified(sid, why);
         }
 
-        if (!StatementShape.HasOnlyProperties(existingStatement, s_properties))
-        {
-            throw Modified(sid, "it has elements VaultCopy does not write (NotAction, NotResource, Principal or others)");
-        }
-
-        if (!StatementShape.ActionsEqual(existingStatement["Action"], actions))
-        {
-            throw Modified(sid, $"its actions are not exactly {string.Join(", ", actions)}");
-        }
-
-        if (!StatementShape.ConditionsEqual(existingStatement["Condition"], condition))
-        {
-            throw Modified(sid, "its Condition is not the one VaultCopy writes");
-        }
-
-        List<string>? existing = PolicyJson.AsStringList(existingStatement["Resource"]);
-        if (existing is null || existing.Count == 0 || !existing.TrueForAll(r => AwsIdentifiers.IsKeyArn(r)))
-        {
-            throw Modified(sid, "its Resource is no longer a list of KMS key ARNs");
-        }
-
+        List<string> existing = PolicyJson.AsStringList(existingStatement["Resource"])!;
         var merged = existing.ToList();
         merged.AddRange(keyArns.Where(k => !existing.Contains(k, StringComparer.Ordinal)));
         if (merged.Count == existing.Count)
@@ -338,8 +260,16 @@ public static partial class IdentityPolicyEditor
         }
     }
 
-    private static JsonObject GrantForAwsResourceCondition() =>
-        new() { ["Bool"] = new JsonObject { ["kms:GrantIsForAWSResource"] = "true" } };
+    /// <summary>What VaultCopy writes: these actions on a list of key ARNs, with this condition (or none).</summary>
+    private static OwnStatementShape Shape(string[] actions, JsonObject? condition) => new()
+    {
+        Properties = s_properties,
+        ForeignElements = "NotAction, NotResource, Principal or others",
+        Actions = actions,
+        IsOwnResource = resource => PolicyJson.AsStringList(resource) is { Count: > 0 } arns && arns.TrueForAll(r => AwsIdentifiers.IsKeyArn(r)),
+        ResourceMismatch = "its Resource is no longer a list of KMS key ARNs",
+        IsOwnCondition = actual => StatementShape.ConditionsEqual(actual, condition),
+    };
 
     private static PolicyEditRefusedException Modified(string sid, string why) =>
         new(PolicyRefusalReason.VaultCopyStatementModified,

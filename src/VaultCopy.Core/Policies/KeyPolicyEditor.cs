@@ -87,8 +87,8 @@ public static class KeyPolicyEditor
         var statements = document.Statements.ToList();
         var added = new List<string>();
         var changed = new List<string>();
-        MergeInto(statements, UseKeySid(account), s_useActions, useCondition, account, principals, added, changed, grant.ViaServiceRegion);
-        MergeInto(statements, AttachPersistentResourcesSid(account), s_attachActions, GrantForAwsResourceCondition(), account, principals, added, changed, viaServiceRegion: null);
+        MergeInto(statements, UseKeySid(account), UseShape(account), s_useActions, useCondition, account, principals, added, changed, grant.ViaServiceRegion);
+        MergeInto(statements, AttachPersistentResourcesSid(account), AttachShape(account), s_attachActions, StatementShape.GrantForAwsResourceCondition(), account, principals, added, changed, viaServiceRegion: null);
 
         if (added.Count == 0 && changed.Count == 0)
         {
@@ -129,61 +129,24 @@ public static class KeyPolicyEditor
         var statements = document.Statements.ToList();
         var removed = new List<string>();
         var changed = new List<string>();
-        foreach (string sid in new[] { UseKeySid(account), AttachPersistentResourcesSid(account) })
-        {
-            int index = StatementShape.FindSingle(statements, sid, "key policy");
-            if (index < 0)
-            {
-                continue;
-            }
-
-            JsonObject statement = statements[index].Node;
-            if (!StatementShape.IsAllow(statement))
-            {
-                // Removing a Deny (or anything but an Allow) could widen access; removing an Allow never can.
-                throw Modified(sid, "its Effect is not \"Allow\", and removing it could widen access");
-            }
-
-            if (principals.Count == 0)
-            {
-                // A statement someone widened by hand (other accounts' principals) is not ours to delete whole.
-                _ = ReadOwnPrincipals(statement, account) ?? throw Modified(sid, NotOurPrincipal);
-                statements.RemoveAt(index);
-                removed.Add(sid);
-                continue;
-            }
-
-            List<string> existing = ReadOwnPrincipals(statement, account)
-                ?? throw Modified(sid, NotOurPrincipal);
-            var remaining = existing.Where(p => !principals.Contains(p, StringComparer.Ordinal)).ToList();
-            if (remaining.Count == existing.Count)
-            {
-                continue;
-            }
-
-            if (remaining.Count == 0)
-            {
-                statements.RemoveAt(index);
-                removed.Add(sid);
-            }
-            else
-            {
-                statements[index] = new KeyPolicyStatement(StatementShape.WithProperty(statement, "Principal", AwsPrincipal(remaining)));
-                changed.Add(sid);
-            }
-        }
+        var warnings = new List<string>();
+        StatementShape.RemoveNames(
+            statements, [(UseKeySid(account), UseShape(account)), (AttachPersistentResourcesSid(account), AttachShape(account))], "key policy",
+            principals, statement => ReadOwnPrincipals(statement, account)!,
+            (statement, remaining) => StatementShape.WithProperty(statement, "Principal", AwsPrincipal(remaining)),
+            removed, changed, warnings);
 
         if (removed.Count == 0 && changed.Count == 0)
         {
-            return new RevokeResult(policyJson, policyJson, false, Encoding.UTF8.GetByteCount(policyJson), [], [], []);
+            return new RevokeResult(policyJson, policyJson, false, Encoding.UTF8.GetByteCount(policyJson), [], [], []) { Warnings = warnings };
         }
 
         KeyPolicyDocument result = document.WithStatements(statements);
-        return new RevokeResult(policyJson, result.ToJson(), true, result.ByteSize, [], removed, changed);
+        return new RevokeResult(policyJson, result.ToJson(), true, result.ByteSize, [], removed, changed) { Warnings = warnings };
     }
 
     private static void MergeInto(
-        List<KeyPolicyStatement> statements, string sid, string[] actions, JsonObject? condition, string account,
+        List<KeyPolicyStatement> statements, string sid, OwnStatementShape shape, string[] actions, JsonObject? condition, string account,
         List<string> principals, List<string> added, List<string> changed, string? viaServiceRegion)
     {
         int index = StatementShape.FindSingle(statements, sid, "key policy");
@@ -195,9 +158,8 @@ public static class KeyPolicyEditor
         }
 
         JsonObject statement = statements[index].Node;
-        CheckOwnShape(statement, sid, actions, condition, viaServiceRegion);
-        List<string> existing = ReadOwnPrincipals(statement, account)
-            ?? throw Modified(sid, NotOurPrincipal);
+        CheckOwnShape(statement, sid, shape, condition, viaServiceRegion);
+        List<string> existing = ReadOwnPrincipals(statement, account)!;
         var merged = existing.ToList();
         foreach (string principal in principals)
         {
@@ -216,26 +178,30 @@ public static class KeyPolicyEditor
         changed.Add(sid);
     }
 
-    private static void CheckOwnShape(JsonObject statement, string sid, string[] actions, JsonObject? condition, string? viaServiceRegion)
+    /// <summary>The shape VaultCopy writes for the account's use statement: with or without a kms:ViaService limit.</summary>
+    private static OwnStatementShape UseShape(string account) =>
+        OwnShape(account, s_useActions, condition => ReadViaServiceScope(condition) is not null);
+
+    private static OwnStatementShape AttachShape(string account) =>
+        OwnShape(account, s_attachActions, condition => StatementShape.ConditionsEqual(condition, StatementShape.GrantForAwsResourceCondition()));
+
+    private static OwnStatementShape OwnShape(string account, string[] actions, Func<JsonNode?, bool> isOwnCondition) => new()
     {
-        if (!StatementShape.IsAllow(statement))
-        {
-            throw Modified(sid, "its Effect is not \"Allow\"");
-        }
+        Properties = s_useProperties,
+        ForeignElements = "NotPrincipal, NotAction, NotResource or others",
+        Actions = actions,
+        IsOwnResource = StatementShape.IsAnyResource,
+        ResourceMismatch = "its Resource is not \"*\"",
+        IsOwnPrincipal = statement => ReadOwnPrincipals(statement, account) is not null,
+        PrincipalMismatch = NotOurPrincipal,
+        IsOwnCondition = isOwnCondition,
+    };
 
-        if (!StatementShape.HasOnlyProperties(statement, s_useProperties))
+    private static void CheckOwnShape(JsonObject statement, string sid, OwnStatementShape shape, JsonObject? condition, string? viaServiceRegion)
+    {
+        if (shape.Mismatch(statement) is string why)
         {
-            throw Modified(sid, "it has elements VaultCopy does not write (NotPrincipal, NotAction, NotResource or others)");
-        }
-
-        if (!StatementShape.ActionsEqual(statement["Action"], actions))
-        {
-            throw Modified(sid, $"its actions are not exactly {string.Join(", ", actions)}");
-        }
-
-        if (!StatementShape.IsAnyResource(statement["Resource"]))
-        {
-            throw Modified(sid, "its Resource is not \"*\"");
+            throw Modified(sid, why);
         }
 
         if (StatementShape.ConditionsEqual(statement["Condition"], condition))
@@ -383,9 +349,6 @@ public static class KeyPolicyEditor
     }
 
     private static JsonObject AwsPrincipal(IReadOnlyList<string> principals) => new() { ["AWS"] = PolicyJson.StringOrArray(principals) };
-
-    private static JsonObject GrantForAwsResourceCondition() =>
-        new() { ["Bool"] = new JsonObject { ["kms:GrantIsForAWSResource"] = "true" } };
 
     private static JsonObject? ViaServiceCondition(string partition, string? region)
     {

@@ -35,6 +35,12 @@ public abstract class PolicyEditResult
     /// <summary>Sids of the statements that stay but change (principals or resources merged or removed).</summary>
     public IReadOnlyList<string> ChangedStatements { get; }
 
+    /// <summary>
+    /// What the edit deliberately left alone and the user should know: a VaultCopy statement changed by hand, which a
+    /// revoke leaves untouched.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary><see cref="PolicyDiff.Render"/> of <see cref="Before"/> and <see cref="After"/>.</summary>
     public string Diff => _diff ??= PolicyDiff.Render(Before, After);
 }

@@ -9,8 +9,64 @@ namespace VaultCopy.Core.Policies;
 /// </summary>
 internal static class StatementShape
 {
+    /// <summary>
+    /// The warning of a revoke that left a hand-edited VaultCopy statement as it is. Removing it (or principals or
+    /// keys from it) would take away, or leave behind, what VaultCopy never wrote.
+    /// </summary>
+    public static string LeftUntouched(string sid, string why) =>
+        $"Statement {sid} was changed outside VaultCopy: {why}. VaultCopy left it untouched, because it removes only what it wrote; remove or narrow that statement by hand if the vault should lose that access.";
+
+    /// <summary>The condition of every CreateGrant VaultCopy allows: grants only for AWS services (EBS, RDS) acting for the caller.</summary>
+    public static JsonObject GrantForAwsResourceCondition() =>
+        new() { ["Bool"] = new JsonObject { ["kms:GrantIsForAWSResource"] = "true" } };
+
     public static bool HasOnlyProperties(JsonObject statement, IReadOnlyCollection<string> allowed) =>
         statement.All(p => allowed.Contains(p.Key));
+
+    /// <summary>
+    /// Revoke's rule, the same in both editors: in each of VaultCopy's statements of the right shape, remove
+    /// <paramref name="names"/> (principals or key ARNs; all of them when empty) and the statement when none is left;
+    /// a statement changed by hand is left untouched, with a warning.
+    /// </summary>
+    public static void RemoveNames(
+        List<KeyPolicyStatement> statements, IEnumerable<(string Sid, OwnStatementShape Shape)> own, string documentName,
+        IReadOnlyCollection<string> names, Func<JsonObject, List<string>> read, Func<JsonObject, List<string>, JsonObject> write,
+        List<string> removed, List<string> changed, List<string> warnings)
+    {
+        foreach ((string sid, OwnStatementShape shape) in own)
+        {
+            int index = FindSingle(statements, sid, documentName);
+            if (index < 0)
+            {
+                continue;
+            }
+
+            JsonObject statement = statements[index].Node;
+            if (shape.Mismatch(statement) is string why)
+            {
+                warnings.Add(LeftUntouched(sid, why));
+                continue;
+            }
+
+            List<string> existing = read(statement);
+            List<string> remaining = names.Count == 0 ? [] : existing.Where(n => !names.Contains(n, StringComparer.Ordinal)).ToList();
+            if (remaining.Count == existing.Count)
+            {
+                continue;
+            }
+
+            if (remaining.Count == 0)
+            {
+                statements.RemoveAt(index);
+                removed.Add(sid);
+            }
+            else
+            {
+                statements[index] = new KeyPolicyStatement(write(statement, remaining));
+                changed.Add(sid);
+            }
+        }
+    }
 
     /// <summary>The index of the one statement with this Sid, -1 when none; two make the edit ambiguous.</summary>
     public static int FindSingle(List<KeyPolicyStatement> statements, string sid, string documentName)
@@ -109,5 +165,63 @@ internal static class StatementShape
 
         parts.Sort(StringComparer.Ordinal);
         return string.Join("\u0003", parts);
+    }
+}
+
+/// <summary>
+/// The shape VaultCopy writes for one of its statements: Effect Allow, only these elements, exactly these actions, a
+/// Resource, Principal and Condition of the kinds it writes. Grant refuses to merge into a statement that fails it,
+/// Revoke leaves such a statement untouched: the one check both editors apply.
+/// </summary>
+internal sealed class OwnStatementShape
+{
+    public required IReadOnlyCollection<string> Properties { get; init; }
+
+    /// <summary>How the elements VaultCopy never writes are named in the message.</summary>
+    public required string ForeignElements { get; init; }
+
+    public required IReadOnlyCollection<string> Actions { get; init; }
+
+    public required Func<JsonNode?, bool> IsOwnResource { get; init; }
+
+    public required string ResourceMismatch { get; init; }
+
+    /// <summary>Null for a statement without Principal (an identity policy).</summary>
+    public Func<JsonObject, bool>? IsOwnPrincipal { get; init; }
+
+    public string PrincipalMismatch { get; init; } = string.Empty;
+
+    /// <summary>Any Condition VaultCopy writes in this statement (a grant then asks for one of them exactly).</summary>
+    public required Func<JsonNode?, bool> IsOwnCondition { get; init; }
+
+    /// <summary>Why <paramref name="statement"/> is not of this shape, or null when it is.</summary>
+    public string? Mismatch(JsonObject statement)
+    {
+        if (!StatementShape.IsAllow(statement))
+        {
+            return "its Effect is not \"Allow\"";
+        }
+
+        if (!StatementShape.HasOnlyProperties(statement, Properties))
+        {
+            return $"it has elements VaultCopy does not write ({ForeignElements})";
+        }
+
+        if (!StatementShape.ActionsEqual(statement["Action"], Actions))
+        {
+            return $"its actions are not exactly {string.Join(", ", Actions)}";
+        }
+
+        if (!IsOwnResource(statement["Resource"]))
+        {
+            return ResourceMismatch;
+        }
+
+        if (IsOwnPrincipal is not null && !IsOwnPrincipal(statement))
+        {
+            return PrincipalMismatch;
+        }
+
+        return IsOwnCondition(statement["Condition"]) ? null : "its Condition is not the one VaultCopy writes";
     }
 }

@@ -17,13 +17,21 @@ namespace VaultCopy.Core.Posture;
 /// lists, describes and reads policies, never writes and never describes an AWS managed key by alias (that would
 /// create it). A check that could not look yields a finding (NotChecked), so a posture that was not seen never passes.
 /// </summary>
-public sealed class PostureInspector
+public sealed class PostureInspector : IDisposable
 {
     private readonly VaultAccount? _origin;
     private readonly VaultAccount _vault;
     private readonly string? _region;
+    private readonly AwsClients _clients;
+    private readonly AwsClients? _ownedClients;
 
     public PostureInspector(VaultAccount? origin, VaultAccount vault, string? region = null)
+        : this(origin, vault, region, null)
+    {
+    }
+
+    /// <summary>Inspects with the gateways of <paramref name="clients"/> (a command's), or its own when null.</summary>
+    internal PostureInspector(VaultAccount? origin, VaultAccount vault, string? region, AwsClients? clients)
     {
         ArgumentNullException.ThrowIfNull(vault);
         if (origin is not null && AccountRules.CheckPair(origin, vault) is VaultCopyException refused)
@@ -34,20 +42,33 @@ public sealed class PostureInspector
         _origin = origin;
         _vault = vault;
         _region = region;
+        _clients = clients ?? (_ownedClients = new AwsClients());
     }
+
+    public void Dispose() => _ownedClients?.Dispose();
 
     private string VaultRegion => _region ?? _vault.Region;
 
     public async IAsyncEnumerable<VaultPostureFinding> InspectAsync(PostureRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+
+        // KeyRules refuses alias/aws/… by its name: describing it would create the AWS managed key, and a read-only check must never do that.
+        foreach (string keyId in request.VaultKeyIds)
+        {
+            if (KeyRules.RefuseByName(keyId, KeyUse.VaultCopy, KeyOwner.Of(_vault, VaultRegion)) is VaultCopyException refused)
+            {
+                throw refused.About(keyId);
+            }
+        }
+
         DateTime now = DateTime.UtcNow;
         var findings = new List<VaultPostureFinding>();
 
         List<(VaultCopyJob Job, VaultResource Copy)> copies = [];
         await Checked(findings, PostureSide.Vault, _vault.AccountId, VaultRegion, "VaultCopies", async () =>
         {
-            using var catalog = new VaultCopyCatalog(_vault, VaultRegion);
+            using var catalog = new VaultCopyCatalog(_vault, VaultRegion, _clients);
             await foreach ((VaultCopyJob job, VaultResource copy) in catalog.ListCopiesAsync(new VaultCopyQuery { ReadShares = true }, cancellationToken).ConfigureAwait(false))
             {
                 copies.Add((job, copy));
@@ -59,7 +80,7 @@ public sealed class PostureInspector
             string originRegion = _region ?? _origin.Region;
             await Checked(findings, PostureSide.Origin, _origin.AccountId, originRegion, "OriginBackups", async () =>
             {
-                using var inventory = new ResourceInventory(_origin, originRegion);
+                using var inventory = new ResourceInventory(_origin, originRegion, _clients);
                 var backups = new List<VaultResource>();
                 await foreach (VaultResource backup in inventory.ListAsync(new ResourceQuery(), cancellationToken).ConfigureAwait(false))
                 {
@@ -190,7 +211,7 @@ public sealed class PostureInspector
         string account = _vault.AccountId;
         var keys = copies.Select(c => c.TargetKeyArn).OfType<string>().Where(k => k.StartsWith("arn:", StringComparison.Ordinal) && Arn.AccountOf(k) == account)
             .Concat(request.VaultKeyIds).Distinct(StringComparer.Ordinal).ToList();
-        using var kms = new KmsGateway(_vault.Session, VaultRegion);
+        KmsGateway kms = _clients.Kms(_vault.Session, VaultRegion);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (string key in keys)
         {
@@ -241,12 +262,12 @@ public sealed class PostureInspector
         }
     }
 
-    private static async Task BlockPublicAccessAsync(List<VaultPostureFinding> findings, VaultAccount account, PostureSide side, string region, CancellationToken cancellationToken)
+    private async Task BlockPublicAccessAsync(List<VaultPostureFinding> findings, VaultAccount account, PostureSide side, string region, CancellationToken cancellationToken)
     {
         string who = side == PostureSide.Origin ? "$origin" : "$vault";
         await Checked(findings, side, account.AccountId, region, "BlockPublicAccess", async () =>
         {
-            using var ec2 = new Ec2Gateway(account.Session, region);
+            Ec2Gateway ec2 = _clients.Ec2(account.Session, region);
             string snapshots = await ec2.GetSnapshotBlockPublicAccessAsync(cancellationToken).ConfigureAwait(false);
             if (snapshots == "unblocked")
             {

@@ -2,6 +2,7 @@ using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Aws.Query;
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.KeyAccess;
 using VaultCopy.Core.Keys;
 using VaultCopy.Core.Policies;
 using VaultCopy.Core.Rules;
@@ -164,19 +165,11 @@ public sealed partial class PrereqChecker
         string serviceRegion, string remediation, out bool needsIdentityPolicy)
     {
         needsIdentityPolicy = false;
-        var assessments = new List<KeyActionAssessment>();
+        IReadOnlyList<KeyActionAssessment> assessments;
         try
         {
-            foreach (string service in services)
-            {
-                string via = ViaService(service, serviceRegion);
-                var useContext = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["kms:ViaService"] = via };
-                var grantContext = new Dictionary<string, string>(useContext, StringComparer.OrdinalIgnoreCase) { ["kms:GrantIsForAWSResource"] = "true" };
-                KeyAccessAssessment use = KeyPolicyAnalyzer.Assess(policy, ownerAccountId, _destination.AccountId, _destination.Arn, CopyKeyActions.Use, useContext, keyArn);
-                KeyAccessAssessment grant = KeyPolicyAnalyzer.Assess(policy, ownerAccountId, _destination.AccountId, _destination.Arn, [CopyKeyActions.CreateGrant], grantContext, keyArn);
-                assessments.AddRange(use.Actions);
-                assessments.AddRange(grant.Actions);
-            }
+            // Grant-VaultKeyAccess reads the policy it wrote with the same assessment and the same words.
+            assessments = VaultKeyUse.Assess(policy, keyArn, ownerAccountId, _destination.AccountId, _destination.Arn, services, serviceRegion, _source.Partition);
         }
         catch (PolicyFormatException error)
         {
@@ -185,7 +178,13 @@ public sealed partial class PrereqChecker
 
         needsIdentityPolicy = assessments.Any(a => a.RequiresIdentityPolicy);
         string who = $"{_destination.PrincipalArn} (account {_destination.AccountId})";
-        var denied = assessments.Where(a => a.Decision == KeyAccessDecision.Denied).GroupBy(a => a.Action, StringComparer.OrdinalIgnoreCase).Select(g => g.First()).ToList();
+        List<KeyActionAssessment> denied = VaultKeyUse.Denied(assessments);
+        if (VaultKeyUse.ExplicitDeny(keyArn, _destination.PrincipalArn, denied) is (string message, string removeOrNarrow))
+        {
+            // What the Deny leaves aside may also lack an Allow: that part is still Grant-VaultKeyAccess's to add.
+            return Fail(check, side, keyArn, message, denied.TrueForAll(a => a.ExplicitlyDenied) ? removeOrNarrow : $"{removeOrNarrow} Then: {remediation}");
+        }
+
         if (denied.Count > 0)
         {
             return Fail(check, side, keyArn,
@@ -220,10 +219,7 @@ public sealed partial class PrereqChecker
     }
 
     private IReadOnlyList<SimulationContext> KeyContext(string service, string region) =>
-        [new("kms:GrantIsForAWSResource", "boolean", "true"), new("kms:ViaService", "string", ViaService(service, region))];
-
-    private string ViaService(string service, string region) =>
-        $"{service}.{region}.{(_source.Partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com")}";
+        [new("kms:GrantIsForAWSResource", "boolean", "true"), new("kms:ViaService", "string", VaultKeyUse.ViaService(service, region, _source.Partition))];
 
     private static string Via(IEnumerable<string> services) =>
         string.Join(" and ", services.Select(s => s == "ec2" ? "EC2" : "RDS"));

@@ -55,15 +55,6 @@ public sealed class TestVaultPostureCommand : VaultCopyCmdletBase
 
     protected override void EndProcessing()
     {
-        // Describing alias/aws/... would create the AWS managed key: a read-only check must never do that.
-        if (KmsKeyId.FirstOrDefault(k => k.StartsWith("alias/aws/", StringComparison.OrdinalIgnoreCase)) is { } managed)
-        {
-            ThrowTerminatingError(ToErrorRecord(new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "AwsManagedVaultKey",
-                $"{managed} is an AWS managed key: it can't be a vault key, and describing it by alias would create it.",
-                "Pass the vault's customer managed key, for example -KmsKeyId alias/vault-backup."), managed));
-            return;
-        }
-
         var request = new PostureRequest { MaxAgeHours = MaxAgeHours, RequireLock = RequireLock, WarnDays = WarnDays, VaultKeyIds = KmsKeyId };
         PostureInspector inspector;
         try
@@ -77,6 +68,7 @@ public sealed class TestVaultPostureCommand : VaultCopyCmdletBase
             return;
         }
 
+        using PostureInspector owned = inspector;
         bool clean = true;
         try
         {

@@ -98,24 +98,29 @@ public abstract class VaultKeyAccessCmdletBase : CrossAccountCmdletBase
             {
                 WriteVerbose($"{edit.DocumentName}: {edit.Preview.Reason}");
                 WriteObject(edit.Preview);
+                ReportBlocked(edit, edit.Preview, inEffect: true);
                 continue;
             }
 
             if (PolicyOnly)
             {
                 WriteObject(edit.NotApplied($"Not applied (-PolicyOnly). To apply it: {HowToApply(edit)}"));
+                ReportBlocked(edit, edit.Preview, inEffect: false);
                 continue;
             }
 
             if (!ShouldApply(edit, out bool whatIf))
             {
                 WriteObject(edit.NotApplied(whatIf ? "Not applied (-WhatIf)." : "Not applied: not confirmed."));
+                ReportBlocked(edit, edit.Preview, inEffect: false);
                 continue;
             }
 
             try
             {
-                WriteObject(RunAsync(token => manager.ApplyAsync(edit, token)));
+                VaultKeyPolicyChange applied = RunAsync(token => manager.ApplyAsync(edit, token));
+                WriteObject(applied);
+                ReportBlocked(edit, applied, inEffect: true);
             }
             catch (VaultCopyException error)
             {
@@ -135,6 +140,27 @@ public abstract class VaultKeyAccessCmdletBase : CrossAccountCmdletBase
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// A granted key policy that still keeps the vault out is not a success: an error (the key as target) when the
+    /// policy is in effect, a warning when it was only planned (-WhatIf, -PolicyOnly, not confirmed).
+    /// </summary>
+    private void ReportBlocked(PlannedPolicyEdit edit, VaultKeyPolicyChange change, bool inEffect)
+    {
+        if (edit.AccessBlockedBy(change) is not VaultCopyException blocked)
+        {
+            return;
+        }
+
+        if (inEffect)
+        {
+            WriteError(ToErrorRecord(blocked, edit.Target));
+        }
+        else
+        {
+            WriteWarning($"{blocked.Message} {blocked.Remediation}");
+        }
     }
 
     /// <summary>ShouldProcess with the diff in the WhatIf and Confirm text; -Force skips the prompt, -WhatIf still wins.</summary>

@@ -418,6 +418,96 @@ public sealed class KeyAccessManagerTests(KeyAccessEmulatorFixture emulator) : I
     }
 
     [Fact]
+    public async Task Revoke_leaves_a_vaultcopy_statement_edited_by_hand_in_place_and_warns()
+    {
+        VaultAccount origin = await emulator.OriginAsync();
+        VaultAccount vault = await emulator.VaultAsync(origin, Demo.VaultRoleArn);
+        using var manager = new KeyAccessManager(origin, vault);
+        await RunAsync(manager, KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = OriginKeyArn });
+        string edited = (await KeyPolicyAsync(Demo.OriginAdmin, OriginKeyArn))
+            .Replace("\"kms:RevokeGrant\"]", "\"kms:RevokeGrant\",\"kms:RetireGrant\"]", StringComparison.Ordinal);
+        await PutKeyPolicyAsync(Demo.OriginAdmin, OriginKeyArn, edited);
+        string handEdited = KeyPolicyDocument.Parse(edited).FindStatement("VaultCopyAttachPersistentResources-222222222222")!.Json;
+
+        KeyAccessPlan plan = await manager.PlanAsync(KeyAccessOperation.Revoke, new KeyAccessRequest { KeyId = OriginKeyArn });
+        VaultKeyPolicyChange revoked = await manager.ApplyAsync(plan.Edits[0]);
+
+        string warning = Assert.Single(plan.Warnings, w => w.Contains("VaultCopyAttachPersistentResources-222222222222", StringComparison.Ordinal));
+        Assert.Contains(OriginKeyArn, warning, StringComparison.Ordinal);
+        Assert.Contains("left it untouched", warning, StringComparison.Ordinal);
+        Assert.True(revoked.Applied);
+        Assert.Equal(["VaultCopyUseKey-222222222222"], revoked.Statements);
+        KeyPolicyDocument now = KeyPolicyDocument.Parse(await KeyPolicyAsync(Demo.OriginAdmin, OriginKeyArn));
+        Assert.Null(now.FindStatement("VaultCopyUseKey-222222222222"));
+        Assert.Equal(handEdited, now.FindStatement("VaultCopyAttachPersistentResources-222222222222")!.Json);
+    }
+
+    [Theory]
+    [InlineData("""{"Sid":"NoCrossAccountGrants","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"kms:CreateGrant","Resource":"*"}""", "'NoCrossAccountGrants'")]
+    [InlineData("""{"Effect":"Deny","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringNotEquals":{"kms:CallerAccount":"111111111111"}}}""", null)]
+    public async Task A_grant_that_a_Deny_still_overrides_is_reported_naming_the_statement(string deny, string? sid)
+    {
+        VaultAccount origin = await emulator.OriginAsync();
+        VaultAccount vault = await emulator.VaultAsync(origin, Demo.VaultRoleArn);
+        string original = await KeyPolicyAsync(Demo.OriginAdmin, OriginKeyArn);
+        string label = sid ?? $"'#{KeyPolicyDocument.Parse(original).Statements.Count + 1}'";
+        await PutKeyPolicyAsync(Demo.OriginAdmin, OriginKeyArn, WithStatement(original, deny));
+        using var manager = new KeyAccessManager(origin, vault);
+
+        KeyAccessPlan plan = await manager.PlanAsync(KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = OriginKeyArn });
+        VaultKeyPolicyChange applied = await manager.ApplyAsync(plan.Edits[0]);
+        VaultCopyException? blocked = plan.Edits[0].AccessBlockedBy(applied);
+
+        Assert.True(applied.Applied);
+        Assert.NotNull(blocked);
+        Assert.Equal(VaultCopyErrorKind.PermissionDenied, blocked.Kind);
+        Assert.Equal("KeyPolicyDeniesVault", blocked.ErrorId);
+        Assert.Contains(label, blocked.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Remove or narrow key policy statement {label} of {OriginKeyArn}", blocked.Remediation, StringComparison.Ordinal);
+        Assert.Null(plan.Edits[1].AccessBlockedBy(await manager.ApplyAsync(plan.Edits[1])));
+    }
+
+    [Fact]
+    public async Task A_vault_key_Deny_on_the_key_user_is_reported_for_the_vault_key()
+    {
+        VaultAccount origin = await emulator.OriginAsync();
+        VaultAccount vault = await emulator.VaultAsync(origin, NarrowRoleArn);
+        string deny = $$"""{"Sid":"NoEncryptByCopyRoles","Effect":"Deny","Principal":{"AWS":"{{NarrowRoleArn}}"},"Action":"kms:GenerateDataKey*","Resource":"*"}""";
+        await PutKeyPolicyAsync(Demo.VaultAdmin, VaultKeyArn, WithStatement(await KeyPolicyAsync(Demo.VaultAdmin, VaultKeyArn), deny));
+        using var manager = new KeyAccessManager(origin, vault);
+
+        KeyAccessPlan plan = await manager.PlanAsync(KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = OriginKeyArn, KmsKeyId = VaultKeyArn });
+        var blocked = new List<VaultCopyException>();
+        foreach (PlannedPolicyEdit edit in plan.Edits)
+        {
+            if (edit.AccessBlockedBy(await manager.ApplyAsync(edit)) is VaultCopyException error)
+            {
+                blocked.Add(error);
+            }
+        }
+
+        VaultCopyException only = Assert.Single(blocked);
+        Assert.Equal("KeyPolicyDeniesVault", only.ErrorId);
+        Assert.Contains(VaultKeyArn, only.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Remove or narrow key policy statement 'NoEncryptByCopyRoles' of {VaultKeyArn} so that it no longer denies {NarrowRoleArn} kms:GenerateDataKey", only.Remediation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_grant_without_a_Deny_is_not_blocked()
+    {
+        VaultAccount origin = await emulator.OriginAsync();
+        VaultAccount vault = await emulator.VaultAsync(origin, NarrowRoleArn);
+        using var manager = new KeyAccessManager(origin, vault);
+
+        KeyAccessPlan plan = await manager.PlanAsync(KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = OriginKeyArn, KmsKeyId = VaultKeyArn, ViaService = true });
+
+        foreach (PlannedPolicyEdit edit in plan.Edits)
+        {
+            Assert.Null(edit.AccessBlockedBy(await manager.ApplyAsync(edit)));
+        }
+    }
+
+    [Fact]
     public async Task Source_and_destination_in_one_account_is_refused_with_the_preflights_words()
     {
         VaultAccount origin = await emulator.OriginAsync();

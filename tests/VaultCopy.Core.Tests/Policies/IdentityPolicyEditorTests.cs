@@ -206,13 +206,33 @@ public class IdentityPolicyEditorTests
         Assert.Contains("VaultCopyUseSourceKeys of the inline policy was changed outside VaultCopy: " + message, e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_revoke_never_removes_a_vaultcopy_sid_that_is_not_an_allow()
+    [Theory]
+    [InlineData("\"Sid\":\"VaultCopyGrantsForAwsResources\",\"Effect\":\"Allow\"", "\"Sid\":\"VaultCopyGrantsForAwsResources\",\"Effect\":\"Deny\"", "its Effect is not \"Allow\"")]
+    [InlineData("\"Action\":\"kms:CreateGrant\"", "\"Action\":[\"kms:CreateGrant\",\"kms:PutKeyPolicy\"]", "its actions are not exactly")]
+    [InlineData("{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}", "{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"},\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}", "its Condition is not the one VaultCopy writes")]
+    [InlineData("\"Action\":\"kms:CreateGrant\",\"Resource\":\"" + K1 + "\"", "\"Action\":\"kms:CreateGrant\",\"Resource\":[\"" + K1 + "\",\"*\"]", "its Resource is no longer a list of KMS key ARNs")]
+    public void A_revoke_leaves_a_vaultcopy_statement_it_did_not_write_untouched_with_a_warning(string original, string edited, string why)
     {
-        string policy = IdentityPolicyEditor.Grant(null, new IdentityKeyAccess([K1])).After
-            .Replace("\"Sid\":\"VaultCopyGrantsForAwsResources\",\"Effect\":\"Allow\"", "\"Sid\":\"VaultCopyGrantsForAwsResources\",\"Effect\":\"Deny\"", StringComparison.Ordinal);
-        Assert.Equal(PolicyRefusalReason.VaultCopyStatementModified,
-            Assert.Throws<PolicyEditRefusedException>(() => IdentityPolicyEditor.Revoke(policy, new IdentityKeyRevoke([K1]))).Reason);
+        string granted = IdentityPolicyEditor.Grant(null, new IdentityKeyAccess([K1])).After;
+        int at = granted.IndexOf(original, StringComparison.Ordinal);
+        Assert.True(at >= 0, original);
+        string policy = granted[..at] + edited + granted[(at + original.Length)..];
+        KeyPolicyStatement handEdited = KeyPolicyDocument.Parse(policy).FindStatement(IdentityPolicyEditor.GrantsForAwsResourcesSid)!;
+
+        foreach (IdentityPolicyEditResult result in new[]
+        {
+            IdentityPolicyEditor.Revoke(policy, new IdentityKeyRevoke([K1])),
+            IdentityPolicyEditor.Revoke(policy, new IdentityKeyRevoke([])),
+        })
+        {
+            Assert.False(result.DeletePolicy);
+            KeyPolicyDocument after = KeyPolicyDocument.Parse(result.After);
+            Assert.Null(after.FindStatement(IdentityPolicyEditor.UseSourceKeysSid));
+            Assert.Equal(handEdited.Json, Assert.Single(after.Statements).Json);
+            string warning = Assert.Single(result.Warnings);
+            Assert.Contains($"Statement {IdentityPolicyEditor.GrantsForAwsResourcesSid} was changed outside VaultCopy: {why}", warning, StringComparison.Ordinal);
+            Assert.Contains("left it untouched", warning, StringComparison.Ordinal);
+        }
     }
 
     private static string? ExistingPolicy(string name) => name switch

@@ -158,30 +158,47 @@ public class KeyPolicyEditorTests
         Assert.Contains("VaultCopyUseKey-444455556666 was changed outside VaultCopy: " + message, e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_revoke_never_removes_a_vaultcopy_sid_that_is_not_an_allow()
+    [Theory]
+    [InlineData("\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:root\"},\"Action\":[\"kms:CreateGrant\"", "\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:root\"},\"Action\":[\"kms:CreateGrant\"", "its Effect is not \"Allow\"")]
+    [InlineData("\"kms:ListGrants\",\"kms:RevokeGrant\"]", "\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:ScheduleKeyDeletion\"]", "its actions are not exactly")]
+    [InlineData("{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}", "{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"},\"StringEquals\":{\"aws:PrincipalTag/team\":\"backup\"}}", "its Condition is not the one VaultCopy writes")]
+    [InlineData("\"kms:RevokeGrant\"],\"Resource\":\"*\"", "\"kms:RevokeGrant\"],\"Resource\":[\"*\",\"arn:aws:kms:eu-west-1:111122223333:key/other\"]", "its Resource is not \"*\"")]
+    [InlineData("\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:root\"},\"Action\":[\"kms:CreateGrant\"", "\"Principal\":{\"AWS\":[\"arn:aws:iam::444455556666:root\",\"arn:aws:iam::777788889999:role/Auditor\"]},\"Action\":[\"kms:CreateGrant\"", "its Principal no longer names only")]
+    public void A_revoke_leaves_a_vaultcopy_statement_it_did_not_write_untouched_with_a_warning(string original, string edited, string why)
     {
         string granted = KeyPolicyEditor.Grant(ApiDefault, new KeyAccessGrant(Trusted)).After;
-        string denied = granted.Replace("\"Sid\":\"VaultCopyAttachPersistentResources-444455556666\",\"Effect\":\"Allow\"",
-            "\"Sid\":\"VaultCopyAttachPersistentResources-444455556666\",\"Effect\":\"Deny\"", StringComparison.Ordinal);
-        Assert.NotEqual(granted, denied);
-        var e = Assert.Throws<PolicyEditRefusedException>(() => KeyPolicyEditor.Revoke(denied, new KeyAccessRevoke(Trusted)));
-        Assert.Equal(PolicyRefusalReason.VaultCopyStatementModified, e.Reason);
-        Assert.Contains("could widen access", e.Message, StringComparison.Ordinal);
+        int at = granted.IndexOf(original, StringComparison.Ordinal);
+        Assert.True(at >= 0, original);
+        string policy = granted[..at] + edited + granted[(at + original.Length)..];
+        KeyPolicyStatement handEdited = KeyPolicyDocument.Parse(policy).FindStatement(KeyPolicyEditor.AttachPersistentResourcesSid(Trusted))!;
+
+        RevokeResult all = KeyPolicyEditor.Revoke(policy, new KeyAccessRevoke(Trusted));
+        RevokeResult named = KeyPolicyEditor.Revoke(policy, new KeyAccessRevoke(Trusted) { Principals = ["arn:aws:iam::444455556666:root"] });
+
+        foreach (RevokeResult result in new[] { all, named })
+        {
+            KeyPolicyDocument after = KeyPolicyDocument.Parse(result.After);
+            Assert.Null(after.FindStatement(KeyPolicyEditor.UseKeySid(Trusted)));
+            Assert.Equal(handEdited.Json, after.FindStatement(KeyPolicyEditor.AttachPersistentResourcesSid(Trusted))!.Json);
+            Assert.Equal([KeyPolicyEditor.UseKeySid(Trusted)], result.RemovedStatements);
+            string warning = Assert.Single(result.Warnings);
+            Assert.Contains($"Statement {KeyPolicyEditor.AttachPersistentResourcesSid(Trusted)} was changed outside VaultCopy: {why}", warning, StringComparison.Ordinal);
+            Assert.Contains("left it untouched", warning, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
-    public void A_revoke_never_deletes_a_vaultcopy_statement_widened_by_hand_to_other_principals()
+    public void A_revoke_of_only_hand_edited_statements_changes_nothing_and_says_why()
     {
         string granted = KeyPolicyEditor.Grant(ApiDefault, new KeyAccessGrant(Trusted)).After;
-        string widened = granted.Replace(
-            "\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:root\"}",
-            "\"Principal\":{\"AWS\":[\"arn:aws:iam::444455556666:root\",\"arn:aws:iam::777788889999:role/Auditor\"]}", StringComparison.Ordinal);
-        Assert.NotEqual(granted, widened);
+        string policy = granted.Replace("\"kms:DescribeKey\"]", "\"kms:DescribeKey\",\"kms:Sign\"]", StringComparison.Ordinal)
+            .Replace("\"kms:RevokeGrant\"]", "\"kms:RevokeGrant\",\"kms:RetireGrant\"]", StringComparison.Ordinal);
 
-        var e = Assert.Throws<PolicyEditRefusedException>(() => KeyPolicyEditor.Revoke(widened, new KeyAccessRevoke(Trusted)));
+        RevokeResult result = KeyPolicyEditor.Revoke(policy, new KeyAccessRevoke(Trusted));
 
-        Assert.Equal(PolicyRefusalReason.VaultCopyStatementModified, e.Reason);
+        Assert.False(result.Changed);
+        Assert.Same(policy, result.After);
+        Assert.Equal(2, result.Warnings.Count);
     }
 
     [Fact]

@@ -118,6 +118,28 @@ public sealed class PrereqCheckerDemoWorldTests(EmulatorFixture fixture) : Prefl
     }
 
     [Fact]
+    public async Task A_key_policy_Deny_fails_with_advice_to_remove_or_narrow_it_not_to_run_Grant_VaultKeyAccess()
+    {
+        Load(DemoWorld());
+        await GrantVaultOnOriginKeyAsync();
+        using AmazonKeyManagementServiceClient kms = Kms(Demo.OriginAdmin);
+        JsonObject policy = JsonNode.Parse((await kms.GetKeyPolicyAsync(new GetKeyPolicyRequest { KeyId = OriginKeyArn, PolicyName = "default" })).Policy)!.AsObject();
+        policy["Statement"]!.AsArray().Add(JsonNode.Parse("""
+            { "Sid": "NoCrossAccountGrants", "Effect": "Deny", "Principal": { "AWS": "arn:aws:iam::222222222222:root" },
+              "Action": "kms:CreateGrant", "Resource": "*" }
+            """));
+        await kms.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = OriginKeyArn, PolicyName = "default", Policy = policy.ToJsonString() });
+
+        IReadOnlyList<VaultPrereqResult> results = await RunDemoAsync(["snap-0a1b2c3d4e5f60001"]);
+
+        VaultPrereqResult result = Single(results, PrereqChecks.SourceKeyPolicy, OriginKeyArn);
+        AssertStatus(PrereqStatus.Fail, result);
+        Assert.Contains("'NoCrossAccountGrants'", result.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Remove or narrow key policy statement 'NoCrossAccountGrants'", result.Remediation, StringComparison.Ordinal);
+        Assert.DoesNotContain("Grant-VaultKeyAccess -Source", result.Remediation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_key_policy_that_hangs_on_a_condition_VaultCopy_cannot_know_is_a_warning()
     {
         Load(DemoWorld());

@@ -2,7 +2,9 @@ using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Conversion;
 using VaultCopy.Core.Copies;
+using VaultCopy.Core.KeyAccess;
 using VaultCopy.Core.Keys;
+using VaultCopy.Core.Posture;
 using VaultCopy.Core.Preflight;
 using VaultCopy.Core.Resources;
 using VaultCopy.Core.Sharing;
@@ -101,6 +103,58 @@ public sealed class ClientOwnershipTests : IAsyncLifetime
         }
 
         AssertOncePerAccountAndRegion(opened, $"ec2 {Demo.OriginAccount} {Demo.Region}", $"kms {Demo.OriginAccount} {Demo.Region}", $"ec2 {Demo.VaultAccount} {Demo.Region}");
+    }
+
+    [Theory]
+    [InlineData(KeyAccessOperation.Grant)]
+    [InlineData(KeyAccessOperation.Revoke)]
+    public async Task Key_access_opens_one_client_per_service_and_account(KeyAccessOperation operation)
+    {
+        IReadOnlyList<string> opened = ClientFactory.RecordOpenedClients();
+        using (var manager = new KeyAccessManager(_origin, _vault))
+        {
+            var request = new KeyAccessRequest { KeyId = "alias/origin-backup", KmsKeyId = "alias/vault-backup" };
+            KeyAccessPlan plan = await manager.PlanAsync(operation, request);
+            foreach (PlannedPolicyEdit edit in plan.Edits)
+            {
+                await manager.ApplyAsync(edit);
+            }
+        }
+
+        AssertOncePerAccountAndRegion(opened, $"kms {Demo.OriginAccount} {Demo.Region}", $"kms {Demo.VaultAccount} {Demo.Region}");
+    }
+
+    [Fact]
+    public async Task Key_access_uses_the_clients_of_the_command_that_hands_them_over()
+    {
+        IReadOnlyList<string> opened = ClientFactory.RecordOpenedClients();
+        using (var clients = new AwsClients())
+        {
+            using (var inventory = new ResourceInventory(_origin, null, clients))
+            {
+                await inventory.GetAsync("snap-0a1b2c3d4e5f60001");
+            }
+
+            using var manager = new KeyAccessManager(_origin, _vault, clients);
+            await manager.PlanAsync(KeyAccessOperation.Grant, new KeyAccessRequest { KeyId = "alias/origin-backup", KmsKeyId = "alias/vault-backup" });
+        }
+
+        AssertOncePerAccountAndRegion(opened, $"kms {Demo.OriginAccount} {Demo.Region}", $"kms {Demo.VaultAccount} {Demo.Region}");
+    }
+
+    [Fact]
+    public async Task The_posture_check_opens_one_client_per_service_account_and_Region()
+    {
+        IReadOnlyList<string> opened = ClientFactory.RecordOpenedClients();
+        using (var inspector = new PostureInspector(_origin, _vault))
+        {
+            await foreach (VaultPostureFinding _ in inspector.InspectAsync(new PostureRequest { VaultKeyIds = ["alias/vault-backup"] }))
+            {
+            }
+        }
+
+        AssertOncePerAccountAndRegion(opened,
+            $"ec2 {Demo.OriginAccount} {Demo.Region}", $"ec2 {Demo.VaultAccount} {Demo.Region}", $"kms {Demo.VaultAccount} {Demo.Region}");
     }
 
     private async Task ShareAsync(string snapshotId)
