@@ -92,4 +92,23 @@ Describe 'Overlapping vault copy runs' {
             @(Get-LineageCopies -SourceArn $share.Arn) | Should -Be ($jobs | Where-Object SourceArn -eq $share.Arn).TargetId
         }
     }
+    It 'Invoke-VaultCopy: the next run removes the failed EBS, AMI and RDS copies its plan found, copies again and says so' {
+        $ids = 'snap-0a1b2c3d4e5f60001', 'ami-0a1b2c3d4e5f60001', 'origin-orders-manual-cmk'
+        Invoke-EmulatorControl -Url $Url -Path copyfailures -Method POST -Body @{ service = '*'; failAtPercent = 50; count = 3 } | Out-Null
+        $first = Invoke-VaultCopy -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -Id $ids -PollIntervalSeconds 1 -Confirm:$false 3>$null |
+            Where-Object { $_.PSObject.TypeNames[0] -like '*VaultCopyOutcome' }
+        $first.Outcome | Sort-Object -Unique | Should -Be 'Failed'
+        $failedIds = $first.VaultCopies | ForEach-Object { $_ -replace '^eu-west-1:' }
+
+        $second = Invoke-VaultCopy -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -Id $ids -PollIntervalSeconds 1 -Confirm:$false -WarningVariable warnings 3>$null |
+            Where-Object { $_.PSObject.TypeNames[0] -like '*VaultCopyOutcome' }
+
+        $second | Should -HaveCount 3
+        $second.Outcome | Sort-Object -Unique | Should -Be 'Vaulted'
+        ($second.ReplacedFailedCopies | Sort-Object) | Should -Be ($failedIds | ForEach-Object { "eu-west-1:$_" } | Sort-Object)
+        foreach ($id in $failedIds) { "$warnings" | Should -Match ([regex]::Escape($id)) }
+        foreach ($outcome in $second) {
+            @(Get-LineageCopies -SourceArn $outcome.Arn) | Should -Be ($outcome.VaultCopies -replace '^eu-west-1:')
+        }
+    }
 }
