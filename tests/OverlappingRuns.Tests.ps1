@@ -38,11 +38,12 @@ Describe 'Overlapping vault copy runs' {
     }
 
     It 'leaves exactly one copy per lineage when two runs copy the same backups at the same moment' {
-        # Each copy call waits 1 s before EC2 or RDS runs it, so both runs have looked for an earlier copy (and found
-        # none) before either copy exists: the race of a runbook retry overlapping a manual run.
+        # Each run looks for earlier copies of all its backups first; the copy calls then wait (3 s for the EBS copy,
+        # which goes first, 1 s for RDS and Aurora) before EC2 or RDS runs them, so both runs have looked (and found
+        # nothing) before either copy exists: the race of a runbook retry overlapping a manual run.
         foreach ($action in 'CopySnapshot', 'CopyDBSnapshot', 'CopyDBClusterSnapshot') {
-            $service = if ($action -eq 'CopySnapshot') { 'ec2' } else { 'rds' }
-            Invoke-EmulatorControl -Url $Url -Path latency -Method POST -Body @{ service = $service; action = $action; latencyMs = 1000; count = 2 } | Out-Null
+            $service, $ms = if ($action -eq 'CopySnapshot') { 'ec2', 3000 } else { 'rds', 1000 }
+            Invoke-EmulatorControl -Url $Url -Path latency -Method POST -Body @{ service = $service; action = $action; latencyMs = $ms; count = 2 } | Out-Null
         }
 
         $go = [System.Threading.ManualResetEventSlim]::new($false)
