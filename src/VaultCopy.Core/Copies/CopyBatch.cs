@@ -36,6 +36,11 @@ public sealed class CopyOutcome
 
     /// <summary>For an accepted unverified copy: what is not as asked.</summary>
     public string? Warning { get; init; }
+
+    /// <summary>When a failed earlier copy was removed to copy again (<see cref="VaultCopyJob.ReplacedFailedCopyId"/>): says so.</summary>
+    public string? ReplacedFailedCopy => Job.ReplacedFailedCopyId is { } failed
+        ? $"The earlier copy {failed} of {Job.SourceId} had failed: VaultCopy removed it and copied {Job.SourceId} again{(Job.TargetId is { } id && id != failed ? $" ({id})" : string.Empty)}."
+        : null;
 }
 
 /// <summary>How one kind of batch names its outcomes: the vault copy's and the conversion's error ids and advice.</summary>

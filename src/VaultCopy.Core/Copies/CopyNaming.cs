@@ -71,14 +71,29 @@ public static class CopyNaming
 
     /// <summary>
     /// The CopyImage ClientToken (≤128 characters): the same source, destination Region and key give the same
-    /// token, so a retried or repeated call returns the first copy; different parameters give a different one.
+    /// token, so a retried, repeated or overlapping call returns the first copy; different parameters give a different
+    /// one. Nothing of the run enters it (no time, no run id), and the request it is sent with must not differ either.
     /// </summary>
     public static string ClientToken(string purpose, VaultResource source, string destinationRegion, string? kmsKeyId) =>
         $"vaultcopy-{ShortHash($"{purpose}|{source.Arn}|{destinationRegion}|{kmsKeyId}", 40)}";
 
-    /// <summary>The lineage tags a copy carries.</summary>
+    /// <summary>The lineage tags a copy carries: its identity, when it was copied and by which VaultCopy version.</summary>
     public static IReadOnlyDictionary<string, string> LineageTags(string purpose, VaultResource source, DateTime copiedAt) =>
-        new Dictionary<string, string>(StringComparer.Ordinal)
+        new Dictionary<string, string>(IdentityTags(purpose, source), StringComparer.Ordinal)
+        {
+            [CopiedAtTag] = copiedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+            [VersionTag] = VaultCopyInfo.Version,
+        };
+
+    /// <summary>
+    /// The lineage tags that only say what the copy is (purpose and source), nothing of the run that made it: the
+    /// tags of a request sent with a <see cref="ClientToken"/>, because EC2 answers the same token with other
+    /// parameters (a later time) with IdempotentParameterMismatch instead of the first copy.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> IdentityTags(string purpose, VaultResource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [PurposeTag] = purpose,
             [SourceAccountTag] = source.AccountId,
@@ -86,9 +101,8 @@ public static class CopyNaming
             [SourceIdTag] = source.Id,
             [SourceArnTag] = source.Arn,
             [SourceKeyTag] = source.KmsKeyArn ?? "none",
-            [CopiedAtTag] = copiedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
-            [VersionTag] = VaultCopyInfo.Version,
         };
+    }
 
     private static string ShortHash(string text, int length) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant()[..length];

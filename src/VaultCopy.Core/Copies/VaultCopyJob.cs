@@ -89,6 +89,12 @@ public sealed class VaultCopyJob : INamesBackup
     /// <summary>True when a copy with this lineage already existed and was reused instead of copied again.</summary>
     public bool Reused { get; set; }
 
+    /// <summary>
+    /// The failed earlier copy of this lineage (VaultCopy's own, same purpose and source) that this run removed before
+    /// copying again; null when there was none.
+    /// </summary>
+    public string? ReplacedFailedCopyId { get; set; }
+
     /// <summary>Null until verified; then whether the copy stands on its own (key owned by the target account, sizes match).</summary>
     public bool? Verified { get; set; }
 

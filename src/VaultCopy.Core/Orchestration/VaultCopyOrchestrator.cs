@@ -474,6 +474,7 @@ public sealed class VaultCopyOrchestrator
             SizeGiB = item.SizeGiB,
             Planned = item.Action,
             VaultCopies = copies,
+            ReplacedFailedCopies = string.Join("; ", run.Jobs.Where(j => j.ReplacedFailedCopyId is not null).Select(j => $"{j.TargetRegion}:{j.ReplacedFailedCopyId}")),
             ConvertedId = run.Copied is not null && run.Copied.Arn != item.Arn ? run.Copied.Id : item.ConvertedId,
             ShareWithdrawn = run.Withdrawn,
             ErrorId = errorId,

@@ -53,6 +53,12 @@ public sealed class VaultCopyOutcome
             .Where(parts => parts.Length == 2)
             .Select(parts => (parts[0], parts[1]));
 
+    /// <summary>
+    /// The failed earlier vault copies (VaultCopy's own) this run removed to copy again, "Region:id" each, separated by
+    /// "; " (empty when none).
+    /// </summary>
+    public string ReplacedFailedCopies { get; init; } = string.Empty;
+
     /// <summary>The conversion copy in the origin that was vaulted in place of the original, if any.</summary>
     public string? ConvertedId { get; init; }
 

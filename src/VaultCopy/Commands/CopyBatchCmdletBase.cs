@@ -115,6 +115,11 @@ public abstract class CopyBatchCmdletBase : VaultCopyCmdletBase
     /// </summary>
     private protected async Task WriteOutcomeAsync(CopyOutcome outcome, Func<CopyOutcome, Task>? verified = null)
     {
+        if (outcome.ReplacedFailedCopy is not null)
+        {
+            PostWarning(outcome.ReplacedFailedCopy);
+        }
+
         if (outcome.Error is not null)
         {
             PostError(outcome.Error, outcome.Job);

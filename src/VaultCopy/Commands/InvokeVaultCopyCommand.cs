@@ -195,6 +195,11 @@ public sealed class InvokeVaultCopyCommand : VaultCopyPlanCmdletBase
 
         foreach (VaultCopyOutcome outcome in result.Outcomes)
         {
+            if (outcome.ReplacedFailedCopies.Length > 0)
+            {
+                WriteWarning($"{outcome.Type} {outcome.Id} of {outcome.OriginAccountId}: the failed earlier copies {outcome.ReplacedFailedCopies} were removed and the backup copied again.");
+            }
+
             if (outcome.Outcome == OutcomeKind.Failed)
             {
                 WriteWarning($"{outcome.Type} {outcome.Id} of {outcome.OriginAccountId} failed: {outcome.Cause} {outcome.Remediation}".TrimEnd());

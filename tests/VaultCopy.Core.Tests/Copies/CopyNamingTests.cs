@@ -66,6 +66,18 @@ public class CopyNamingTests
     }
 
     [Fact]
+    public void Identity_tags_sent_with_a_client_token_say_nothing_of_the_run()
+    {
+        VaultResource ami = Source(VaultResourceType.Ami, "ami-0123456789abcdef0");
+        var identity = CopyNaming.IdentityTags("vault", ami);
+
+        Assert.DoesNotContain(CopyNaming.CopiedAtTag, identity.Keys);
+        Assert.DoesNotContain(CopyNaming.VersionTag, identity.Keys);
+        Assert.Equal(ami.Arn, identity[CopyNaming.SourceArnTag]);
+        Assert.All(identity, t => Assert.Equal(t.Value, CopyNaming.LineageTags("vault", ami, DateTime.UtcNow)[t.Key]));
+    }
+
+    [Fact]
     public void Image_names_fit_the_128_character_limit()
     {
         string name = CopyNaming.ImageName("vault", Source(VaultResourceType.Ami, "ami-0123456789abcdef0"));

@@ -20,6 +20,7 @@ internal sealed class RdsCopyBackend : ICopyBackend
     private readonly string _region;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, CopyObservation> _observed = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<Guid, IReadOnlyList<FoundCopy>> _failedEarlier = new();
 
     public RdsCopyBackend(RdsGateway rds, bool cluster, string accountId, string region, TimeProvider? time = null)
     {
@@ -40,8 +41,7 @@ internal sealed class RdsCopyBackend : ICopyBackend
             return false;
         }
 
-        if (!existing.Tags.TryGetValue(CopyNaming.SourceArnTag, out string? source) || source != job.SourceArn
-            || !existing.Tags.TryGetValue(CopyNaming.PurposeTag, out string? purpose) || purpose != job.Purpose)
+        if (!CopyLineage.Carries(job, existing.Tags))
         {
             throw new VaultCopyException(
                 VaultCopyErrorKind.InvalidState, "CopyNameInUse",
@@ -49,12 +49,34 @@ internal sealed class RdsCopyBackend : ICopyBackend
                 $"Rename or delete {existing.Identifier}, then copy again.");
         }
 
-        if (job.TargetKeyArn is not null && existing.KmsKeyId != job.TargetKeyArn)
+        FoundCopyStanding standing = existing.Status switch
+        {
+            "available" or "creating" or "copying" or "pending" => FoundCopyStanding.Live,
+            "failed" => FoundCopyStanding.Failed,
+            _ => FoundCopyStanding.Other,
+        };
+
+        // The name is the lineage's whatever the key, so a failed copy under another key is in the way too.
+        LineageDecision decision = CopyLineage.Decide(job, [new FoundCopy(existing.Identifier, standing, existing.CreateTime,
+            standing == FoundCopyStanding.Failed ? null : existing.KmsKeyId, existing.Tags)]);
+        if (decision.FailedToRemove.Count > 0)
+        {
+            // A failed copy is no copy: StartAsync deletes it and copies again.
+            _failedEarlier[job.JobId] = decision.FailedToRemove;
+            return false;
+        }
+
+        if (standing == FoundCopyStanding.Live && decision.Winner is null)
         {
             throw new VaultCopyException(
                 VaultCopyErrorKind.InvalidState, "CopyUnderOtherKey",
                 $"{job.SourceId} was already copied to {existing.Identifier}, under key {existing.KmsKeyId ?? "(none)"} rather than {job.TargetKeyArn}.",
                 $"Use that copy, or delete {existing.Identifier} and copy again under the new key.");
+        }
+
+        if (decision.Winner is null)
+        {
+            return false;
         }
 
         job.Reused = true;
@@ -89,6 +111,37 @@ internal sealed class RdsCopyBackend : ICopyBackend
             throw SourceRules.UnencryptedAuroraSnapshot(job.SourceResource()).ToException();
         }
 
+        for (int attempt = 1; ; attempt++)
+        {
+            if (_failedEarlier.TryRemove(job.JobId, out IReadOnlyList<FoundCopy>? failed))
+            {
+                await CopyLineage.RemoveFailedAsync(job, failed, id => DeleteAsync(id, cancellationToken), (error, _) => Translate(error, job)).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await CopyAsync(job, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (QueryServiceException error) when (error.ErrorCode is QueryErrorCodes.DBSnapshotAlreadyExists or QueryErrorCodes.DBClusterSnapshotAlreadyExists)
+            {
+                // Made by a run that went on at the same time (taken over if it is ours), or a failed copy of ours
+                // nobody looked up before (deleted, and copied again once).
+                if (await AdoptExistingAsync(job, cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                if (attempt > 1 || !_failedEarlier.ContainsKey(job.JobId))
+                {
+                    throw Translate(error, job);
+                }
+            }
+        }
+    }
+
+    private async Task CopyAsync(VaultCopyJob job, CancellationToken cancellationToken)
+    {
         DateTime now = _time.GetUtcNow().UtcDateTime;
 
         // Only an own snapshot of this Region may be named by identifier; anything else by ARN.
@@ -102,13 +155,7 @@ internal sealed class RdsCopyBackend : ICopyBackend
         }
         catch (QueryServiceException error) when (error.ErrorCode is QueryErrorCodes.DBSnapshotAlreadyExists or QueryErrorCodes.DBClusterSnapshotAlreadyExists)
         {
-            // Made by a run that went on at the same time: take it over if it is ours.
-            if (await AdoptExistingAsync(job, cancellationToken).ConfigureAwait(false))
-            {
-                return;
-            }
-
-            throw Translate(error, job);
+            throw;
         }
         catch (QueryServiceException error)
         {
@@ -121,6 +168,18 @@ internal sealed class RdsCopyBackend : ICopyBackend
 
         job.MarkStarted(copy.Identifier, copy.Arn, now, copy.Status);
         Apply(job, copy);
+    }
+
+    /// <summary>Deletes a snapshot of ours; one already gone (an overlapping run removed it) is done.</summary>
+    private async Task DeleteAsync(string identifier, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _rds.DeleteSnapshotAsync(_cluster, identifier, cancellationToken).ConfigureAwait(false);
+        }
+        catch (QueryServiceException error) when (error.ErrorCode is QueryErrorCodes.DBSnapshotNotFound or QueryErrorCodes.DBClusterSnapshotNotFound)
+        {
+        }
     }
 
     public async Task RefreshAsync(IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
@@ -158,6 +217,10 @@ internal sealed class RdsCopyBackend : ICopyBackend
         _observed[record.Identifier] = copy;
         CopyStates.ApplyRds(job, copy, _time.GetUtcNow().UtcDateTime);
     }
+
+    private Exception Translate(Exception error, VaultCopyJob job) => error is QueryServiceException query
+        ? Translate(query, job)
+        : error is VaultCopyException or OperationCanceledException ? error : AwsErrorTranslator.Translate(error, $"Copying {job.SourceId}", $"account {_accountId} ({_region})");
 
     private Exception Translate(QueryServiceException error, VaultCopyJob job)
     {

@@ -118,6 +118,26 @@ public sealed class Ec2ImageCopyTests(Ec2EmulatorFixture fixture) : Ec2TestBase(
     }
 
     [Fact]
+    public async Task A_client_token_repeated_with_another_tag_value_is_a_parameter_mismatch()
+    {
+        // Tags are parameters like any other (aws-behaviour.md §2.3): a time tag that moved makes the repeat a mismatch.
+        CopyImageRequest Tagged(string copiedAt) => new()
+        {
+            Name = "tagged-token",
+            SourceImageId = SharedImage,
+            SourceRegion = HomeRegion,
+            ClientToken = "vaultcopy-tagged",
+            TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Image, Tags = [new Tag("copied-at", copiedAt)] }],
+        };
+
+        var first = await Vault.CopyImageAsync(Tagged("2026-12-04T12:00:00Z"));
+        Assert.Equal(first.ImageId, (await Vault.CopyImageAsync(Tagged("2026-12-04T12:00:00Z"))).ImageId);
+
+        await Ec2Assert.Fails("IdempotentParameterMismatch", () => Vault.CopyImageAsync(Tagged("2026-12-04T12:00:01Z")));
+        Assert.Single((await Vault.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["self"] })).Images);
+    }
+
+    [Fact]
     public async Task Client_token_makes_the_copy_idempotent()
     {
         var request = new CopyImageRequest { Name = "idempotent", SourceImageId = SharedImage, SourceRegion = HomeRegion, ClientToken = "vaultcopy-run-1" };
