@@ -189,15 +189,3 @@ internal sealed class QueryClient : IQueryProtocolClient, IDisposable
         return configured is null ? service.DefaultEndpoint(signingRegion) : new Uri(configured.EndsWith('/') ? configured : configured + "/");
     }
 }
-
-/// <summary>Capped exponential backoff with full jitter, as the AWS SDKs' standard retry mode does.</summary>
-internal sealed record RetryPolicy(int MaxAttempts, TimeSpan BaseDelay, TimeSpan MaxDelay)
-{
-    public static RetryPolicy Default { get; } = new(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(20));
-
-    public TimeSpan DelayBefore(int attempt)
-    {
-        double ceiling = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 2));
-        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
-    }
-}
