@@ -39,6 +39,15 @@ internal sealed class TransientFaultPolicy
 
     public TimeProvider Time { get; }
 
+    /// <summary>
+    /// The same budget with no wait longer than <paramref name="longest"/>: a copy wait backs off at most to its poll
+    /// interval (-PollIntervalSeconds), so a fault never makes it look later than it would have anyway.
+    /// </summary>
+    public TransientFaultPolicy CappedAt(TimeSpan longest) =>
+        longest <= TimeSpan.Zero || longest >= Backoff.MaxDelay
+            ? this
+            : new(Backoff with { MaxDelay = longest, BaseDelay = Backoff.BaseDelay < longest ? Backoff.BaseDelay : longest }, Time);
+
     /// <summary>Whether <paramref name="faults"/> faulted attempts in a row spend the budget.</summary>
     public bool IsSpent(int faults) => faults >= Backoff.MaxAttempts;
 

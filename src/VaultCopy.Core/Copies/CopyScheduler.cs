@@ -27,7 +27,7 @@ internal sealed class CopyScheduler
         _backends = backends.ToDictionary(b => b.Type);
         _options = options;
         _time = time ?? TimeProvider.System;
-        _faults = faults ?? TransientFaultPolicy.Default;
+        _faults = (faults ?? TransientFaultPolicy.Default).CappedAt(options.PollInterval);
     }
 
     /// <summary>
