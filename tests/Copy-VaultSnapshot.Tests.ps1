@@ -292,13 +292,35 @@ Describe 'Copy-VaultSnapshot' {
         }
     }
 
-    It 'reports an AWS 5xx while looking for earlier copies as ResourceUnavailable on the job, not as a failed copy' {
+    It 'absorbs a run of AWS 5xx answers while it looks for earlier copies, waits and verifies, and copies once' {
         Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60003 | Out-Null
+        # Seven in a row outlast the SDK's three attempts twice over: the engine's own backoff takes them.
         Invoke-EmulatorControl -Url $Url -Path faults -Method POST -Body @{
-            service = 'ec2'; action = 'DescribeSnapshots'; accountId = '222222222222'; code = 'InternalError'; httpStatus = 500; count = 50
+            service = 'ec2'; action = 'DescribeSnapshots'; accountId = '222222222222'; code = 'InternalError'; httpStatus = 500; count = 7
         } | Out-Null
         try {
-            $out = Copy-VaultSnapshot -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60003 -KmsKeyId alias/vault-backup -ErrorVariable errors -ErrorAction SilentlyContinue
+            $job = Copy-VaultSnapshot -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60003 -KmsKeyId alias/vault-backup -Wait -PollIntervalSeconds 1 -ErrorVariable errors -ErrorAction SilentlyContinue
+            $left = (Invoke-EmulatorControl -Url $Url -Path faults).faults
+        }
+        finally {
+            Invoke-EmulatorControl -Url $Url -Path faults -Method DELETE | Out-Null
+        }
+
+        $errors | Should -BeNullOrEmpty
+        $job.State | Should -Be 'Completed'
+        $job.Verified | Should -BeTrue
+        $left[0].remaining | Should -Be 0
+        Get-CopyCalls | Should -Be 1
+    }
+
+    It 'reports an AWS 5xx while looking for earlier copies as ResourceUnavailable on the job once the retries are spent, not as a failed copy' {
+        Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60003 | Out-Null
+        Invoke-EmulatorControl -Url $Url -Path faults -Method POST -Body @{
+            service = 'ec2'; action = 'DescribeSnapshots'; accountId = '222222222222'; code = 'InternalError'; httpStatus = 500; count = 0
+        } | Out-Null
+        try {
+            # The engine backs off at most to the poll interval: 1 s keeps the spent budget short.
+            $out = Copy-VaultSnapshot -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60003 -KmsKeyId alias/vault-backup -PollIntervalSeconds 1 -ErrorVariable errors -ErrorAction SilentlyContinue
         }
         finally {
             Invoke-EmulatorControl -Url $Url -Path faults -Method DELETE | Out-Null

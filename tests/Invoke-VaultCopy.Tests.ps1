@@ -220,6 +220,31 @@ Describe 'Invoke-VaultCopy' {
         $copies | Should -Be 0
     }
 
+    It 'waits out shares throttled or answered with 5xx past the SDK''s retries: every backup vaulted, once, no shares left' {
+        # Each run outlasts the SDK's own attempts (EC2: 3, the query client: 5) at least twice.
+        $faults = @(
+            @{ service = 'ec2'; action = 'ModifySnapshotAttribute'; accountId = '111111111111'; code = 'RequestLimitExceeded'; httpStatus = 503; count = 7 }
+            @{ service = 'rds'; action = 'ModifyDBSnapshotAttribute'; accountId = '111111111111'; code = 'Throttling'; httpStatus = 400; count = 11 }
+            @{ service = 'ec2'; action = 'ModifyImageAttribute'; accountId = '111111111111'; code = 'InternalError'; httpStatus = 500; count = 7 }
+            @{ service = 'rds'; action = 'ModifyDBClusterSnapshotAttribute'; accountId = '111111111111'; code = 'ServiceUnavailable'; httpStatus = 503; count = 11 }
+        )
+        foreach ($fault in $faults) { Invoke-EmulatorControl -Url $Url -Path faults -Method POST -Body ($fault + @{ message = 'Injected by the test' }) | Out-Null }
+        try {
+            $result = Invoke-All
+            $left = (Invoke-EmulatorControl -Url $Url -Path faults).faults
+        }
+        finally {
+            Invoke-EmulatorControl -Url $Url -Path faults -Method DELETE | Out-Null
+        }
+
+        $outcomes = $result | Where-Object { $_.PSObject.TypeNames[0] -eq 'VaultCopy.Core.Orchestration.VaultCopyOutcome' }
+        ($outcomes | Where-Object Outcome -ne 'Vaulted' | ForEach-Object { "$($_.Id): $($_.Outcome) $($_.ErrorId) $($_.Cause)" }) | Should -BeNullOrEmpty
+        $outcomes | Should -HaveCount 10
+        $left.remaining | Sort-Object -Unique | Should -Be 0
+        Get-SharesLeft $Origin | Should -BeNullOrEmpty
+        Get-Duplicates | Should -BeNullOrEmpty
+    }
+
     It '-LockDays locks each verified EBS and AMI copy, says per RDS copy what protects it, and -RetainDays keeps the newest copies' {
         $all = @(Invoke-All @{ JournalPath = $Journal; LockDays = 7; RetainDays = 1 } 3>&1)
         $warnings = @($all | Where-Object { $_ -is [System.Management.Automation.WarningRecord] } | ForEach-Object Message)

@@ -11,6 +11,12 @@ namespace VaultCopy.Core.Aws;
 /// </summary>
 internal static class AwsErrorTranslator
 {
+    /// <summary>The error id of a call AWS kept throttling past every retry.</summary>
+    public const string ThrottledId = "Throttled";
+
+    /// <summary>The error id of a call AWS kept failing on its side (5xx) past every retry.</summary>
+    public const string ServiceUnavailableId = "AwsServiceUnavailable";
+
     /// <summary>Codes of the services' own failures (beside any 5xx status).</summary>
     private static readonly HashSet<string> s_serviceSide = new(StringComparer.Ordinal)
     {
@@ -38,7 +44,7 @@ internal static class AwsErrorTranslator
                 return known;
             case AwsServiceException aws:
                 return TranslateCode(aws.ErrorCode, aws.ServiceMessage, (int)aws.StatusCode, new Caller(operation, target, principalArn, action), aws,
-                    aws is not Query.QueryServiceException && aws.ServiceMessage.Contains("signature", StringComparison.OrdinalIgnoreCase));
+                    aws is not Query.QueryServiceException && aws.ServiceMessage.Contains("signature", StringComparison.OrdinalIgnoreCase), aws.RoleSessionRenewed);
             case AmazonServiceException service:
                 return TranslateCode(service.ErrorCode ?? "Unknown", service.Message, (int)service.StatusCode, new Caller(operation, target, principalArn, action), service, IsSignatureProblem(service));
             case HttpRequestException or TaskCanceledException { InnerException: TimeoutException }:
@@ -62,22 +68,28 @@ internal static class AwsErrorTranslator
     /// <summary>Whether AWS said "slow down", whichever service (EC2 RequestLimitExceeded, KMS ThrottlingException, RDS Throttling…).</summary>
     public static bool IsThrottling(string? code) => code is not null && Query.QueryErrorCodes.Throttling.Contains(code);
 
+    /// <summary>Whether AWS failed on its side (a 5xx, or a service-failure code whatever the status).</summary>
+    public static bool IsServiceSide(string? code, int status) => status >= 500 || (code is not null && s_serviceSide.Contains(code));
+
+    /// <summary>Whether AWS said the request's session or signature had expired.</summary>
+    public static bool IsExpiry(string? code) => code is "ExpiredToken" or "ExpiredTokenException" or "RequestExpired";
+
     private sealed record Caller(string Operation, string Target, string? PrincipalArn, string? Action);
 
     private static VaultCopyException TranslateCode(
-        string code, string serviceMessage, int status, Caller caller, Exception error, bool signatureProblem = false)
+        string code, string serviceMessage, int status, Caller caller, Exception error, bool signatureProblem = false, bool roleSessionRenewed = false)
     {
         (string operation, string target) = (caller.Operation, caller.Target);
         if (IsThrottling(code))
         {
-            return new VaultCopyException(VaultCopyErrorKind.LimitExceeded, "Throttled",
+            return new VaultCopyException(VaultCopyErrorKind.LimitExceeded, ThrottledId,
                 $"{operation} was throttled by AWS for {target} after retries ({code}).",
                 "Run it again later or with fewer parallel calls: VaultCopy picks up what was already done.", code, error);
         }
 
-        if (status >= 500 || s_serviceSide.Contains(code))
+        if (IsServiceSide(code, status))
         {
-            return new VaultCopyException(VaultCopyErrorKind.ServiceFailure, "AwsServiceUnavailable",
+            return new VaultCopyException(VaultCopyErrorKind.ServiceFailure, ServiceUnavailableId,
                 $"{operation} failed for {target} because AWS had a problem on its side ({code}, HTTP {status}): {serviceMessage}",
                 "Run it again in a few minutes: VaultCopy picks up what was already done. If it persists, check the AWS Health Dashboard.", code, error);
         }
@@ -92,7 +104,11 @@ internal static class AwsErrorTranslator
                 (VaultCopyErrorKind.AuthenticationFailed, "SignatureDoesNotMatch",
                  $"AWS rejected the signature of the request for {target}: the secret access key does not match the access key ID.",
                  "Check -SecretKey or the profile's aws_secret_access_key, and that this machine's clock is correct."),
-            "ExpiredToken" or "ExpiredTokenException" or "RequestExpired" =>
+            _ when IsExpiry(code) && roleSessionRenewed =>
+                (VaultCopyErrorKind.AuthenticationFailed, "RoleSessionExpired",
+                 $"AWS called the role session used for {target} expired ({code}) even after VaultCopy assumed the role again.",
+                 "Check that this machine's clock is within five minutes of the right time, and whether the role's sessions were revoked (an AWSRevokeOlderSessions policy); then connect again with Connect-VaultAccount."),
+            _ when IsExpiry(code) =>
                 (VaultCopyErrorKind.AuthenticationFailed, "CredentialsExpired",
                  $"The temporary credentials used for {target} have expired.",
                  "Get fresh credentials (or use -RoleArn, which VaultCopy renews by itself) and connect again."),

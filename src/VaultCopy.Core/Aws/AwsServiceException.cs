@@ -31,4 +31,10 @@ public class AwsServiceException : Exception
     public string? RequestId { get; }
 
     public bool IsThrottling => Query.QueryErrorCodes.Throttling.Contains(ErrorCode);
+
+    /// <summary>
+    /// True when the call was made with a role session that was assumed again after AWS called it expired, and AWS
+    /// still refused it: renewing cannot help, and the advice must not be "-RoleArn".
+    /// </summary>
+    public bool RoleSessionRenewed { get; internal set; }
 }

@@ -51,59 +51,103 @@ internal static class ClientFactory
 
     private sealed class StsClient(AWSCredentials credentials, AmazonSecurityTokenServiceConfig config) : AmazonSecurityTokenServiceClient(credentials, config)
     {
+        // Set before the base constructor builds the pipeline.
+        private readonly AWSCredentials _credentials = credentials;
+
         protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
         {
             base.CustomizeRuntimePipeline(pipeline);
-            pipeline.AddHandler(new ServiceErrorHandler("STS"));
+            pipeline.AddHandler(new ServiceErrorHandler("STS", _credentials));
         }
     }
 
     private sealed class Ec2Client(AWSCredentials credentials, AmazonEC2Config config) : AmazonEC2Client(credentials, config)
     {
+        // Set before the base constructor builds the pipeline.
+        private readonly AWSCredentials _credentials = credentials;
+
         protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
         {
             base.CustomizeRuntimePipeline(pipeline);
-            pipeline.AddHandler(new ServiceErrorHandler("EC2"));
+            pipeline.AddHandler(new ServiceErrorHandler("EC2", _credentials));
         }
     }
 
     private sealed class KmsClient(AWSCredentials credentials, AmazonKeyManagementServiceConfig config) : AmazonKeyManagementServiceClient(credentials, config)
     {
+        // Set before the base constructor builds the pipeline.
+        private readonly AWSCredentials _credentials = credentials;
+
         protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
         {
             base.CustomizeRuntimePipeline(pipeline);
-            pipeline.AddHandler(new ServiceErrorHandler("KMS"));
+            pipeline.AddHandler(new ServiceErrorHandler("KMS", _credentials));
         }
     }
 
-    /// <summary>The outermost handler: what the SDK finally throws for a service's answer becomes an AwsServiceException.</summary>
-    private sealed class ServiceErrorHandler(string serviceId) : PipelineHandler
+    /// <summary>
+    /// The outermost handler: what the SDK finally throws for a service's answer becomes an AwsServiceException. A role
+    /// session that AWS calls expired (its clock ahead of ours, a session ended early) is assumed again once and the
+    /// call made again from the start (marshalled, signed and retried by the SDK as a new call).
+    /// </summary>
+    private sealed class ServiceErrorHandler(string serviceId, AWSCredentials credentials) : PipelineHandler
     {
         public override async Task<T> InvokeAsync<T>(IExecutionContext executionContext)
         {
-            try
+            bool renewed = false;
+            while (true)
             {
-                return await base.InvokeAsync<T>(executionContext).ConfigureAwait(false);
-            }
-            catch (AmazonServiceException error)
-            {
-                throw Convert(error);
+                try
+                {
+                    return await base.InvokeAsync<T>(executionContext).ConfigureAwait(false);
+                }
+                catch (AmazonServiceException error) when (!renewed && RenewRoleSession(error, executionContext))
+                {
+                    renewed = true;
+                }
+                catch (AmazonServiceException error)
+                {
+                    throw Convert(error, renewed);
+                }
             }
         }
 
         public override void InvokeSync(IExecutionContext executionContext)
         {
-            try
+            bool renewed = false;
+            while (true)
             {
-                base.InvokeSync(executionContext);
-            }
-            catch (AmazonServiceException error)
-            {
-                throw Convert(error);
+                try
+                {
+                    base.InvokeSync(executionContext);
+                    return;
+                }
+                catch (AmazonServiceException error) when (!renewed && RenewRoleSession(error, executionContext))
+                {
+                    renewed = true;
+                }
+                catch (AmazonServiceException error)
+                {
+                    throw Convert(error, renewed);
+                }
             }
         }
 
-        private AwsServiceException Convert(AmazonServiceException error) =>
-            new(serviceId, error.ErrorCode ?? "Unknown", error.Message, error.StatusCode, error.RequestId, error);
+        private bool RenewRoleSession(AmazonServiceException error, IExecutionContext executionContext)
+        {
+            if (!AwsErrorTranslator.IsExpiry(error.ErrorCode) || !RoleSessionCredentials.Renew(credentials))
+            {
+                return false;
+            }
+
+            executionContext.RequestContext.IsSigned = false;
+            return true;
+        }
+
+        private AwsServiceException Convert(AmazonServiceException error, bool renewed) =>
+            new(serviceId, error.ErrorCode ?? "Unknown", error.Message, error.StatusCode, error.RequestId, error)
+            {
+                RoleSessionRenewed = renewed && AwsErrorTranslator.IsExpiry(error.ErrorCode),
+            };
     }
 }

@@ -29,6 +29,21 @@ internal sealed class RoleSessionCredentials : RefreshingAWSCredentials
         };
     }
 
+    /// <summary>
+    /// After AWS called the session expired though our clock says it is not (AWS's clock ahead of ours, a session ended
+    /// early): the next call assumes the role again. False for any other credentials, which VaultCopy cannot renew.
+    /// </summary>
+    public static bool Renew(AWSCredentials credentials)
+    {
+        if (credentials is not RoleSessionCredentials role)
+        {
+            return false;
+        }
+
+        role.ClearCredentials();
+        return true;
+    }
+
     protected override CredentialsRefreshState GenerateNewCredentials() =>
         Task.Run(GenerateNewCredentialsAsync).GetAwaiter().GetResult();
 

@@ -83,9 +83,12 @@ public sealed class CopyEngine : IDisposable
         await scheduler.VerifyCompletedAsync(jobs, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>How transient AWS faults are waited out (tests make it fast).</summary>
+    internal TransientFaultPolicy FaultPolicy { get; set; } = TransientFaultPolicy.Default;
+
     public void Dispose() => _ownedClients?.Dispose();
 
-    private CopyScheduler Scheduler(CopyRunOptions options) => new(_backends, options);
+    private CopyScheduler Scheduler(CopyRunOptions options) => new(_backends, options, faults: FaultPolicy);
 
     private void CheckDestination(IReadOnlyList<VaultCopyJob> jobs)
     {

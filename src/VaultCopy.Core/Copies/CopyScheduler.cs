@@ -1,3 +1,4 @@
+using VaultCopy.Core.Aws;
 using VaultCopy.Core.Errors;
 using VaultCopy.Core.Resources;
 
@@ -7,53 +8,38 @@ namespace VaultCopy.Core.Copies;
 /// Drives a batch of copy jobs into one destination account and Region: starts queued jobs as the concurrency
 /// quotas allow (counting copies already in flight there), treats quota and throttling answers as "wait and
 /// retry", polls every type with one describe call per poll, verifies each copy as it completes, and reports
-/// progress after every round. Cancellation stops it promptly; copies already started go on in AWS.
+/// progress after every round. Transient faults (throttling, 5xx past the SDK's retries) of lookups, polls and
+/// verifications put the call back in the next round, after the <see cref="TransientFaultPolicy"/>'s backoff; a job
+/// fails only when the policy's budget is spent. Cancellation stops it promptly; copies already started go on in AWS.
 /// </summary>
 internal sealed class CopyScheduler
 {
-    private const int MaxAdoptAttempts = 5;
-
     private readonly IReadOnlyDictionary<VaultResourceType, ICopyBackend> _backends;
     private readonly CopyRunOptions _options;
     private readonly TimeProvider _time;
+    private readonly TransientFaultPolicy _faults;
 
-    public CopyScheduler(IEnumerable<ICopyBackend> backends, CopyRunOptions options, TimeProvider? time = null)
+    /// <summary>The most faults in a row a job met in this round: the next round waits the backoff for it.</summary>
+    private int _roundFaults;
+
+    public CopyScheduler(IEnumerable<ICopyBackend> backends, CopyRunOptions options, TimeProvider? time = null, TransientFaultPolicy? faults = null)
     {
         _backends = backends.ToDictionary(b => b.Type);
         _options = options;
         _time = time ?? TimeProvider.System;
+        _faults = (faults ?? TransientFaultPolicy.Default).CappedAt(options.PollInterval);
     }
 
-    /// <summary>Takes over copies earlier runs made, so they are not made again. Reads only.</summary>
+    /// <summary>
+    /// Takes over copies earlier runs made, so they are not made again. Reads only. A lookup that meets a transient
+    /// fault stays pending: <see cref="RunAsync"/> looks again before it would start a copy.
+    /// </summary>
     public async Task AdoptExistingAsync(IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
     {
-        foreach (VaultCopyJob job in jobs.Where(j => j.State == CopyJobState.Queued))
+        foreach (VaultCopyJob job in jobs.Where(j => j.State == CopyJobState.Queued && !j.Reused))
         {
-            // Throttling here must not make a second copy later: look again (a few times) before giving up.
-            for (int attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await Backend(job.Type).AdoptExistingAsync(job, cancellationToken).ConfigureAwait(false);
-                    break;
-                }
-                catch (VaultCopyException error)
-                {
-                    Fail(job, error);
-                    break;
-                }
-                catch (CopyDeferredException) when (attempt < MaxAdoptAttempts)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(attempt), _time, cancellationToken).ConfigureAwait(false);
-                }
-                catch (CopyDeferredException deferred)
-                {
-                    Fail(job, new VaultCopyException(VaultCopyErrorKind.LimitExceeded, "Throttled",
-                        $"AWS kept throttling the search for an earlier copy of {job.SourceId}: {deferred.Message}",
-                        "Run the same command again later; it picks up copies already made."));
-                    break;
-                }
-            }
+            job.LookupPending = true;
+            await LookUpAsync(job, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -66,10 +52,18 @@ internal sealed class CopyScheduler
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            foreach (VaultCopyJob job in jobs.Where(j => j.State == CopyJobState.Queued && j.LookupPending).ToList())
+            {
+                await LookUpAsync(job, cancellationToken).ConfigureAwait(false);
+            }
+
             await StartQueuedAsync(jobs, cancellationToken).ConfigureAwait(false);
             progress?.Report(new CopyProgress(jobs));
 
-            bool done = _options.UntilFinished ? jobs.All(j => j.IsFinished) : jobs.All(j => j.State != CopyJobState.Queued);
+            // A completed copy whose verification met a fault is not finished: the next round verifies it.
+            bool done = _options.UntilFinished
+                ? jobs.All(j => j.State == CopyJobState.Failed || (j.State == CopyJobState.Completed && j.Verified is not null))
+                : jobs.All(j => j.State != CopyJobState.Queued);
             if (done)
             {
                 return CopyRunOutcome.Done;
@@ -82,6 +76,12 @@ internal sealed class CopyScheduler
             }
 
             TimeSpan wait = NextPoll(jobs);
+            if (_roundFaults > 0 && _faults.DelayAfter(_roundFaults) is TimeSpan backoff && backoff > wait)
+            {
+                wait = backoff;
+            }
+
+            _roundFaults = 0;
             if (_options.Timeout is TimeSpan limit && limit - elapsed < wait)
             {
                 wait = limit - elapsed;
@@ -126,13 +126,16 @@ internal sealed class CopyScheduler
     {
         foreach (IGrouping<VaultResourceType, VaultCopyJob> group in jobs.Where(j => j.State == CopyJobState.InProgress).GroupBy(j => j.Type))
         {
+            var polled = group.ToList();
             try
             {
-                await Backend(group.Key).RefreshAsync(group.ToList(), cancellationToken).ConfigureAwait(false);
+                await Backend(group.Key).RefreshAsync(polled, cancellationToken).ConfigureAwait(false);
+                Succeeded(polled);
             }
-            catch (CopyDeferredException)
+            catch (Exception error) when (IsTransient(error))
             {
-                // Throttled: the next poll looks again.
+                // The next poll looks again, unless these copies have met too many faults in a row.
+                Faulted(polled, error, "Looking at the copies in flight");
             }
         }
     }
@@ -144,7 +147,7 @@ internal sealed class CopyScheduler
     /// </summary>
     private async Task StartQueuedAsync(IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
     {
-        foreach (IGrouping<VaultResourceType, VaultCopyJob> queued in jobs.Where(j => j.State == CopyJobState.Queued).GroupBy(j => j.Type).ToList())
+        foreach (IGrouping<VaultResourceType, VaultCopyJob> queued in jobs.Where(j => j.State == CopyJobState.Queued && !j.LookupPending).GroupBy(j => j.Type).ToList())
         {
             ICopyBackend backend = Backend(queued.Key);
             int quota = _options.Quotas.For(queued.Key);
@@ -164,6 +167,11 @@ internal sealed class CopyScheduler
                 // Throttled while counting: start nothing of this type this round, count again next round.
                 continue;
             }
+            catch (Exception error) when (IsTransient(error))
+            {
+                Faulted(queued.ToList(), error, "Counting the copies in flight");
+                continue;
+            }
 
             int free = quota - inFlight;
             foreach (VaultCopyJob job in queued.OrderByDescending(j => j.SizeGiB ?? 0))
@@ -176,11 +184,19 @@ internal sealed class CopyScheduler
                 try
                 {
                     await backend.StartAsync(job, cancellationToken).ConfigureAwait(false);
+                    Succeeded([job]);
                     free--;
                 }
                 catch (CopyDeferredException)
                 {
+                    // A full quota or throttling: the request was refused, so nothing was made. Wait and retry.
                     break;
+                }
+                catch (Exception error) when (IsTransient(error))
+                {
+                    // AWS failed on its side: the copy may have been made all the same, so it is looked up before another start.
+                    job.LookupPending = true;
+                    Faulted([job], error, $"Copying {job.SourceId}");
                 }
                 catch (VaultCopyException error)
                 {
@@ -197,10 +213,62 @@ internal sealed class CopyScheduler
             try
             {
                 await Backend(job.Type).VerifyAsync(job, cancellationToken).ConfigureAwait(false);
+                Succeeded([job]);
             }
-            catch (CopyDeferredException)
+            catch (Exception error) when (IsTransient(error))
             {
-                // Throttled: Verified stays null and the next round verifies it.
+                // Verified stays null and the next round verifies it.
+                Faulted([job], error, $"Verifying {job.TargetId}");
+            }
+        }
+    }
+
+    /// <summary>One look for the copy an earlier run made; a transient fault leaves the lookup pending.</summary>
+    private async Task LookUpAsync(VaultCopyJob job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Backend(job.Type).AdoptExistingAsync(job, cancellationToken).ConfigureAwait(false);
+            job.LookupPending = false;
+            Succeeded([job]);
+        }
+        catch (Exception error) when (IsTransient(error))
+        {
+            Faulted([job], error, $"Looking for an earlier copy of {job.SourceId}");
+        }
+        catch (VaultCopyException error)
+        {
+            job.LookupPending = false;
+            Fail(job, error);
+        }
+    }
+
+    private static bool IsTransient(Exception error) =>
+        error is not OperationCanceledException && TransientFaultPolicy.Classify(error) != TransientFault.None;
+
+    private static void Succeeded(IEnumerable<VaultCopyJob> jobs)
+    {
+        foreach (VaultCopyJob job in jobs)
+        {
+            job.TransientFaults = 0;
+        }
+    }
+
+    /// <summary>Counts a transient fault against each job; a job whose budget is spent fails with the AWS error, worded once.</summary>
+    private void Faulted(IReadOnlyList<VaultCopyJob> jobs, Exception error, string operation)
+    {
+        foreach (VaultCopyJob job in jobs)
+        {
+            job.TransientFaults++;
+            _roundFaults = Math.Max(_roundFaults, job.TransientFaults);
+            if (_faults.IsSpent(job.TransientFaults))
+            {
+                job.LookupPending = false;
+                Fail(job, TransientFaultPolicy.Explain(error, operation, $"account {job.TargetAccountId} ({job.TargetRegion})"));
+            }
+            else
+            {
+                Diagnostics.EngineLog.Detail($"{operation}: AWS answered {TransientFaultPolicy.Describe(error)} (fault {job.TransientFaults} of at most {_faults.Backoff.MaxAttempts} in a row for {job.SourceId}); trying again.");
             }
         }
     }

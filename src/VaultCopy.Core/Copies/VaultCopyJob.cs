@@ -111,6 +111,12 @@ public sealed class VaultCopyJob : INamesBackup
 
     public bool IsFinished => State is CopyJobState.Completed or CopyJobState.Failed;
 
+    /// <summary>The search for an earlier copy has not been answered yet (a transient fault): no copy starts before it is.</summary>
+    internal bool LookupPending { get; set; }
+
+    /// <summary>Transient faults in a row met by this job's calls (lookup, start, poll, verification); reset by a success.</summary>
+    internal int TransientFaults { get; set; }
+
     /// <summary>Records that the copy failed, and why.</summary>
     internal void MarkFailed(CopyFailure failure, DateTime now)
     {

@@ -387,11 +387,9 @@ public sealed class ResourceInventory : IDisposable
         $"{reference.Text} was not found in account {_account.AccountId} ({_region}), or it is not shared with this account.",
         "Check the id and the Region; a resource of another account must be shared with this one first (Grant-VaultSnapshotAccess), and RDS resources of another account are addressed by ARN.");
 
+    // RDS's answers are worded like EC2's: the same AWS condition, the same kind, id and advice.
     private VaultCopyException Translate(Exception error, string operation) =>
-        error is QueryServiceException query
-            ? new VaultCopyException(query.ErrorCode == QueryErrorCodes.AccessDenied ? VaultCopyErrorKind.PermissionDenied : VaultCopyErrorKind.ServiceFailure,
-                query.ErrorCode, $"{operation} failed in account {_account.AccountId}: {query.ServiceMessage}", awsErrorCode: query.ErrorCode, innerException: query)
-            : AwsErrorTranslator.Translate(error, operation, $"account {_account.AccountId} ({_region})");
+        AwsErrorTranslator.Translate(error, operation, $"account {_account.AccountId} ({_region})");
 
     /// <summary>The per-resource reads of a listing (shares, key) fail like the paging itself: as VaultCopy errors.</summary>
     private async Task<T> Translated<T>(Func<Task<T>> read, string operation)

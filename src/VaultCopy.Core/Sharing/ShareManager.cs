@@ -69,25 +69,8 @@ public sealed class ShareManager : IDisposable
         {
             try
             {
-                switch (change.Permission)
-                {
-                    case SharePermission.SnapshotCreateVolume when add:
-                        await _ec2.AddSnapshotShareAsync(change.ResourceId, plan.AccountId, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case SharePermission.SnapshotCreateVolume:
-                        await _ec2.RemoveSnapshotShareAsync(change.ResourceId, plan.AccountId, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case SharePermission.ImageLaunch when add:
-                        await _ec2.AddImageLaunchPermissionAsync(change.ResourceId, plan.AccountId, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case SharePermission.ImageLaunch:
-                        await _ec2.RemoveImageLaunchPermissionAsync(change.ResourceId, plan.AccountId, cancellationToken).ConfigureAwait(false);
-                        break;
-                    default:
-                        sharedWith = await _rds.ModifyRestoreAccountAsync(
-                            change.Permission == SharePermission.ClusterSnapshotRestore, change.ResourceId, plan.AccountId, add, cancellationToken).ConfigureAwait(false);
-                        break;
-                }
+                // Adding or removing a share twice is a no-op in EC2 and RDS, so a call AWS failed on may be made again.
+                sharedWith = await FaultPolicy.RunAsync(() => ApplyChangeAsync(change, plan.AccountId, add, sharedWith, cancellationToken), change.Label, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
@@ -100,12 +83,38 @@ public sealed class ShareManager : IDisposable
         return ResultOf(plan, done, sharedWith);
     }
 
+    /// <summary>One share call; returns the accounts the resource is shared with when the call says (RDS), else <paramref name="sharedWith"/>.</summary>
+    private async Task<IReadOnlyList<string>> ApplyChangeAsync(ShareChange change, string accountId, bool add, IReadOnlyList<string> sharedWith, CancellationToken cancellationToken)
+    {
+        switch (change.Permission)
+        {
+            case SharePermission.SnapshotCreateVolume when add:
+                await _ec2.AddSnapshotShareAsync(change.ResourceId, accountId, cancellationToken).ConfigureAwait(false);
+                return sharedWith;
+            case SharePermission.SnapshotCreateVolume:
+                await _ec2.RemoveSnapshotShareAsync(change.ResourceId, accountId, cancellationToken).ConfigureAwait(false);
+                return sharedWith;
+            case SharePermission.ImageLaunch when add:
+                await _ec2.AddImageLaunchPermissionAsync(change.ResourceId, accountId, cancellationToken).ConfigureAwait(false);
+                return sharedWith;
+            case SharePermission.ImageLaunch:
+                await _ec2.RemoveImageLaunchPermissionAsync(change.ResourceId, accountId, cancellationToken).ConfigureAwait(false);
+                return sharedWith;
+            default:
+                return await _rds.ModifyRestoreAccountAsync(
+                    change.Permission == SharePermission.ClusterSnapshotRestore, change.ResourceId, accountId, add, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The result for a plan that needs no change (nothing is sent to AWS).</summary>
     public static VaultShare Unchanged(SharePlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         return ResultOf(plan, [], plan.Resource.SharedWith);
     }
+
+    /// <summary>How transient AWS faults of the share calls are waited out (tests make it fast).</summary>
+    internal TransientFaultPolicy FaultPolicy { get; set; } = TransientFaultPolicy.Default;
 
     public void Dispose() => _ownedClients?.Dispose();
 
@@ -183,9 +192,8 @@ public sealed class ShareManager : IDisposable
         QueryErrorCodes.DBSnapshotNotFound or QueryErrorCodes.DBClusterSnapshotNotFound => new VaultCopyException(
             VaultCopyErrorKind.NotFound, "ResourceNotFound", $"{operation} failed: {change.ResourceId} no longer exists in account {_source.AccountId}.",
             "List what there is with Get-VaultResource -Account $origin.", error.ErrorCode, error),
-        _ => new VaultCopyException(
-            VaultCopyErrorKind.ServiceFailure, error.ErrorCode, $"{operation} failed: {error.ErrorCode}: {error.ServiceMessage}",
-            awsErrorCode: error.ErrorCode, innerException: error),
+        // Throttling, 5xx and the rest: worded like every other AWS error, whichever service.
+        _ => AwsErrorTranslator.Translate(error, operation, $"account {_source.AccountId} ({_source.Region})"),
     };
 
     private VaultCopyException Denied(SharePlan plan, ShareChange change, string operation, string code, Exception error)

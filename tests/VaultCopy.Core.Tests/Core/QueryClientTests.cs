@@ -1,5 +1,6 @@
 using System.Net;
 using VaultCopy.Core.Accounts;
+using VaultCopy.Core.Aws;
 using VaultCopy.Core.Aws.Query;
 using VaultCopy.Emulator.Hosting;
 

@@ -48,10 +48,12 @@ public sealed class PrereqCheckerResourceTests(EmulatorFixture fixture) : Prefli
         Load(DemoWorld());
         VaultAccount origin = await ConnectOriginAsync();
         VaultAccount vault = await ConnectVaultAsync(origin);
+
+        // Twice: a role session AWS calls expired is assumed again once, and this one stays expired.
         Fixture.Server.Settings.AddFault(new FaultRule
         {
             Service = "sts", Action = "GetCallerIdentity", AccountId = Demo.VaultAccount, Code = "ExpiredToken",
-            Message = "The security token included in the request is expired", HttpStatus = 403, Count = 1,
+            Message = "The security token included in the request is expired", HttpStatus = 403, Count = 2,
         });
 
         IReadOnlyList<VaultPrereqResult> results = await RunAsync(origin, vault, CustomerKeyResources);

@@ -37,6 +37,17 @@ public sealed class ShareManagerTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
+    private static readonly TransientFaultPolicy s_fast = new(new RetryPolicy(8, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(40)));
+
+    private static readonly TransientFaultPolicy s_brief = new(new RetryPolicy(2, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(40)));
+
+    private FaultRule Arm(string service, string action, string code, int status, int count)
+    {
+        var rule = new FaultRule { Service = service, Action = action, Code = code, Message = "Injected by the test", HttpStatus = status, Count = count, AccountId = "111111111111" };
+        _server.Settings.AddFault(rule);
+        return rule;
+    }
+
     [Fact]
     public async Task Grant_then_revoke_of_an_AMI_covers_its_backing_snapshot_and_a_second_grant_sends_nothing()
     {
@@ -60,6 +71,42 @@ public sealed class ShareManagerTests : IAsyncLifetime
         Assert.Equal(2, _server.Calls.Count("ec2:ModifySnapshotAttribute"));
         Assert.Equal(2, _server.Calls.Count("ec2:ModifyImageAttribute"));
         await Assert.ThrowsAsync<VaultCopyException>(() => vaultInventory.GetAsync(Ami));
+    }
+
+    [Theory]
+    [InlineData("snap-0a1b2c3d4e5f60001", "ec2", "ModifySnapshotAttribute", "RequestLimitExceeded", 503, 7)]
+    [InlineData(Ami, "ec2", "ModifyImageAttribute", "Unavailable", 503, 7)]
+    [InlineData("origin-orders-manual-cmk", "rds", "ModifyDBSnapshotAttribute", "Throttling", 400, 11)]
+    [InlineData("origin-ledger-manual-cmk", "rds", "ModifyDBClusterSnapshotAttribute", "InternalFailure", 500, 11)]
+    public async Task A_share_that_meets_throttling_or_5xx_past_the_SDK_retries_is_tried_again_and_made(string id, string service, string action, string code, int status, int count)
+    {
+        using var manager = new ShareManager(_origin, _vault) { FaultPolicy = s_fast };
+        SharePlan plan = await manager.PlanAsync(id, ShareOperation.Grant);
+        FaultRule fault = Arm(service, action, code, status, count);
+
+        VaultShare share = await manager.ApplyAsync(plan);
+
+        Assert.Contains("222222222222", share.SharedWith);
+        Assert.Equal(0, fault.Remaining);
+        Assert.True((await manager.PlanAsync(id, ShareOperation.Grant)).IsNoOp);
+    }
+
+    [Theory]
+    [InlineData("snap-0a1b2c3d4e5f60001", "ec2", "ModifySnapshotAttribute", "RequestLimitExceeded", 503, VaultCopyErrorKind.LimitExceeded, "Throttled")]
+    [InlineData("origin-orders-manual-cmk", "rds", "ModifyDBSnapshotAttribute", "Throttling", 400, VaultCopyErrorKind.LimitExceeded, "Throttled")]
+    [InlineData("snap-0a1b2c3d4e5f60001", "ec2", "ModifySnapshotAttribute", "InternalError", 500, VaultCopyErrorKind.ServiceFailure, "AwsServiceUnavailable")]
+    [InlineData("origin-ledger-manual-cmk", "rds", "ModifyDBClusterSnapshotAttribute", "InternalFailure", 500, VaultCopyErrorKind.ServiceFailure, "AwsServiceUnavailable")]
+    public async Task A_share_that_spends_the_retry_budget_fails_alike_for_every_service(string id, string service, string action, string code, int status, VaultCopyErrorKind kind, string errorId)
+    {
+        using var manager = new ShareManager(_origin, _vault) { FaultPolicy = s_brief };
+        SharePlan plan = await manager.PlanAsync(id, ShareOperation.Grant);
+        Arm(service, action, code, status, count: 0);
+
+        var error = await Assert.ThrowsAsync<VaultCopyException>(() => manager.ApplyAsync(plan));
+
+        Assert.Equal(kind, error.Kind);
+        Assert.Equal(errorId, error.ErrorId);
+        Assert.Contains("Run it again", error.Remediation, StringComparison.Ordinal);
     }
 
     [Fact]

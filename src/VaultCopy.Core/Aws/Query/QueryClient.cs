@@ -59,6 +59,7 @@ internal sealed class QueryClient : IQueryProtocolClient, IDisposable
     public async Task<XElement> CallAsync(string action, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
         List<KeyValuePair<string, string>> form = BuildForm(action, parameters);
+        bool renewed = false;
         for (int attempt = 1; ; attempt++)
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -76,6 +77,16 @@ internal sealed class QueryClient : IQueryProtocolClient, IDisposable
 
                 QueryServiceException error = ReadError(response.StatusCode, body);
                 Observe(action, response, error.ErrorCode, error.RequestId, watch.Elapsed);
+                if (!renewed && AwsErrorTranslator.IsExpiry(error.ErrorCode) && RoleSessionCredentials.Renew(_session.Credentials))
+                {
+                    // AWS calls the role session expired though our clock does not: assume the role again, once, and resend.
+                    renewed = true;
+                    EngineLog.Detail($"AWS {_service.SigningName} {action} answered {error.ErrorCode}: assuming the role again.");
+                    attempt--;
+                    continue;
+                }
+
+                error.RoleSessionRenewed = renewed && AwsErrorTranslator.IsExpiry(error.ErrorCode);
                 if (attempt >= _retry.MaxAttempts || !IsRetryable(error))
                 {
                     throw error;
@@ -187,17 +198,5 @@ internal sealed class QueryClient : IQueryProtocolClient, IDisposable
         probe = session.Configure(probe, signingRegion);
         string? configured = session.ExplicitEndpointUrl ?? probe.ServiceURL;
         return configured is null ? service.DefaultEndpoint(signingRegion) : new Uri(configured.EndsWith('/') ? configured : configured + "/");
-    }
-}
-
-/// <summary>Capped exponential backoff with full jitter, as the AWS SDKs' standard retry mode does.</summary>
-internal sealed record RetryPolicy(int MaxAttempts, TimeSpan BaseDelay, TimeSpan MaxDelay)
-{
-    public static RetryPolicy Default { get; } = new(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(20));
-
-    public TimeSpan DelayBefore(int attempt)
-    {
-        double ceiling = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 2));
-        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
     }
 }
