@@ -28,13 +28,11 @@ Describe 'Soak: Invoke-VaultCopy of 60 backups under faults, a credential expiry
         $Soak.SharesLeft | Should -Be 0 -Because "$($Soak.SharesLeftDetail -join ', ') ($Why)"
     }
 
-    # pending: converge — a copy that failed part-way stays beside its retry (failed-copy removal).
-    It 'leaves exactly one copy per lineage in the vault' -Skip {
+    It 'leaves exactly one copy per lineage in the vault' {
         $Soak.Duplicates | Should -Be 0 -Because "$($Soak.DuplicateDetail -join '; ') ($Why)"
     }
 
-    # pending: faults — a 5xx while listing or polling, and an ExpiredToken of the role session, still end the run.
-    It 'vaults every backup after at most two reruns' -Skip {
+    It 'vaults every backup after at most two reruns' {
         $Soak.Done | Should -BeTrue -Because $Why
         $Soak.CopiedAndVerified | Should -Be 60
         $Soak.Reruns | Should -BeLessOrEqual 2
