@@ -222,11 +222,5 @@ public sealed class CopyEngineEmulatorTests : IAsyncLifetime
         return new[] { "ec2:CopySnapshot", "ec2:CopyImage", "rds:CopyDBSnapshot", "rds:CopyDBClusterSnapshot" }.Sum(o => operations.GetValueOrDefault(o));
     }
 
-    private Task<VaultAccount> Connect(string accessKey, string secretKey) => AccountConnector.ConnectAsync(new ConnectionRequest
-    {
-        AccessKey = accessKey,
-        SecretKey = secretKey,
-        Region = Demo.Region,
-        EndpointUrl = _server.BaseUri.ToString(),
-    });
+    private Task<VaultAccount> Connect(string accessKey, string secretKey) => Demo.ConnectAsync(_server, accessKey, secretKey);
 }

@@ -36,13 +36,7 @@ public sealed class TransientFaultTests : IAsyncLifetime
     {
         _server = await EmulatorServer.StartAsync(new EmulatorOptions());
         _server.Settings.TimeScale = 600;
-        _origin = await AccountConnector.ConnectAsync(new ConnectionRequest
-        {
-            AccessKey = Demo.OriginAdminKey,
-            SecretKey = Demo.OriginAdminSecret,
-            Region = Demo.Region,
-            EndpointUrl = _server.BaseUri.ToString(),
-        });
+        _origin = await Demo.ConnectAsync(_server, Demo.OriginAdminKey, Demo.OriginAdminSecret);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();

@@ -31,6 +31,16 @@ internal static class Demo
     public static BasicAWSCredentials OriginAuditor => new(OriginAuditorKey, OriginAuditorSecret);
 
     public static BasicAWSCredentials VaultAdmin => new(VaultAdminKey, VaultAdminSecret);
+
+    /// <summary>A connection with static keys of the demo world, in its Region, through the emulator at <paramref name="server"/>.</summary>
+    public static Task<VaultCopy.Core.Accounts.VaultAccount> ConnectAsync(EmulatorServer server, string accessKey, string secretKey) =>
+        VaultCopy.Core.Accounts.AccountConnector.ConnectAsync(new VaultCopy.Core.Accounts.ConnectionRequest
+        {
+            AccessKey = accessKey,
+            SecretKey = secretKey,
+            Region = Region,
+            EndpointUrl = server.BaseUri.ToString(),
+        });
 }
 
 /// <summary>One in-process emulator per test class; tests reset it through the control API.</summary>

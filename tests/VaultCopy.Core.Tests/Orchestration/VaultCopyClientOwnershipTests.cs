@@ -62,11 +62,5 @@ public sealed class VaultCopyClientOwnershipTests : IAsyncLifetime
             $"ec2 {Demo.VaultAccount} {Demo.Region}", $"kms {Demo.VaultAccount} {Demo.Region}");
     }
 
-    private Task<VaultAccount> Connect(string accessKey, string secretKey) => AccountConnector.ConnectAsync(new ConnectionRequest
-    {
-        AccessKey = accessKey,
-        SecretKey = secretKey,
-        Region = Demo.Region,
-        EndpointUrl = _server.BaseUri.ToString(),
-    });
+    private Task<VaultAccount> Connect(string accessKey, string secretKey) => Demo.ConnectAsync(_server, accessKey, secretKey);
 }

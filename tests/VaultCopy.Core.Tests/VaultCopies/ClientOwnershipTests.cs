@@ -176,11 +176,5 @@ public sealed class ClientOwnershipTests : IAsyncLifetime
         Assert.Empty(all.GroupBy(c => c, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => $"{g.Key} opened {g.Count()} times"));
     }
 
-    private Task<VaultAccount> Connect(string accessKey, string secretKey) => AccountConnector.ConnectAsync(new ConnectionRequest
-    {
-        AccessKey = accessKey,
-        SecretKey = secretKey,
-        Region = Demo.Region,
-        EndpointUrl = _server.BaseUri.ToString(),
-    });
+    private Task<VaultAccount> Connect(string accessKey, string secretKey) => Demo.ConnectAsync(_server, accessKey, secretKey);
 }

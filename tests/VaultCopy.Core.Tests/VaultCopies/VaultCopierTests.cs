@@ -149,11 +149,5 @@ public sealed class VaultCopierTests : IAsyncLifetime
         SharedWith = sharedWith ?? [Demo.VaultAccount],
     };
 
-    private Task<VaultAccount> Connect(string accessKey, string secretKey) => AccountConnector.ConnectAsync(new ConnectionRequest
-    {
-        AccessKey = accessKey,
-        SecretKey = secretKey,
-        Region = Demo.Region,
-        EndpointUrl = _server.BaseUri.ToString(),
-    });
+    private Task<VaultAccount> Connect(string accessKey, string secretKey) => Demo.ConnectAsync(_server, accessKey, secretKey);
 }
