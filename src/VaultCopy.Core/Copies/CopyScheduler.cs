@@ -1,4 +1,5 @@
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.Keys;
 using VaultCopy.Core.Resources;
 
 namespace VaultCopy.Core.Copies;
@@ -190,6 +191,9 @@ internal sealed class CopyScheduler
         }
     }
 
+    /// <summary>The vault key of each verified copy is looked at again here (null: the copy's key is not checked).</summary>
+    internal KeyResolver? CopyKeys { get; init; }
+
     internal async Task VerifyCompletedAsync(IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
     {
         foreach (VaultCopyJob job in jobs.Where(j => j.State == CopyJobState.Completed && j.Verified is null))
@@ -197,10 +201,33 @@ internal sealed class CopyScheduler
             try
             {
                 await Backend(job.Type).VerifyAsync(job, cancellationToken).ConfigureAwait(false);
+                if (job.State == CopyJobState.InProgress)
+                {
+                    // Looked at again, the copy is still running (whatever the job said): it is verified once it completes.
+                    job.Verified = null;
+                    job.VerificationMessage = null;
+                    continue;
+                }
+
+                if (job.State != CopyJobState.Completed)
+                {
+                    continue;
+                }
+
+                if (CopyKeys is not null)
+                {
+                    await CopyVerifier.CheckKeyAsync(job, CopyKeys, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (CopyDeferredException)
             {
                 // Throttled: Verified stays null and the next round verifies it.
+            }
+            catch (VaultCopyException error) when (error.Kind is VaultCopyErrorKind.LimitExceeded or VaultCopyErrorKind.ServiceFailure)
+            {
+                // The key could not be described now (throttled, 5xx): unverified until a round can look.
+                job.Verified = null;
+                job.VerificationMessage = null;
             }
         }
     }
