@@ -113,6 +113,16 @@ public sealed class VaultCopier : IDisposable
         }
     }
 
+    /// <summary>
+    /// A resource read earlier (Get-VaultResource), read again: what it said of its shares, state, encryption or key
+    /// may be stale (a share granted since it was read) or edited, so only its ARN is taken from it.
+    /// </summary>
+    public Task<VaultResource> FindSourceAsync(VaultResource resource, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return FindSourceAsync(resource.Arn, resource.AccountId, cancellationToken);
+    }
+
     /// <summary>The resource a share (Grant-VaultSnapshotAccess) is about.</summary>
     public Task<VaultResource> FindSourceAsync(VaultShare share, CancellationToken cancellationToken = default)
     {

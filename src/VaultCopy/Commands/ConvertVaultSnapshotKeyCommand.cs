@@ -90,7 +90,20 @@ public sealed class ConvertVaultSnapshotKeyCommand : CopyBatchCmdletBase
 
     private async Task ConvertAsync(SnapshotKeyConverter converter, KmsKey key, CancellationToken token)
     {
-        List<VaultResource> sources = [.. _resources];
+        List<VaultResource> sources = [];
+        foreach (VaultResource resource in _resources.DistinctBy(r => r.Arn, StringComparer.Ordinal))
+        {
+            // A piped resource may be stale or edited (its key, its state): it is read again, by its ARN only.
+            try
+            {
+                sources.Add(await converter.Inventory.GetAsync(resource.Arn, token).ConfigureAwait(false));
+            }
+            catch (VaultCopyException error)
+            {
+                PostError(error, resource);
+            }
+        }
+
         foreach (string id in _ids.Distinct(StringComparer.Ordinal))
         {
             try
