@@ -87,7 +87,7 @@ public sealed class CopyLocker : IDisposable
     public async Task<VaultCopyJob> FindCopyAsync(string idOrArn, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(idOrArn);
-        VaultResource copy = await _inventory.GetAsync(idOrArn.Trim(), cancellationToken).ConfigureAwait(false);
+        VaultResource copy = await _inventory.GetAsync(idOrArn.Trim(), _vault.AccountId, "the vault (-Destination)", cancellationToken).ConfigureAwait(false);
         if (copy.AccountId != _vault.AccountId || !VaultCopyLineage.IsVaultCopy(copy))
         {
             throw VaultCopyLineage.NotAVaultCopy(copy.Id, _vault.AccountId);

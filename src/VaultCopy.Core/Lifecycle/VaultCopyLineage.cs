@@ -34,7 +34,7 @@ internal static class VaultCopyLineage
                 $"Connect to account {job.TargetAccountId} (Connect-VaultAccount) and pass it as -Destination, with -Region {job.TargetRegion}.");
         }
 
-        VaultResource copy = await inventory.GetAsync(job.TargetArn ?? job.TargetId, cancellationToken).ConfigureAwait(false);
+        VaultResource copy = await inventory.GetAsync(job.TargetArn ?? job.TargetId, vault.AccountId, "the vault (-Destination)", cancellationToken).ConfigureAwait(false);
         if (copy.AccountId != vault.AccountId || !IsVaultCopy(copy))
         {
             throw NotAVaultCopy(copy.Id, vault.AccountId);

@@ -96,7 +96,7 @@ public sealed class ConvertVaultSnapshotKeyCommand : CopyBatchCmdletBase
             // A piped resource may be stale or edited (its key, its state): it is read again, by its ARN only.
             try
             {
-                sources.Add(await converter.Inventory.GetAsync(resource.Arn, token).ConfigureAwait(false));
+                sources.Add(await converter.Inventory.GetAsync(resource.Arn, Account.AccountId, "the account (-Account)", token).ConfigureAwait(false));
             }
             catch (VaultCopyException error)
             {
@@ -108,7 +108,7 @@ public sealed class ConvertVaultSnapshotKeyCommand : CopyBatchCmdletBase
         {
             try
             {
-                sources.Add(await converter.Inventory.GetAsync(id, token).ConfigureAwait(false));
+                sources.Add(await converter.Inventory.GetAsync(id, Account.AccountId, "the account (-Account)", token).ConfigureAwait(false));
             }
             catch (VaultCopyException error)
             {
