@@ -93,7 +93,14 @@ public sealed class ConvertVaultSnapshotKeyCommand : CopyBatchCmdletBase
         List<VaultResource> sources = [];
         foreach (VaultResource resource in _resources.DistinctBy(r => r.Arn, StringComparer.Ordinal))
         {
-            // A piped resource may be stale or edited (its key, its state): it is read again, by its ARN only.
+            // A piped resource may be stale or edited (its key, its state): it is read again, by its ARN only. One of
+            // another account is only ever refused (NotOwnResource), so it is not looked for here.
+            if (resource.AccountId != Account.AccountId)
+            {
+                sources.Add(resource);
+                continue;
+            }
+
             try
             {
                 sources.Add(await converter.Inventory.GetAsync(resource.Arn, Account.AccountId, "the account (-Account)", token).ConfigureAwait(false));
