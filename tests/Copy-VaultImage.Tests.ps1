@@ -71,6 +71,19 @@ Describe 'Copy-VaultImage' {
         Get-CopyImageCalls | Should -Be 1
     }
 
+    It 'copies an AMI read by Get-VaultResource before it was shared: the share is read live, not from the object' {
+        Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force | Out-Null
+        $image = Get-VaultResource -Account $Origin -Id ami-0a1b2c3d4e5f60001
+        $image.SharedWith | Should -BeNullOrEmpty
+        Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id ami-0a1b2c3d4e5f60001 | Out-Null
+
+        $job = $image | Copy-VaultImage -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -ErrorVariable errors -ErrorAction SilentlyContinue
+
+        $errors | Should -BeNullOrEmpty
+        $job.Type | Should -Be 'Ami'
+        $job.State | Should -Be 'InProgress'
+    }
+
     It 'needs every key of the backing snapshots granted: fails in plain words with one, succeeds once the second is granted' {
         Set-TwoKeyWorld
         try {

@@ -424,3 +424,48 @@ Describe 'Copy-VaultSnapshot with a vault key name far too long' {
         $err[0].ErrorDetails.Message | Should -Match '\d{5} characters'
     }
 }
+
+Describe 'Copy-VaultSnapshot with objects read before the share' {
+    BeforeEach {
+        Reset-TestEmulator $Url
+        Invoke-EmulatorControl -Url $Url -Path settings -Method POST -Body @{ timeScale = 600 } | Out-Null
+        $script:Origin = Connect-DemoOrigin -Url $Url
+        $script:Vault = Connect-DemoVault -Origin $Origin
+        Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force | Out-Null
+    }
+
+    It 'copies Get-VaultResource objects read before Grant-VaultSnapshotAccess: the share is read live, not from the object' {
+        $resources = Get-VaultResource -Account $Origin -Id snap-0a1b2c3d4e5f60001, origin-orders-manual-cmk
+        $resources.SharedWith | Should -BeNullOrEmpty -Because 'nothing was shared when they were read'
+        $resources | Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault | Out-Null
+
+        $jobs = $resources | Copy-VaultSnapshot -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -Wait -PollIntervalSeconds 1 -ErrorVariable errors -ErrorAction SilentlyContinue
+
+        $errors | Should -BeNullOrEmpty
+        $jobs | Should -HaveCount 2
+        $jobs.Verified | Sort-Object -Unique | Should -BeTrue
+    }
+
+    It 'refuses objects read while shared once the share was withdrawn, and never trusts what a piped object says' {
+        Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60001 | Out-Null
+        $resource = Get-VaultResource -Account $Origin -Id snap-0a1b2c3d4e5f60001
+        $resource.SharedWith | Should -Contain '222222222222'
+        Revoke-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60001 | Out-Null
+        # An AWS managed key's snapshot, dressed up as a shared one on the customer key: AWS says otherwise.
+        $dressed = Get-VaultResource -Account $Origin -Id snap-0a1b2c3d4e5f60005
+        $dressed.KeyManager = 'Customer'
+        $dressed.KmsKeyArn = $OriginKeyArn
+        $dressed.SharedWith = [string[]]@('222222222222')
+        Invoke-EmulatorControl -Url $Url -Path 'calls/reset' -Method POST | Out-Null
+
+        $out = $resource, $dressed | Copy-VaultSnapshot -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -ErrorVariable errors -ErrorAction SilentlyContinue
+
+        $out | Should -BeNullOrEmpty
+        $errors | Should -HaveCount 2
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'SourceNotShared,*'
+        $errors[0].TargetObject.Id | Should -Be 'snap-0a1b2c3d4e5f60001'
+        $errors[1].FullyQualifiedErrorId | Should -BeLike '*AwsManaged*'
+        $errors[1].TargetObject.Id | Should -Be 'snap-0a1b2c3d4e5f60005'
+        Get-CopyCalls | Should -Be 0
+    }
+}

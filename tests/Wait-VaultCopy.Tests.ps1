@@ -1,5 +1,6 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'VaultCopy.TestHelper.ps1')
+    . (Join-Path $PSScriptRoot 'SignedAwsQuery.TestHelper.ps1')
     Import-Module $ModulePath -Force
     $script:Emulator = Start-TestEmulator
     $script:Url = $Emulator.Url
@@ -8,6 +9,30 @@ BeforeAll {
     function script:Get-Operations { (Invoke-EmulatorControl -Url $Url -Path calls).operations }
 
     function script:Set-TimeScale { param([double] $Scale) Invoke-EmulatorControl -Url $Url -Path settings -Method POST -Body @{ timeScale = $Scale } | Out-Null }
+
+    function script:Invoke-VaultKms {
+        # One SigV4-signed KMS (JSON protocol) call as the vault's admin: what someone else does to the vault key.
+        param([Parameter(Mandatory)] [string] $Operation, [Parameter(Mandatory)] [hashtable] $Body, [switch] $AllowFailure)
+        $key = Get-DemoAccessKey vault-admin
+        $json = $Body | ConvertTo-Json -Compress
+        $bytes = [Text.Encoding]::UTF8.GetBytes($json)
+        $uri = [uri]"$($Url.TrimEnd('/'))/"
+        $amzDate = [DateTime]::UtcNow.ToString('yyyyMMddTHHmmssZ', [Globalization.CultureInfo]::InvariantCulture)
+        $day = $amzDate.Substring(0, 8)
+        $target = "TrentService.$Operation"
+        $canonical = "POST`n/`n`ncontent-type:application/x-amz-json-1.1`nhost:$($uri.Authority)`nx-amz-date:$amzDate`nx-amz-target:$target`n`ncontent-type;host;x-amz-date;x-amz-target`n$(Get-Sha256Hex $bytes)"
+        $scope = "$day/eu-west-1/kms/aws4_request"
+        $toSign = "AWS4-HMAC-SHA256`n$amzDate`n$scope`n$(Get-Sha256Hex ([Text.Encoding]::UTF8.GetBytes($canonical)))"
+        $signingKey = [Text.Encoding]::UTF8.GetBytes("AWS4$($key.secretAccessKey)")
+        foreach ($part in $day, 'eu-west-1', 'kms', 'aws4_request') { $signingKey = Get-HmacSha256 $signingKey $part }
+        $signature = [Convert]::ToHexString((Get-HmacSha256 $signingKey $toSign)).ToLowerInvariant()
+        $response = Invoke-WebRequest -Uri $uri -Method Post -Body $bytes -SkipHttpErrorCheck -SkipHeaderValidation -ContentType 'application/x-amz-json-1.1' -Headers @{
+            'X-Amz-Date'   = $amzDate
+            'X-Amz-Target' = $target
+            Authorization  = "AWS4-HMAC-SHA256 Credential=$($key.accessKeyId)/$scope, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=$signature"
+        }
+        if ([int]$response.StatusCode -ne 200 -and -not $AllowFailure) { throw "kms:$Operation failed: $([Text.Encoding]::UTF8.GetString($response.Content))" }
+    }
 }
 
 AfterAll {
@@ -171,5 +196,114 @@ Describe 'Wait-VaultCopy' {
         $errors[2].TargetObject.TargetAccountId | Should -Be '333333333333'
         $errors[3].FullyQualifiedErrorId | Should -BeLike 'JobNeverStarted,*'
         (Invoke-EmulatorControl -Url $Url -Path calls).total | Should -Be $calls
+    }
+}
+
+Describe 'Wait-VaultCopy looks at every copy again in AWS' {
+    BeforeAll {
+        Reset-TestEmulator $Url
+        Set-TimeScale 600
+        $script:Origin = Connect-DemoOrigin -Url $Url
+        $script:Vault = Connect-DemoVault -Origin $Origin
+        Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -KmsKeyId alias/vault-backup -Force | Out-Null
+        Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60001, snap-0a1b2c3d4e5f60003, origin-orders-manual-cmk | Out-Null
+        $script:Verified = Copy-VaultSnapshot -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60001, snap-0a1b2c3d4e5f60003, origin-orders-manual-cmk -KmsKeyId alias/vault-backup -Wait -PollIntervalSeconds 1
+        $script:Ebs1 = $Verified | Where-Object SourceId -eq snap-0a1b2c3d4e5f60001
+        $script:Ebs3 = $Verified | Where-Object SourceId -eq snap-0a1b2c3d4e5f60003
+        $script:Rds = $Verified | Where-Object Type -eq RdsSnapshot
+        function script:Edit-Job {
+            param($Job, [hashtable] $Set)
+            $object = $Job.ToJson() | ConvertFrom-Json
+            foreach ($entry in $Set.GetEnumerator()) { $object | Add-Member -NotePropertyName $entry.Key -NotePropertyValue $entry.Value -Force }
+            $object | ConvertTo-Json -Depth 5 -Compress
+        }
+    }
+
+    It 'passes a verified job again only after reading it in AWS' {
+        $Verified | Should -HaveCount 3
+        $Verified.Verified | Sort-Object -Unique | Should -BeTrue
+        Invoke-EmulatorControl -Url $Url -Path 'calls/reset' -Method POST | Out-Null
+
+        $again = $Verified | ForEach-Object ToJson | Wait-VaultCopy -Destination $Vault -PollIntervalSeconds 1
+
+        $again | Should -HaveCount 3
+        $again.Verified | Sort-Object -Unique | Should -BeTrue
+        $operations = Get-Operations
+        $operations.'ec2:DescribeSnapshots' | Should -BeGreaterOrEqual 1 -Because 'the EBS copies are looked at again'
+        $operations.'rds:DescribeDBSnapshots' | Should -BeGreaterOrEqual 1 -Because 'the RDS copy is looked at again'
+        $operations.'kms:DescribeKey' | Should -BeGreaterOrEqual 1 -Because 'the vault key must still be usable'
+    }
+
+    It 'refuses hand-edited jobs: the state, the copy id, a copy outside the vault and the key' {
+        Set-TimeScale 1
+        Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60004 | Out-Null
+        $running = Copy-VaultSnapshot -Destination $Vault -Id snap-0a1b2c3d4e5f60004 -KmsKeyId alias/vault-backup
+        $running.State | Should -Be 'InProgress'
+        $edited = @(
+            Edit-Job $running @{ State = 'Completed'; Progress = 100; Verified = $true; ServiceState = 'completed'; VerificationMessage = 'Encrypted under key.' }
+            Edit-Job $Ebs1 @{ TargetId = $Ebs3.TargetId; TargetArn = $Ebs3.TargetArn }
+            Edit-Job $Ebs3 @{ TargetId = 'snap-0a1b2c3d4e5f60003'; TargetArn = 'arn:aws:ec2:eu-west-1::snapshot/snap-0a1b2c3d4e5f60003' }
+            Edit-Job $Rds @{ TargetKeyArn = 'arn:aws:kms:eu-west-1:222222222222:key/a1b2c3d4-0000-4000-8000-999999999999' }
+        )
+
+        $out = $edited | Wait-VaultCopy -Destination $Vault -TimeoutSeconds 2 -PollIntervalSeconds 1 -ErrorVariable errors -ErrorAction SilentlyContinue
+
+        $out | Should -BeNullOrEmpty -Because 'no edited job is a verified copy'
+        $errors | Should -HaveCount 4
+        $byId = @{}
+        foreach ($e in $errors) { $byId[$e.TargetObject.JobId] = $e }
+        $byId[$running.JobId].FullyQualifiedErrorId | Should -BeLike 'VaultCopyTimedOut,*' -Because 'the copy still runs in AWS, whatever the JSON says'
+        $byId[$Ebs1.JobId].FullyQualifiedErrorId | Should -BeLike 'VaultCopyNotVerified,*'
+        $byId[$Ebs1.JobId].Exception.Message | Should -Match "is not VaultCopy's vault copy of snap-0a1b2c3d4e5f60001"
+        $byId[$Ebs3.JobId].FullyQualifiedErrorId | Should -BeLike 'VaultCopyNotVerified,*'
+        $byId[$Ebs3.JobId].Exception.Message | Should -Match 'belongs to account 111111111111, not to the vault account 222222222222'
+        $byId[$Rds.JobId].FullyQualifiedErrorId | Should -BeLike 'VaultCopyNotVerified,*'
+        $byId[$Rds.JobId].Exception.Message | Should -Match 'not under the requested arn:aws:kms:eu-west-1:222222222222:key/a1b2c3d4-0000-4000-8000-999999999999'
+        foreach ($e in $errors) { $e.TargetObject.Verified | Should -Not -BeTrue }
+    }
+
+    It 'refuses a copy whose vault key is disabled or scheduled for deletion, saying how to fix it' {
+        Invoke-VaultKms DisableKey @{ KeyId = $VaultKeyArn }
+        try {
+            $out = $Ebs1 | Wait-VaultCopy -Destination $Vault -PollIntervalSeconds 1 -ErrorVariable disabled -ErrorAction SilentlyContinue
+            $out | Should -BeNullOrEmpty
+            $disabled | Should -HaveCount 1
+            $disabled[0].FullyQualifiedErrorId | Should -BeLike 'VaultCopyNotVerified,*'
+            $disabled[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+            $disabled[0].TargetObject.Verified | Should -BeFalse
+            $disabled[0].Exception.Message | Should -Match "$([regex]::Escape($VaultKeyArn)) is Disabled"
+            $disabled[0].ErrorDetails.Message | Should -Match "aws kms enable-key --key-id $([regex]::Escape($VaultKeyArn))"
+
+            Invoke-VaultKms ScheduleKeyDeletion @{ KeyId = $VaultKeyArn; PendingWindowInDays = 7 }
+            $out = $Rds | Wait-VaultCopy -Destination $Vault -PollIntervalSeconds 1 -ErrorVariable pending -ErrorAction SilentlyContinue
+            $out | Should -BeNullOrEmpty
+            $pending | Should -HaveCount 1
+            $pending[0].FullyQualifiedErrorId | Should -BeLike 'VaultCopyNotVerified,*'
+            $pending[0].Exception.Message | Should -Match "$([regex]::Escape($VaultKeyArn)) is PendingDeletion"
+            $pending[0].ErrorDetails.Message | Should -Match "aws kms cancel-key-deletion --key-id $([regex]::Escape($VaultKeyArn))"
+        }
+        finally {
+            Invoke-VaultKms CancelKeyDeletion @{ KeyId = $VaultKeyArn } -AllowFailure
+            Invoke-VaultKms EnableKey @{ KeyId = $VaultKeyArn }
+        }
+    }
+
+    It 'refuses a verified job saved before its copy was deleted, from JSON text, ConvertFrom-Json and Import-Csv' {
+        $text = $Ebs3.ToJson()
+        $object = $Ebs3 | ConvertTo-Json -Depth 5 | ConvertFrom-Json
+        $csv = Join-Path $TestDrive 'jobs.csv'
+        $Ebs3 | Export-Csv -Path $csv -NoTypeInformation
+        (Invoke-SignedAwsQuery -Url $Url -Service ec2 -UserName vault-admin -Parameters ([ordered]@{ Action = 'DeleteSnapshot'; SnapshotId = $Ebs3.TargetId })).StatusCode | Should -Be 200
+
+        foreach ($saved in $text, $object, (Import-Csv -Path $csv)) {
+            $out = $saved | Wait-VaultCopy -Destination $Vault -PollIntervalSeconds 1 -ErrorVariable errors -ErrorAction SilentlyContinue
+
+            $out | Should -BeNullOrEmpty
+            $errors | Should -HaveCount 1
+            $errors[0].TargetObject.JobId | Should -Be $Ebs3.JobId
+            $errors[0].TargetObject.State | Should -Be 'Failed'
+            $errors[0].TargetObject.Verified | Should -Not -BeTrue
+            $errors[0].Exception.Message | Should -Match "The copy $($Ebs3.TargetId) no longer exists in account 222222222222"
+        }
     }
 }

@@ -5,7 +5,9 @@ Wait-VaultCopy takes VaultCopyJob objects from Copy-VaultSnapshot, Copy-VaultIma
 
 When a copy completes it is verified: encrypted under a key owned by the vault account (for an AMI, every backing snapshot) and as large as its source. The finished, verified jobs are returned (Verified = True). A copy that ends in error or failed becomes a non-terminating error with the job as target, explaining the cause in plain words (for example that the vault cannot use the origin key, and the Grant-VaultKeyAccess command that fixes it); a copy that cannot be verified is an error too. At -TimeoutSeconds the command stops waiting: each unfinished job is an OperationTimeout error (the copies go on in AWS; wait again later). Ctrl+C stops promptly.
 
-Jobs of another account are refused (InvalidArgument), and a job that was never started (Queued) is an error: run the copy command again.
+A job that says it is Completed and Verified is never taken at its word (it may have been saved before the copy was deleted, or edited): every copy is read again in the vault and verified again — it must exist, belong to the vault account, carry the job's lineage (source and purpose), be under the job's vault key, and that key must still be enabled. A copy that is gone is an error; one whose vault key is disabled or scheduled for deletion is not verified, and the error says to enable the key or cancel its deletion.
+
+Jobs of another account are refused (InvalidArgument), a job that names no copy (TargetId) is an error, and a job that was never started (Queued) is an error: run the copy command again.
 '@
     Parameters  = @{
         Destination         = 'The vault account, from Connect-VaultAccount: the account the copies were made in.'

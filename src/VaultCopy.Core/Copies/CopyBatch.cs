@@ -165,7 +165,11 @@ public sealed class CopyBatch
         return new CopyBatch(engine, wording, work.Select(w => new CopyBatchItem(w.Job, w.Source)).ToList());
     }
 
-    /// <summary>A batch of copies already started (Wait-VaultCopy): nothing to adopt or approve, only to follow.</summary>
+    /// <summary>
+    /// A batch of copies already started (Wait-VaultCopy): nothing to adopt or approve, only to follow. What a job
+    /// says of its copy (completed, verified) is a claim — from a pipeline, a saved JSON, a CSV row, maybe edited —
+    /// so a completed job is looked at again in AWS and verified again, every time.
+    /// </summary>
     public static CopyBatch OfStarted(CopyEngine engine, IReadOnlyList<VaultCopyJob> jobs, CopyBatchWording wording)
     {
         ArgumentNullException.ThrowIfNull(engine);
@@ -173,6 +177,13 @@ public sealed class CopyBatch
         var items = jobs.Select(j => new CopyBatchItem(j, null)).ToList();
         foreach (CopyBatchItem item in items)
         {
+            if (item.Job.State == CopyJobState.Completed)
+            {
+                item.Job.Verified = null;
+                item.Job.VerificationMessage = null;
+                item.Job.VerificationRefusal = null;
+            }
+
             item.ApproveStarted();
         }
 
@@ -231,7 +242,9 @@ public sealed class CopyBatch
             string message = $"The copy {job.TargetId} of {job.SourceId} completed but {Wording.NotVerifiedText}. {job.VerificationMessage}";
             return acceptUnverified
                 ? Outcome(CopyOutcomeKind.Verified, warning: message)
-                : Outcome(CopyOutcomeKind.NotVerified, new VaultCopyException(VaultCopyErrorKind.InvalidState, $"{Wording.ErrorPrefix}NotVerified", message, Wording.NotVerifiedRemediation));
+                : Outcome(CopyOutcomeKind.NotVerified, new VaultCopyException(
+                    job.VerificationRefusal?.Kind ?? VaultCopyErrorKind.InvalidState, $"{Wording.ErrorPrefix}NotVerified", message,
+                    job.VerificationRefusal?.Remediation ?? Wording.NotVerifiedRemediation));
         }
 
         return Outcome(CopyOutcomeKind.Verified);

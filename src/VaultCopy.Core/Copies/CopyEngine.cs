@@ -1,7 +1,9 @@
 using VaultCopy.Core.Accounts;
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Copies.Backends;
+using VaultCopy.Core.Keys;
 using VaultCopy.Core.Resources;
+using VaultCopy.Core.Rules;
 
 namespace VaultCopy.Core.Copies;
 
@@ -17,6 +19,7 @@ public sealed class CopyEngine : IDisposable
     private readonly AwsClients? _ownedClients;
     private readonly string? _accountId;
     private readonly string? _region;
+    private readonly KeyResolver? _copyKeys;
 
     /// <summary>Copies into <paramref name="destination"/>, in <paramref name="region"/> (default: the account's Region).</summary>
     public CopyEngine(VaultAccount destination, string? region = null)
@@ -35,6 +38,7 @@ public sealed class CopyEngine : IDisposable
             clients = _ownedClients = new AwsClients();
         }
 
+        _copyKeys = new KeyResolver(clients.Kms(destination.Session, _region), new KeyOwner(destination.AccountId, _region, destination.PrincipalArn));
         Ec2Gateway ec2 = clients.Ec2(destination.Session, _region);
         RdsGateway rds = clients.Rds(destination.Session, _region);
         _backends =
@@ -88,7 +92,7 @@ public sealed class CopyEngine : IDisposable
 
     public void Dispose() => _ownedClients?.Dispose();
 
-    private CopyScheduler Scheduler(CopyRunOptions options) => new(_backends, options, faults: FaultPolicy);
+    private CopyScheduler Scheduler(CopyRunOptions options) => new(_backends, options, faults: FaultPolicy) { CopyKeys = _copyKeys };
 
     private void CheckDestination(IReadOnlyList<VaultCopyJob> jobs)
     {

@@ -1,5 +1,6 @@
 using VaultCopy.Core.Aws;
 using VaultCopy.Core.Errors;
+using VaultCopy.Core.Keys;
 using VaultCopy.Core.Resources;
 
 namespace VaultCopy.Core.Copies;
@@ -206,6 +207,9 @@ internal sealed class CopyScheduler
         }
     }
 
+    /// <summary>The vault key of each verified copy is looked at again here (null: the copy's key is not checked).</summary>
+    internal KeyResolver? CopyKeys { get; init; }
+
     internal async Task VerifyCompletedAsync(IReadOnlyList<VaultCopyJob> jobs, CancellationToken cancellationToken)
     {
         foreach (VaultCopyJob job in jobs.Where(j => j.State == CopyJobState.Completed && j.Verified is null))
@@ -213,11 +217,32 @@ internal sealed class CopyScheduler
             try
             {
                 await Backend(job.Type).VerifyAsync(job, cancellationToken).ConfigureAwait(false);
+                if (job.State == CopyJobState.InProgress)
+                {
+                    // Looked at again, the copy is still running (whatever the job said): it is verified once it completes.
+                    job.Verified = null;
+                    job.VerificationMessage = null;
+                    continue;
+                }
+
+                if (job.State != CopyJobState.Completed)
+                {
+                    Succeeded([job]);
+                    continue;
+                }
+
+                if (CopyKeys is not null)
+                {
+                    await CopyVerifier.CheckKeyAsync(job, CopyKeys, cancellationToken).ConfigureAwait(false);
+                }
+
                 Succeeded([job]);
             }
             catch (Exception error) when (IsTransient(error))
             {
-                // Verified stays null and the next round verifies it.
+                // Not verified until a round can look (the copy may have been read, its key not yet described).
+                job.Verified = null;
+                job.VerificationMessage = null;
                 Faulted([job], error, $"Verifying {job.TargetId}");
             }
         }

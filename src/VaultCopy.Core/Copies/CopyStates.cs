@@ -84,9 +84,12 @@ internal static class CopyStates
     /// <summary>The copy is gone: deleted (or deregistered) while it ran.</summary>
     public static void ApplyMissing(VaultCopyJob job, DateTime now)
     {
+        bool completed = job.State == CopyJobState.Completed;
         job.ServiceState = "missing";
+        job.Verified = completed ? false : job.Verified;
         job.MarkFailed(Failed(job, VaultCopyErrorKind.InvalidState,
-            $"The copy {job.TargetId} no longer exists in account {job.TargetAccountId} ({job.TargetRegion}); it was deleted while copying.", "Copy again."), now);
+            $"The copy {job.TargetId} no longer exists in account {job.TargetAccountId} ({job.TargetRegion}); it was deleted {(completed ? "after the job was saved" : "while copying")}.",
+            "Copy again: run the copy command for the source again (it copies what has no copy in the vault)."), now);
     }
 
     /// <summary>A copy that AWS accepted and then failed: the error id says which command's copy it was.</summary>

@@ -100,6 +100,9 @@ public sealed class VaultCopyJob : INamesBackup
 
     public string? VerificationMessage { get; set; }
 
+    /// <summary>When verification failed on a rule that has its own remedy (the copy's key is disabled…): that rule's refusal. Not serialized.</summary>
+    internal Errors.VaultCopyException? VerificationRefusal { get; set; }
+
     /// <summary>How the copy is locked in the vault (Get-VaultCopy, Lock-VaultCopy); null when not looked at.</summary>
     public Lifecycle.CopyLockState? LockState { get; set; }
 

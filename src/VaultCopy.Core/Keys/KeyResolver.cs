@@ -38,17 +38,18 @@ internal sealed class KeyResolver
             return (KeyRules.ByArnOnly(keyId), null);
         }
 
-        KmsKey? key;
-        try
-        {
-            key = await _kms.TryDescribeAsync(keyId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            throw AwsErrorTranslator.Translate(error, $"Describing KMS key {keyId}", $"account {_owner.AccountId} ({_owner.Region})");
-        }
-
+        KmsKey? key = await DescribeAsync(keyId, cancellationToken).ConfigureAwait(false);
         return (key is null ? null : key with { RequestedAs = keyId }, KeyRules.Check(keyId, key, use, _owner, keepSourceKey));
+    }
+
+    /// <summary>
+    /// The key a finished copy is under, looked at again (<see cref="KeyRules.CheckCopyKey"/>): null when it is still
+    /// there and enabled, else why the copy cannot be trusted. AWS errors other than "not found / not allowed" throw.
+    /// </summary>
+    public async Task<VaultCopyException?> CheckCopyKeyAsync(string keyArn, KeyUse use, CancellationToken cancellationToken)
+    {
+        KmsKey? key = await DescribeAsync(keyArn, cancellationToken).ConfigureAwait(false);
+        return KeyRules.CheckCopyKey(keyArn, key, use, _owner);
     }
 
     /// <summary>The key, or a VaultCopyException with the rules' words.</summary>
@@ -56,5 +57,17 @@ internal sealed class KeyResolver
     {
         (KmsKey? key, VaultCopyException? refusal) = await TryResolveAsync(keyId, use, keepSourceKey, cancellationToken).ConfigureAwait(false);
         return refusal is null ? key! : throw refusal;
+    }
+
+    private async Task<KmsKey?> DescribeAsync(string keyId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _kms.TryDescribeAsync(keyId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            throw AwsErrorTranslator.Translate(error, $"Describing KMS key {keyId}", $"account {_owner.AccountId} ({_owner.Region})");
+        }
     }
 }

@@ -46,7 +46,7 @@ internal static class VaultCopyLineage
 
     private static async Task<VaultResource> ReadOwnCopyAsync(ResourceInventory inventory, VaultAccount vault, string idOrArn, CancellationToken cancellationToken)
     {
-        VaultResource copy = await inventory.GetAsync(idOrArn, cancellationToken).ConfigureAwait(false);
+        VaultResource copy = await inventory.GetAsync(idOrArn, vault.AccountId, "the vault (-Destination)", cancellationToken).ConfigureAwait(false);
         if (copy.AccountId != vault.AccountId || !IsVaultCopy(copy))
         {
             throw NotAVaultCopy(copy.Id, vault.AccountId);

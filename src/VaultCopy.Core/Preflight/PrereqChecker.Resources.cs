@@ -19,24 +19,15 @@ public sealed partial class PrereqChecker
             return (null, [Fail(check, PrereqSide.Source, text, error.Message, error.Remediation)]);
         }
 
-        if (reference.AccountId is { Length: > 0 } owner && owner != _source.AccountId)
+        if (reference.RefuseOutside(_source.Partition, _source.Region, _source.AccountId, "the origin (-Source)") is VaultCopyException outside)
         {
-            return (null, [Fail(check, PrereqSide.Source, text,
-                $"{text} belongs to account {owner}; only its owner can share it, and -Source is account {_source.AccountId}.",
-                $"Run the preflight with -Source connected to account {owner}.")]);
-        }
-
-        if (reference.Region is { Length: > 0 } region && region != _source.Region)
-        {
-            return (null, [Fail(check, PrereqSide.Source, text,
-                $"{text} is in {region}, but -Source is connected in {_source.Region}.",
-                $"Connect the origin in that Region (Connect-VaultAccount … -Region {region}) and run the preflight with it.")]);
+            return (null, [Fail(check, PrereqSide.Source, text, outside.Message, outside.Remediation)]);
         }
 
         VaultResource resource;
         try
         {
-            resource = await _inventory.GetAsync(text, cancellationToken).ConfigureAwait(false);
+            resource = await _inventory.GetAsync(text, _source.AccountId, "the origin (-Source)", cancellationToken).ConfigureAwait(false);
         }
         catch (VaultCopyException error) when (error.Kind == VaultCopyErrorKind.NotFound)
         {

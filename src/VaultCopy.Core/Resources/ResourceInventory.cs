@@ -83,10 +83,31 @@ public sealed class ResourceInventory : IDisposable
         }
     }
 
-    /// <summary>One resource by id or ARN. Not found (or not shared with this account) is a NotFound error.</summary>
-    public async Task<VaultResource> GetAsync(string idOrArn, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One resource by id or ARN. Not found (or not shared with this account) is a NotFound error; an ARN of another
+    /// partition or Region, or naming another owner than AWS reports, is refused (<see cref="ResourceReference.RefuseOutside"/>).
+    /// </summary>
+    public Task<VaultResource> GetAsync(string idOrArn, CancellationToken cancellationToken = default) =>
+        GetAsync(idOrArn, null, null, cancellationToken);
+
+    /// <summary>
+    /// One resource by id or ARN that must belong to <paramref name="ownerAccountId"/> (null: any account), which is
+    /// <paramref name="ownerRole"/> to the command: an ARN naming another account is refused before anything is read.
+    /// </summary>
+    public async Task<VaultResource> GetAsync(string idOrArn, string? ownerAccountId, string? ownerRole, CancellationToken cancellationToken = default)
     {
         ResourceReference reference = ResourceReference.Parse(idOrArn);
+        if (reference.RefuseOutside(_account.Partition, _region, ownerAccountId, ownerRole ?? $"account {_account.AccountId}") is VaultCopyException outside)
+        {
+            throw outside;
+        }
+
+        VaultResource resource = await ReadAsync(reference, cancellationToken).ConfigureAwait(false);
+        return reference.RefuseOwner(resource.AccountId) is VaultCopyException other ? throw other : resource;
+    }
+
+    private async Task<VaultResource> ReadAsync(ResourceReference reference, CancellationToken cancellationToken)
+    {
         try
         {
             switch (reference.Type)

@@ -82,5 +82,53 @@ public sealed record ResourceReference(string Text, VaultResourceType? Type, str
             $"Check the id: EC2 ids are {prefix} followed by 8 or 17 letters and digits, such as {prefix}0123456789abcdef0.");
     }
 
+    /// <summary>The partition an ARN names (null for a bare id).</summary>
+    public string? Partition => Text.StartsWith("arn:", StringComparison.Ordinal) ? Accounts.Arn.PartitionOf(Text) : null;
+
+    /// <summary>
+    /// The one rule for where an id or ARN may be resolved: an ARN names its partition, its Region and (RDS, or an
+    /// EC2 ARN written with one) its account, and is never taken for the resource of the same name in another
+    /// partition, Region or account. Null when it may be read in <paramref name="partition"/>/<paramref name="region"/>
+    /// as a resource of <paramref name="ownerAccountId"/> (null: of any account), which is <paramref name="ownerRole"/>
+    /// to the command ("the origin (-Source)", "the vault (-Destination)"). A bare id names neither, so it is read where
+    /// the command reads.
+    /// </summary>
+    public VaultCopyException? RefuseOutside(string partition, string region, string? ownerAccountId, string ownerRole)
+    {
+        if (Partition is string named && named != partition)
+        {
+            return new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "ArnOfOtherPartition",
+                $"{Text} is in partition {named}, but {ownerRole} is connected in partition {partition}: VaultCopy never takes it for the resource of that name in {partition}.",
+                $"Connect to the account in partition {named} (Connect-VaultAccount … -Region <a Region of {named}>) and pass that connection, or pass the id or ARN of the resource in {partition}.");
+        }
+
+        if (ownerAccountId is not null && AccountId is string account && account != ownerAccountId)
+        {
+            return OtherAccount(account, ownerAccountId, ownerRole);
+        }
+
+        if (Region is { Length: > 0 } arnRegion && arnRegion != region)
+        {
+            return new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "ArnOfOtherRegion",
+                $"{Text} is in {arnRegion}, but this command reads {ownerRole} in {region}: VaultCopy never takes it for the resource of that name in {region}.",
+                $"Run the command in {arnRegion}: connect in that Region (Connect-VaultAccount … -Region {arnRegion}), or pass -Region {arnRegion} (-SourceRegion for the copy commands) where the command has it.");
+        }
+
+        return null;
+    }
+
+    /// <summary>What AWS returned for this reference belongs to <paramref name="actualOwner"/>: refused when the ARN names another account.</summary>
+    public VaultCopyException? RefuseOwner(string actualOwner) =>
+        AccountId is string account && account != actualOwner
+            ? new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "ArnOfOtherAccount",
+                $"{Text} names account {account}, but {Id} belongs to account {actualOwner}: VaultCopy never takes it for the resource of that id in another account.",
+                $"Pass the resource's own ARN (Get-VaultResource shows it), or connect to account {account} (Connect-VaultAccount) if that is the account meant.")
+            : null;
+
+    private VaultCopyException OtherAccount(string account, string ownerAccountId, string ownerRole) =>
+        new(VaultCopyErrorKind.InvalidArgument, "ArnOfOtherAccount",
+            $"{Text} belongs to account {account}, but {ownerRole} is account {ownerAccountId}: VaultCopy never takes it for the resource of that name in {ownerAccountId}.",
+            $"Pass a backup of account {ownerAccountId}, or connect to account {account} (Connect-VaultAccount) and pass that connection.");
+
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

@@ -77,11 +77,7 @@ internal static class KeyRules
     {
         if (key is null)
         {
-            return new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KmsKeyNotFound",
-                $"KMS key '{keyId}' was not found in {Scope(use, owner)} ({owner.Region}), or {owner.PrincipalArn} may not describe it.",
-                use == KeyUse.VaultCopy
-                    ? $"Check the key id or alias in the vault (aws kms list-aliases --region {owner.Region}). If it exists, let the vault principal use it: Grant-VaultKeyAccess -Source {SourceVariable} -Destination {DestinationVariable} -KeyId <origin key> -KmsKeyId {keyId}"
-                    : Hint(use, owner));
+            return NotFound(keyId, use, owner);
         }
 
         if (key.IsAwsManaged)
@@ -99,13 +95,9 @@ internal static class KeyRules
             return OtherRegion(key.Arn, key.Region, use, owner);
         }
 
-        if (!key.Enabled || key.KeyState != "Enabled")
+        if (NotEnabled(key) is VaultCopyException notEnabled)
         {
-            return new VaultCopyException(VaultCopyErrorKind.InvalidState, "KmsKeyNotEnabled",
-                $"KMS key {key.Arn} is {key.KeyState}: EBS and RDS cannot encrypt under it.",
-                key.KeyState == "PendingDeletion"
-                    ? $"Cancel the deletion and enable the key: aws kms cancel-key-deletion --key-id {key.Arn}, then aws kms enable-key --key-id {key.Arn}."
-                    : $"Enable the key: Enable-KMSKey -KeyId {key.Arn} (AWS Tools) or aws kms enable-key --key-id {key.Arn}.");
+            return notEnabled;
         }
 
         if (key.KeySpec != "SYMMETRIC_DEFAULT")
@@ -116,6 +108,14 @@ internal static class KeyRules
 
         return null;
     }
+
+    /// <summary>
+    /// The key a finished copy is encrypted under (<see cref="KeyUse.VaultCopy"/>, <see cref="KeyUse.ConversionTarget"/>),
+    /// as verification looks at it again: it must still be there and enabled — disabled or pending deletion, the copy
+    /// cannot be read (and is lost once the key is deleted). What the copy was made under is not judged again.
+    /// </summary>
+    public static VaultCopyException? CheckCopyKey(string keyArn, KmsKey? key, KeyUse use, KeyOwner owner) =>
+        key is null ? NotFound(keyArn, use, owner) : NotEnabled(key);
 
     /// <summary>
     /// The state of a key a source is encrypted under (<see cref="KeyUse.SourceKey"/>): null when usable, else why
@@ -186,6 +186,24 @@ internal static class KeyRules
         Arn arn = Arn.ParseOrNull(keyArn) ?? throw new ArgumentException($"'{keyArn}' is not an ARN.", nameof(keyArn));
         return new KmsKey { RequestedAs = keyArn, Arn = keyArn, KeyId = arn.ResourceName, AccountId = arn.AccountId, Region = arn.Region };
     }
+
+    private static VaultCopyException NotFound(string keyId, KeyUse use, KeyOwner owner) =>
+        new(VaultCopyErrorKind.InvalidArgument, "KmsKeyNotFound",
+            $"KMS key '{keyId}' was not found in {Scope(use, owner)} ({owner.Region}), or {owner.PrincipalArn} may not describe it.",
+            use == KeyUse.VaultCopy
+                ? $"Check the key id or alias in the vault (aws kms list-aliases --region {owner.Region}). If it exists, let the vault principal use it: Grant-VaultKeyAccess -Source {SourceVariable} -Destination {DestinationVariable} -KeyId <origin key> -KmsKeyId {keyId}"
+                : Hint(use, owner));
+
+    /// <summary>A key EBS and RDS can neither encrypt nor decrypt under: disabled, pending deletion, or any state but Enabled.</summary>
+    private static VaultCopyException? NotEnabled(KmsKey key) => key.Enabled && key.KeyState == "Enabled"
+        ? null
+        : new VaultCopyException(VaultCopyErrorKind.InvalidState, "KmsKeyNotEnabled",
+            key.KeyState == "PendingDeletion"
+                ? $"KMS key {key.Arn} is PendingDeletion: EBS and RDS cannot encrypt under it or decrypt what is encrypted under it, and once it is deleted nothing under it can ever be read again."
+                : $"KMS key {key.Arn} is {key.KeyState}: EBS and RDS cannot encrypt under it or decrypt what is encrypted under it.",
+            key.KeyState == "PendingDeletion"
+                ? $"Cancel the deletion and enable the key: aws kms cancel-key-deletion --key-id {key.Arn}, then aws kms enable-key --key-id {key.Arn}."
+                : $"Enable the key: Enable-KMSKey -KeyId {key.Arn} (AWS Tools) or aws kms enable-key --key-id {key.Arn}.");
 
     private static VaultCopyException AwsManaged(string keyId, KmsKey? key, KeyUse use, KeyOwner owner, KeyAccessOperation operation = KeyAccessOperation.Grant)
     {

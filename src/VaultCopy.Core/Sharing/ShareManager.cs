@@ -47,7 +47,7 @@ public sealed class ShareManager : IDisposable
     /// <summary>Reads the resource (by id or ARN, in the source account) and decides what the operation would change.</summary>
     public async Task<SharePlan> PlanAsync(string idOrArn, ShareOperation operation, CancellationToken cancellationToken = default)
     {
-        VaultResource resource = await _inventory.GetAsync(idOrArn, cancellationToken).ConfigureAwait(false);
+        VaultResource resource = await _inventory.GetAsync(idOrArn, _source.AccountId, "the origin (-Source)", cancellationToken).ConfigureAwait(false);
         return operation == ShareOperation.Grant
             ? SharePlanner.PlanGrant(resource, _source.AccountId, _destination.AccountId)
             : SharePlanner.PlanRevoke(resource, _source.AccountId, _destination.AccountId);

@@ -93,14 +93,15 @@ public sealed class VaultCopier : IDisposable
         ResourceReference reference = ResourceReference.Parse(idOrArn);
         string region = reference.Region is { Length: > 0 } arnRegion ? arnRegion : _sourceRegion;
         bool ec2 = reference.Type is VaultResourceType.EbsSnapshot or VaultResourceType.Ami;
+        // An ARN is read in its own Region (as -SourceRegion would), and only ever as the origin's resource.
         if (_source is not null)
         {
-            return await Inventory(_source, region).GetAsync(reference.Text, cancellationToken).ConfigureAwait(false);
+            return await Inventory(_source, region).GetAsync(reference.Text, sourceAccountId ?? _source.AccountId, "the origin (-Source)", cancellationToken).ConfigureAwait(false);
         }
 
         if (ec2 || reference.Text.StartsWith("arn:", StringComparison.Ordinal))
         {
-            return await Inventory(_destination, region).GetAsync(reference.Text, cancellationToken).ConfigureAwait(false);
+            return await Inventory(_destination, region).GetAsync(reference.Text, sourceAccountId, "the origin (-SourceAccountId)", cancellationToken).ConfigureAwait(false);
         }
 
         string owner = sourceAccountId ?? throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "SourceAccountNeeded",
@@ -116,6 +117,16 @@ public sealed class VaultCopier : IDisposable
         {
             return await inventory.GetAsync($"arn:{partition}:rds:{region}:{owner}:cluster-snapshot:{reference.Id}", cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A resource read earlier (Get-VaultResource), read again: what it said of its shares, state, encryption or key
+    /// may be stale (a share granted since it was read) or edited, so only its ARN is taken from it.
+    /// </summary>
+    public Task<VaultResource> FindSourceAsync(VaultResource resource, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return FindSourceAsync(resource.Arn, resource.AccountId, cancellationToken);
     }
 
     /// <summary>The resource a share (Grant-VaultSnapshotAccess) is about.</summary>

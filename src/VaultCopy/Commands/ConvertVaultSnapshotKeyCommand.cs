@@ -92,12 +92,32 @@ public sealed class ConvertVaultSnapshotKeyCommand : CopyBatchCmdletBase
 
     private async Task ConvertAsync(SnapshotKeyConverter converter, KmsKey key, CancellationToken token)
     {
-        List<VaultResource> sources = [.. _resources];
+        List<VaultResource> sources = [];
+        foreach (VaultResource resource in _resources.DistinctBy(r => r.Arn, StringComparer.Ordinal))
+        {
+            // A piped resource may be stale or edited (its key, its state): it is read again, by its ARN only. One of
+            // another account is only ever refused (NotOwnResource), so it is not looked for here.
+            if (resource.AccountId != Account.AccountId)
+            {
+                sources.Add(resource);
+                continue;
+            }
+
+            try
+            {
+                sources.Add(await converter.Inventory.GetAsync(resource.Arn, Account.AccountId, "the account (-Account)", token).ConfigureAwait(false));
+            }
+            catch (VaultCopyException error)
+            {
+                PostError(error, resource);
+            }
+        }
+
         foreach (string id in _ids.Distinct(StringComparer.Ordinal))
         {
             try
             {
-                sources.Add(await converter.Inventory.GetAsync(id, token).ConfigureAwait(false));
+                sources.Add(await converter.Inventory.GetAsync(id, Account.AccountId, "the account (-Account)", token).ConfigureAwait(false));
             }
             catch (VaultCopyException error)
             {

@@ -116,7 +116,20 @@ public abstract class VaultCopyCommandBase : CopyJobCmdletBase
 
     private async Task CopyAsync(VaultCopier copier, KmsKey? key, CancellationToken token)
     {
-        List<VaultResource> sources = [.. _resources];
+        List<VaultResource> sources = [];
+        foreach (VaultResource resource in _resources.DistinctBy(r => r.Arn, StringComparer.Ordinal))
+        {
+            // A piped resource may be stale (read before Grant-VaultSnapshotAccess): the engine reads it again.
+            try
+            {
+                sources.Add(await copier.FindSourceAsync(resource, token).ConfigureAwait(false));
+            }
+            catch (VaultCopyException error)
+            {
+                PostError(error, resource);
+            }
+        }
+
         foreach (VaultShare share in _shares.Where(s => s.Operation == ShareOperation.Grant))
         {
             try

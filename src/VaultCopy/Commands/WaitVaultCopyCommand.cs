@@ -46,6 +46,12 @@ public sealed class WaitVaultCopyCommand : CopyJobCmdletBase
                     $"The copy of {job.SourceId} was never started, so there is nothing to wait for.",
                     "Run the copy command (Copy-VaultSnapshot or Copy-VaultImage) again; it starts the copy, or picks it up if it exists."), job));
             }
+            else if (string.IsNullOrWhiteSpace(job.TargetId))
+            {
+                WriteError(ToErrorRecord(new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "JobWithoutCopy",
+                    $"The job for {job.SourceId} says it is {job.State} but names no copy (TargetId), so there is nothing to look at.",
+                    "Pass the job as the copy command or Get-VaultCopy returned it; Get-VaultCopy -Destination <vault> lists the vault's copies."), job));
+            }
             else
             {
                 waiting.Add(job);

@@ -88,9 +88,9 @@ public class CopyBatchTests
 
         VaultCopyJob unverified = FakeCopyBackend.Job(VaultResourceType.EbsSnapshot, "snap-009");
         unverified.State = CopyJobState.Completed;
-        unverified.Verified = false;
-        unverified.VerificationMessage = "under a key of account 111111111111";
-        var strict = CopyBatch.OfStarted(new CopyEngine([new FakeCopyBackend(VaultResourceType.EbsSnapshot)]), [unverified], CopyBatchWording.VaultCopy);
+        unverified.Verified = true;
+        var strict = CopyBatch.OfStarted(
+            new CopyEngine([new FakeCopyBackend(VaultResourceType.EbsSnapshot) { VerificationProblem = "under a key of account 111111111111" }]), [unverified], CopyBatchWording.VaultCopy);
         Assert.Equal("VaultCopyNotVerified", Assert.Single(await strict.RunAsync(s_wait, null)).Error!.ErrorId);
         CopyOutcome accepted = Assert.Single(await strict.RunAsync(s_wait, null, acceptUnverified: true));
         Assert.Equal(CopyOutcomeKind.Verified, accepted.Kind);

@@ -144,4 +144,40 @@ public class CopyVerificationTests
         Assert.Equal(CopyJobState.Failed, job.State);
         Assert.Contains("snap-gone no longer exists", job.FailureReason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_copy_owned_by_another_account_is_not_verified()
+    {
+        VaultCopyJob job = Job();
+
+        CopyVerifier.Verify(job, new CopyObservation("snap-1", "completed", 100, true, VaultKey, 20) { OwnerAccountId = "111111111111" });
+
+        Assert.False(job.Verified);
+        Assert.Contains("snap-1 belongs to account 111111111111, not to the vault account 222222222222", job.VerificationMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_copy_whose_lineage_names_another_source_or_purpose_is_not_verified()
+    {
+        VaultCopyJob other = Job();
+        CopyVerifier.Verify(other, new CopyObservation("snap-1", "completed", 100, true, VaultKey, 20)
+        {
+            OwnerAccountId = "222222222222",
+            Tags = new Dictionary<string, string> { [CopyNaming.PurposeTag] = "vault", [CopyNaming.SourceArnTag] = "arn:aws:ec2:eu-west-1::snapshot/snap-0a1b2c3d4e5f60003" },
+        });
+        VaultCopyJob untagged = Job();
+        CopyVerifier.Verify(untagged, new CopyObservation("snap-1", "completed", 100, true, VaultKey, 20) { Tags = new Dictionary<string, string>() });
+        VaultCopyJob ours = Job();
+        CopyVerifier.Verify(ours, new CopyObservation("snap-1", "completed", 100, true, VaultKey, 20)
+        {
+            OwnerAccountId = "222222222222",
+            Tags = new Dictionary<string, string> { [CopyNaming.PurposeTag] = "vault", [CopyNaming.SourceArnTag] = ours.SourceArn },
+        });
+
+        Assert.False(other.Verified);
+        Assert.Contains("snap-1 is not VaultCopy's vault copy of snap-0a1b2c3d4e5f60001: its lineage tags name vault / arn:aws:ec2:eu-west-1::snapshot/snap-0a1b2c3d4e5f60003", other.VerificationMessage, StringComparison.Ordinal);
+        Assert.False(untagged.Verified);
+        Assert.Contains("its lineage tags name no source", untagged.VerificationMessage, StringComparison.Ordinal);
+        Assert.True(ours.Verified, ours.VerificationMessage);
+    }
 }

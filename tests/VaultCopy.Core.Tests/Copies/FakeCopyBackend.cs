@@ -116,10 +116,13 @@ internal sealed class FakeCopyBackend : ICopyBackend
         return Task.CompletedTask;
     }
 
+    /// <summary>What verification finds (null: verified).</summary>
+    public string? VerificationProblem { get; init; }
+
     public Task VerifyAsync(VaultCopyJob job, CancellationToken cancellationToken)
     {
-        job.Verified = true;
-        job.VerificationMessage = "fake";
+        job.Verified = VerificationProblem is null;
+        job.VerificationMessage = VerificationProblem ?? "fake";
         return Task.CompletedTask;
     }
 

@@ -222,7 +222,11 @@ internal sealed class AmiCopyBackend : ICopyBackend
 
         // DescribeImages reports no copy progress: 0 % until the AMI is available.
         var copy = new CopyObservation(image.ImageId, image.State, 0,
-            volumes.Count > 0 && volumes.All(v => v.Encrypted == true), null, size);
+            volumes.Count > 0 && volumes.All(v => v.Encrypted == true), null, size)
+        {
+            OwnerAccountId = image.OwnerId,
+            Tags = image.Tags,
+        };
         _observed[image.ImageId] = (copy, image.SnapshotIds);
         CopyStates.ApplyImage(job, copy, image.StateReason, _time.GetUtcNow().UtcDateTime);
     }

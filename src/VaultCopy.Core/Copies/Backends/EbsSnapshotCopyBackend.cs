@@ -180,7 +180,11 @@ internal sealed class EbsSnapshotCopyBackend : ICopyBackend
 
     internal static CopyObservation Observe(Ec2SnapshotRecord snapshot) => new(
         snapshot.SnapshotId, snapshot.State, CopyStates.ParsePercent(snapshot.Progress),
-        snapshot.Encrypted, snapshot.KmsKeyId, snapshot.VolumeSize);
+        snapshot.Encrypted, snapshot.KmsKeyId, snapshot.VolumeSize)
+    {
+        OwnerAccountId = snapshot.OwnerId,
+        Tags = snapshot.Tags,
+    };
 
     internal static Dictionary<string, string> LineageQuery(VaultCopyJob job) => new(StringComparer.Ordinal)
     {

@@ -213,7 +213,11 @@ internal sealed class RdsCopyBackend : ICopyBackend
 
     private void Apply(VaultCopyJob job, RdsSnapshotRecord record)
     {
-        var copy = new CopyObservation(record.Identifier, record.Status, record.PercentProgress, record.Encrypted, record.KmsKeyId, record.AllocatedStorage);
+        var copy = new CopyObservation(record.Identifier, record.Status, record.PercentProgress, record.Encrypted, record.KmsKeyId, record.AllocatedStorage)
+        {
+            OwnerAccountId = Accounts.Arn.AccountOf(record.Arn),
+            Tags = record.Tags,
+        };
         _observed[record.Identifier] = copy;
         CopyStates.ApplyRds(job, copy, _time.GetUtcNow().UtcDateTime);
     }
