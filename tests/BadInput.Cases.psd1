@@ -17,8 +17,7 @@
             Category = 'InvalidArgument'; ErrorId = 'InvalidRoleArn'; Target = '"VaultCopyVault"'; Advice = 'arn:' }
         @{ Cmdlet = 'Connect-VaultAccount'; Name = 'role ARN with a wildcard'; Run = 'Connect-VaultAccount -SourceAccount $Origin -RoleArn "arn:aws:iam::222222222222:role/*" -ExternalId vaultcopy-demo'
             Category = 'InvalidArgument'; ErrorId = 'InvalidRoleArn'; Target = '"arn:aws:iam::222222222222:role/*"' }
-        # pending: verify branch (ARNs mean what they say)
-        @{ Cmdlet = 'Connect-VaultAccount'; Name = 'role ARN of another partition'; Pending = 'verify'; Run = 'Connect-VaultAccount -SourceAccount $Origin -RoleArn "arn:aws-cn:iam::222222222222:role/VaultCopyVault" -ExternalId vaultcopy-demo'
+        @{ Cmdlet = 'Connect-VaultAccount'; Name = 'role ARN of another partition'; Run = 'Connect-VaultAccount -SourceAccount $Origin -RoleArn "arn:aws-cn:iam::222222222222:role/VaultCopyVault" -ExternalId vaultcopy-demo'
             Category = 'InvalidArgument'; ErrorId = 'InvalidRoleArn'; Target = '"arn:aws-cn:iam::222222222222:role/VaultCopyVault"'; Advice = 'partition|aws-cn' }
         @{ Cmdlet = 'Connect-VaultAccount'; Name = 'role ARN that is a user'; Run = 'Connect-VaultAccount -SourceAccount $Origin -RoleArn "arn:aws:iam::222222222222:user/vault-admin"'
             Category = 'InvalidArgument'; ErrorId = 'InvalidRoleArn'; Target = '"arn:aws:iam::222222222222:user/vault-admin"' }
@@ -64,18 +63,14 @@
             Category = 'InvalidArgument'; ErrorId = 'UnsupportedArn'; Target = '"arn:aws:rds:eu-west-1:111111111111:db:orders"' }
         @{ Cmdlet = 'Get-VaultResource'; Name = 'truncated ARN'; Run = 'Get-VaultResource -Account $Origin -Id arn:aws:ec2:eu-west-1'
             Category = 'InvalidArgument'; ErrorId = 'UnsupportedArn'; Target = '"arn:aws:ec2:eu-west-1"' }
-        # pending: verify branch (ARNs mean what they say)
-        @{ Cmdlet = 'Get-VaultResource'; Name = 'ARN of another account'; Pending = 'verify'; Run = 'Get-VaultResource -Account $Origin -Id arn:aws:rds:eu-west-1:333333333333:snapshot:origin-orders-manual-cmk'
-            Category = 'InvalidArgument'; ErrorId = 'ArnOfAnotherAccount'; Target = '"arn:aws:rds:eu-west-1:333333333333:snapshot:origin-orders-manual-cmk"' }
-        # pending: verify branch (ARNs mean what they say)
-        @{ Cmdlet = 'Get-VaultResource'; Name = 'ARN of another partition'; Pending = 'verify'; Run = 'Get-VaultResource -Account $Origin -Id arn:aws-cn:rds:eu-west-1:111111111111:snapshot:origin-orders-manual-cmk'
-            Category = 'InvalidArgument'; ErrorId = 'ArnOfAnotherPartition'; Target = '"arn:aws-cn:rds:eu-west-1:111111111111:snapshot:origin-orders-manual-cmk"' }
-        # pending: verify branch (ARNs mean what they say)
-        @{ Cmdlet = 'Get-VaultResource'; Name = 'ARN in another Region, where it does not exist'; Pending = 'verify'; Run = 'Get-VaultResource -Account $Origin -Id arn:aws:rds:us-east-1:111111111111:snapshot:origin-orders-manual-cmk'
-            Category = 'ObjectNotFound'; ErrorId = 'ResourceNotFound'; Target = '"arn:aws:rds:us-east-1:111111111111:snapshot:origin-orders-manual-cmk"' }
-        # pending: verify branch (ARNs mean what they say)
-        @{ Cmdlet = 'Get-VaultResource'; Name = 'ARN in an unknown Region'; Pending = 'verify'; Run = 'Get-VaultResource -Account $Origin -Id arn:aws:ec2:mars-north-9:111111111111:snapshot/snap-0a1b2c3d4e5f60001'
-            Category = 'InvalidArgument'; ErrorId = 'InvalidRegion'; Target = '"arn:aws:ec2:mars-north-9:111111111111:snapshot/snap-0a1b2c3d4e5f60001"' }
+        @{ Cmdlet = 'Get-VaultResource'; Name = 'ARN of another account, not shared with it'; Run = 'Get-VaultResource -Account $Origin -Id arn:aws:rds:eu-west-1:333333333333:snapshot:origin-orders-manual-cmk'
+            Category = 'ObjectNotFound'; ErrorId = 'ResourceNotFound'; Target = '"arn:aws:rds:eu-west-1:333333333333:snapshot:origin-orders-manual-cmk"' }
+        @{ Cmdlet = 'Get-VaultResource'; Name = 'ARN of another partition'; Run = 'Get-VaultResource -Account $Origin -Id arn:aws-cn:rds:eu-west-1:111111111111:snapshot:origin-orders-manual-cmk'
+            Category = 'InvalidArgument'; ErrorId = 'ArnOfOtherPartition'; Target = '"arn:aws-cn:rds:eu-west-1:111111111111:snapshot:origin-orders-manual-cmk"' }
+        @{ Cmdlet = 'Get-VaultResource'; Name = 'ARN in another Region, where it does not exist'; Run = 'Get-VaultResource -Account $Origin -Id arn:aws:rds:us-east-1:111111111111:snapshot:origin-orders-manual-cmk'
+            Category = 'InvalidArgument'; ErrorId = 'ArnOfOtherRegion'; Target = '"arn:aws:rds:us-east-1:111111111111:snapshot:origin-orders-manual-cmk"'; Advice = 'us-east-1' }
+        @{ Cmdlet = 'Get-VaultResource'; Name = 'ARN in an unknown Region'; Run = 'Get-VaultResource -Account $Origin -Id arn:aws:ec2:mars-north-9:111111111111:snapshot/snap-0a1b2c3d4e5f60001'
+            Category = 'InvalidArgument'; ErrorId = 'ArnOfOtherRegion'; Target = '"arn:aws:ec2:mars-north-9:111111111111:snapshot/snap-0a1b2c3d4e5f60001"' }
 
         # ---------------------------------------------------------------- Grant-VaultSnapshotAccess
         @{ Cmdlet = 'Grant-VaultSnapshotAccess'; Name = 'same account as source and destination'; Run = 'Grant-VaultSnapshotAccess -Source $Origin -Destination $Origin -Id snap-0a1b2c3d4e5f60004'
@@ -98,12 +93,10 @@
             Category = 'InvalidData'; ErrorId = 'ParameterArgumentValidationError'; Parameter = 'Destination' }
         @{ Cmdlet = 'Grant-VaultSnapshotAccess'; Name = 'duplicate bad ids: one error'; Run = 'Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id snap-0000000000000dead, " snap-0000000000000dead "'
             Category = 'ObjectNotFound'; ErrorId = 'ResourceNotFound'; Target = '"snap-0000000000000dead"' }
-        # pending: verify branch (ARNs mean what they say)
-        @{ Cmdlet = 'Grant-VaultSnapshotAccess'; Name = 'ARN of another account'; Pending = 'verify'; Run = 'Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id arn:aws:ec2:eu-west-1:333333333333:snapshot/snap-0a1b2c3d4e5f60004'
-            Category = 'InvalidArgument'; ErrorId = 'ArnOfAnotherAccount'; Target = '"arn:aws:ec2:eu-west-1:333333333333:snapshot/snap-0a1b2c3d4e5f60004"' }
-        # pending: verify branch (ARNs mean what they say)
-        @{ Cmdlet = 'Grant-VaultSnapshotAccess'; Name = 'RDS ARN in another Region shares nothing here'; Pending = 'verify'; Run = 'Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id arn:aws:rds:us-east-1:111111111111:snapshot:origin-orders-manual-cmk'
-            Category = 'ObjectNotFound'; ErrorId = 'ResourceNotFound'; Target = '"arn:aws:rds:us-east-1:111111111111:snapshot:origin-orders-manual-cmk"' }
+        @{ Cmdlet = 'Grant-VaultSnapshotAccess'; Name = 'ARN of another account'; Run = 'Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id arn:aws:ec2:eu-west-1:333333333333:snapshot/snap-0a1b2c3d4e5f60004'
+            Category = 'InvalidArgument'; ErrorId = 'ArnOfOtherAccount'; Target = '"arn:aws:ec2:eu-west-1:333333333333:snapshot/snap-0a1b2c3d4e5f60004"' }
+        @{ Cmdlet = 'Grant-VaultSnapshotAccess'; Name = 'RDS ARN in another Region shares nothing here'; Run = 'Grant-VaultSnapshotAccess -Source $Origin -Destination $Vault -Id arn:aws:rds:us-east-1:111111111111:snapshot:origin-orders-manual-cmk'
+            Category = 'InvalidArgument'; ErrorId = 'ArnOfOtherRegion'; Target = '"arn:aws:rds:us-east-1:111111111111:snapshot:origin-orders-manual-cmk"'; Advice = 'us-east-1' }
 
         # ---------------------------------------------------------------- Revoke-VaultSnapshotAccess
         @{ Cmdlet = 'Revoke-VaultSnapshotAccess'; Name = 'same account as source and destination'; Run = 'Revoke-VaultSnapshotAccess -Source $Vault -Destination $Vault -Id snap-0a1b2c3d4e5f60001'
@@ -126,9 +119,8 @@
             Category = 'ObjectNotFound'; ErrorId = 'SourceKeyNotFound'; Target = '"alias/no-such-key"' }
         @{ Cmdlet = 'Grant-VaultKeyAccess'; Name = 'key of the vault as source key'; Run = 'Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId $VaultKeyArn -Force'
             Category = 'InvalidArgument'; ErrorId = 'KeyOfAnotherAccount'; Target = '$VaultKeyArn' }
-        # pending: verify branch (ARNs mean what they say)
-        @{ Cmdlet = 'Grant-VaultKeyAccess'; Name = 'key ARN of another partition'; Pending = 'verify'; Run = 'Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId ($OriginKeyArn -replace "^arn:aws:", "arn:aws-cn:") -Force'
-            Category = 'InvalidArgument'; ErrorId = 'KeyOfAnotherPartition'; Target = '$OriginKeyArn -replace "^arn:aws:", "arn:aws-cn:"' }
+        @{ Cmdlet = 'Grant-VaultKeyAccess'; Name = 'key ARN of another partition'; Run = 'Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId ($OriginKeyArn -replace "^arn:aws:", "arn:aws-cn:") -Force'
+            Category = 'InvalidArgument'; ErrorId = 'KeyOfOtherPartition'; Target = '$OriginKeyArn -replace "^arn:aws:", "arn:aws-cn:"' }
         @{ Cmdlet = 'Grant-VaultKeyAccess'; Name = 'key ARN in another Region'; Run = 'Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId ($OriginKeyArn -replace "eu-west-1", "us-east-1") -Force'
             Category = 'ObjectNotFound'; ErrorId = 'SourceKeyNotFound'; Target = '$OriginKeyArn -replace "eu-west-1", "us-east-1"'; Advice = 'us-east-1' }
         @{ Cmdlet = 'Grant-VaultKeyAccess'; Name = 'malformed key ARN'; Run = 'Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId arn:aws:kms:eu-west-1:111111111111 -Force'
@@ -199,9 +191,8 @@
             Category = 'InvalidData'; ErrorId = 'ParameterArgumentValidationError'; Parameter = 'TimeoutSeconds' }
         @{ Cmdlet = 'Copy-VaultSnapshot'; Name = 'poll interval of zero'; Run = 'Copy-VaultSnapshot -Destination $Vault -Id snap-0a1b2c3d4e5f60001 -KmsKeyId alias/vault-backup -Wait -PollIntervalSeconds 0'
             Category = 'InvalidData'; ErrorId = 'ParameterArgumentValidationError'; Parameter = 'PollIntervalSeconds' }
-        # pending: verify branch (ARNs mean what they say)
-        @{ Cmdlet = 'Copy-VaultSnapshot'; Name = 'ARN of another account than -SourceAccountId'; Pending = 'verify'; Run = 'Copy-VaultSnapshot -Source $Origin -Destination $Vault -Id arn:aws:rds:eu-west-1:333333333333:snapshot:origin-orders-manual-cmk -KmsKeyId alias/vault-backup'
-            Category = 'InvalidArgument'; ErrorId = 'ArnOfAnotherAccount'; Target = '"arn:aws:rds:eu-west-1:333333333333:snapshot:origin-orders-manual-cmk"' }
+        @{ Cmdlet = 'Copy-VaultSnapshot'; Name = 'ARN of another account than -SourceAccountId'; Run = 'Copy-VaultSnapshot -Source $Origin -Destination $Vault -Id arn:aws:rds:eu-west-1:333333333333:snapshot:origin-orders-manual-cmk -KmsKeyId alias/vault-backup'
+            Category = 'InvalidArgument'; ErrorId = 'ArnOfOtherAccount'; Target = '"arn:aws:rds:eu-west-1:333333333333:snapshot:origin-orders-manual-cmk"' }
 
         # ---------------------------------------------------------------- Copy-VaultImage
         @{ Cmdlet = 'Copy-VaultImage'; Name = 'snapshot given to the image command'; Run = 'Copy-VaultImage -Source $Origin -Destination $Vault -Id snap-0a1b2c3d4e5f60001 -KmsKeyId alias/vault-backup'
@@ -226,12 +217,10 @@
             Category = 'InvalidArgument'; ErrorId = 'JobOfAnotherAccount'; Target = '"job:$JobId"' }
         @{ Cmdlet = 'Wait-VaultCopy'; Name = 'job JSON edited to never started'; Run = '$QueuedJob | Wait-VaultCopy -Destination $Vault'
             Category = 'InvalidOperation'; ErrorId = 'JobNeverStarted'; Target = '"job:$JobId"' }
-        # pending: Wait-VaultCopy verification branch (a job JSON saved before its copy was deleted is an error)
-        @{ Cmdlet = 'Wait-VaultCopy'; Name = 'completed job whose copy is gone'; Pending = 'wait-verify'; Run = '$GoneCopyJob | Wait-VaultCopy -Destination $Vault -PollIntervalSeconds 1 -TimeoutSeconds 30'
-            Category = 'ObjectNotFound'; ErrorId = 'VaultCopyNotFound'; Target = '"job:$JobId"' }
-        # pending: Wait-VaultCopy verification branch (a job edited by hand is an error, never a verified copy)
-        @{ Cmdlet = 'Wait-VaultCopy'; Name = 'completed job edited to name a backup of the origin'; Pending = 'wait-verify'; Run = '$OriginCopyJob | Wait-VaultCopy -Destination $Vault -PollIntervalSeconds 1 -TimeoutSeconds 30'
-            Category = 'InvalidOperation'; ErrorId = 'VaultCopyNotVerified'; Target = '"job:$JobId"' }
+        @{ Cmdlet = 'Wait-VaultCopy'; Name = 'completed job whose copy is gone'; Run = '$GoneCopyJob | Wait-VaultCopy -Destination $Vault -PollIntervalSeconds 1 -TimeoutSeconds 30'
+            Category = 'ObjectNotFound'; ErrorId = 'VaultCopyFailed'; Target = '"job:$JobId"'; Advice = 'Copy again' }
+        @{ Cmdlet = 'Wait-VaultCopy'; Name = 'completed job edited to name a backup of the origin'; Run = '$OriginCopyJob | Wait-VaultCopy -Destination $Vault -PollIntervalSeconds 1 -TimeoutSeconds 30'
+            Category = 'ObjectNotFound'; ErrorId = 'VaultCopyFailed'; Target = '"job:$JobId"'; Advice = 'Copy again' }
         @{ Cmdlet = 'Wait-VaultCopy'; Name = 'empty string'; Run = 'Wait-VaultCopy -Destination $Vault -InputObject ""'
             Category = 'InvalidData'; ErrorId = 'ParameterArgumentTransformationError'; Parameter = 'InputObject' }
         @{ Cmdlet = 'Wait-VaultCopy'; Name = 'null job'; Run = 'Wait-VaultCopy -Destination $Vault -InputObject $null'

@@ -16,6 +16,13 @@ public static partial class AccountConnector
         ValidateShape(request);
 
         string region = ResolveRegion(request);
+        if (request.RoleArn is not null && Arn.PartitionOf(request.RoleArn) is var rolePartition && rolePartition != RegionName.PartitionOf(region))
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "InvalidRoleArn",
+                $"'{request.RoleArn}' is a role of partition {rolePartition}, but the connection is made in {region} (partition {RegionName.PartitionOf(region)}): STS assumes only roles of its own partition.",
+                $"Pass -Region with a Region of {rolePartition}, and credentials of that partition, or the ARN of a role in partition {RegionName.PartitionOf(region)}.");
+        }
+
         ResolvedCredentials resolved = CredentialResolver.Resolve(request);
         string? endpoint = request.EndpointUrl ?? request.SourceAccount?.Session.ExplicitEndpointUrl;
         AwsSession session = resolved.ToSession(region, endpoint);

@@ -19,6 +19,12 @@ public static partial class RegionName
     public static VaultCopyException Refusal(string region) =>
         new(VaultCopyErrorKind.InvalidArgument, "InvalidRegion", Describe(region), Remediation);
 
+    /// <summary>The partition a Region belongs to, by its name.</summary>
+    public static string PartitionOf(string region) =>
+        region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
+        : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
+        : "aws";
+
     [GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-\d$")]
     private static partial Regex RegionPattern();
 }

@@ -87,8 +87,10 @@ internal static class CopyStates
         bool completed = job.State == CopyJobState.Completed;
         job.ServiceState = "missing";
         job.Verified = completed ? false : job.Verified;
-        job.MarkFailed(Failed(job, VaultCopyErrorKind.InvalidState,
-            $"The copy {job.TargetId} no longer exists in account {job.TargetAccountId} ({job.TargetRegion}); it was deleted {(completed ? "after the job was saved" : "while copying")}.",
+        job.MarkFailed(Failed(job, completed ? VaultCopyErrorKind.NotFound : VaultCopyErrorKind.InvalidState,
+            completed
+                ? $"The copy {job.TargetId} no longer exists in account {job.TargetAccountId} ({job.TargetRegion}): it was deleted after the job was saved, or the job names a copy that was never there."
+                : $"The copy {job.TargetId} no longer exists in account {job.TargetAccountId} ({job.TargetRegion}); it was deleted while copying.",
             "Copy again: run the copy command for the source again (it copies what has no copy in the vault)."), now);
     }
 

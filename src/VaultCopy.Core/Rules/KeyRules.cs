@@ -60,6 +60,13 @@ internal static class KeyRules
                 "Pass a key id, alias/<name>, or an ARN such as arn:aws:kms:<region>:<account>:key/<key id>.");
         }
 
+        if (arn.Partition != RegionName.PartitionOf(owner.Region))
+        {
+            return new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "KeyOfOtherPartition",
+                $"'{keyId}' is a key of partition {arn.Partition}, but the {Role(use)} key must be in partition {RegionName.PartitionOf(owner.Region)} (account {owner.AccountId}, {owner.Region}): KMS keys are never used across partitions.",
+                Hint(use, owner));
+        }
+
         if (arn.AccountId != owner.AccountId && !(use == KeyUse.VaultCopy && keepSourceKey))
         {
             return OtherAccount(keyId, arn.AccountId, use, owner);

@@ -36,8 +36,5 @@ internal sealed record QueryServiceDefinition(
         return new Uri($"https://{EndpointPrefix}.{region}.{suffix}/");
     }
 
-    public static string PartitionOf(string region) =>
-        region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
-        : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
-        : "aws";
+    public static string PartitionOf(string region) => Accounts.RegionName.PartitionOf(region);
 }
