@@ -400,6 +400,23 @@ Describe 'Invoke-VaultCopy with two origins and two vault Regions' {
         $script:Origin2 = Connect-VaultAccount -AccessKey AKIAORIGINTWOADMIN01 -SecretKey 'originTwoAdminSecretKy/FAKE/DemoOnly+001' -Region eu-west-1 -EndpointUrl $Url
     }
 
+    It 'refuses a named backup that no origin has: an ARN of another account, or an id none of the origins knows' {
+        $foreign = 'arn:aws:ec2:eu-west-1:444444444444:snapshot/snap-0b000000000000001'
+        Invoke-EmulatorControl -Url $Url -Path calls/reset -Method POST | Out-Null
+
+        foreach ($case in @{ Id = $foreign; ErrorId = 'ArnOfOtherAccount'; Category = 'InvalidArgument' }, @{ Id = 'snap-0c0000000000000ff'; ErrorId = 'ResourceNotFound'; Category = 'ObjectNotFound' }) {
+            $err = $null
+            try { Get-VaultCopyPlan -Source $Origin, $Origin2 -Destination $Vault -KmsKeyId alias/vault-backup -Id 'snap-0b000000000000001', $case.Id -ErrorAction Stop } catch { $err = $_ }
+
+            $err | Should -Not -BeNullOrEmpty -Because "$($case.Id) is in neither origin"
+            $err.FullyQualifiedErrorId | Should -BeLike "$($case.ErrorId),*"
+            $err.CategoryInfo.Category | Should -Be $case.Category
+            $err.TargetObject | Should -Be $case.Id
+            $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        }
+        Get-SuccessfulMutation | Should -BeNullOrEmpty
+    }
+
     It 'vaults both origins through one scheduler that shares the vault''s EBS copy quota' {
         Invoke-EmulatorControl -Url $Url -Path settings -Method POST -Body @{ ec2 = @{ concurrentSnapshotCopies = 2 } } | Out-Null
         Invoke-EmulatorControl -Url $Url -Path calls/reset -Method POST | Out-Null

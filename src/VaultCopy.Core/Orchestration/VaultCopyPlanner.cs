@@ -26,6 +26,7 @@ public sealed class VaultCopyPlanner
     private const string VaultVariable = "$vault";
 
     private readonly VaultCopyRequest _request;
+    private readonly HashSet<string> _namedFound = new(StringComparer.Ordinal);
 
     public VaultCopyPlanner(VaultCopyRequest request)
     {
@@ -112,9 +113,22 @@ public sealed class VaultCopyPlanner
 
         var items = new List<VaultCopyPlanItem>();
         var warnings = new List<string>();
+        var listed = new List<(VaultAccount Origin, IReadOnlyList<VaultResource> Backups)>();
         foreach (VaultAccount origin in _request.Origins)
         {
-            IReadOnlyList<VaultResource> backups = await ListBackupsAsync(origin, clients, cancellationToken).ConfigureAwait(false);
+            listed.Add((origin, await ListBackupsAsync(origin, clients, cancellationToken).ConfigureAwait(false)));
+        }
+
+        // A backup named by a bare id that none of several origins has is an error, never silently nothing.
+        if (_request.Ids.Distinct(StringComparer.Ordinal).FirstOrDefault(id => !_namedFound.Contains(id) && ResourceReference.Parse(id).AccountId is null) is string missing)
+        {
+            throw new VaultCopyException(VaultCopyErrorKind.NotFound, "ResourceNotFound",
+                $"{missing} was found in none of the origins ({string.Join(", ", _request.Origins.Select(o => $"{o.AccountId} in {o.Region}"))}).",
+                "Check the id and the Region; pass the backup's ARN to name its account and Region.") { Subject = missing };
+        }
+
+        foreach ((VaultAccount origin, IReadOnlyList<VaultResource> backups) in listed)
+        {
             KmsGateway originKms = clients.Kms(origin.Session);
             foreach ((VaultResource backup, VaultResource? converted) in Pair(backups))
             {
@@ -184,12 +198,19 @@ public sealed class VaultCopyPlanner
 
                 if (reference.AccountId is string owner && owner != origin.AccountId)
                 {
-                    continue;
+                    // Another origin's backup; an ARN of an account that is no origin at all is refused by ResourceReference.
+                    if (_request.Origins.Any(o => o.AccountId == owner))
+                    {
+                        continue;
+                    }
+
+                    throw reference.RefuseOutside(origin.Partition, origin.Region, origin.AccountId, "the origin (-Source)")!.About(id);
                 }
 
                 try
                 {
                     VaultResource resource = await inventory.GetAsync(id, cancellationToken).ConfigureAwait(false);
+                    _namedFound.Add(id);
                     // Named backups are narrowed by the same filters as a listing (as Get-VaultResource does); never another account's.
                     if (query.Matches(resource))
                     {
