@@ -239,6 +239,21 @@ Describe 'Grant-VaultKeyAccess under a key policy Deny' {
         $script:Vault = Connect-KeyAccessVault -Origin $Origin
     }
 
+    It 'makes Invoke-VaultCopy -GrantKeyAccess fail the backups on that key with the same error, before any copy' {
+        Invoke-EmulatorControl -Url $Url -Path calls/reset -Method POST | Out-Null
+
+        $result = Invoke-VaultCopy -Source $Origin -Destination $Vault -KmsKeyId alias/vault-backup -Id origin-orders-manual-cmk -GrantKeyAccess `
+            -PollIntervalSeconds 1 -TimeoutSeconds 60 -Confirm:$false -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $outcome = $result | Where-Object { $_.PSObject.TypeNames[0] -like '*VaultCopyOutcome' }
+
+        $outcome.Outcome | Should -Be 'Failed'
+        $outcome.ErrorId | Should -Be 'KeyPolicyDeniesVault'
+        $outcome.Remediation | Should -BeLike "Remove or narrow key policy statement 'NoCrossAccountGrants'*"
+        $ops = (Invoke-EmulatorControl -Url $Url -Path calls).operations
+        $ops.PSObject.Properties.Name | Should -Not -Contain 'rds:CopyDBSnapshot'
+        $ops.PSObject.Properties.Name | Should -Not -Contain 'rds:ModifyDBSnapshotAttribute'
+    }
+
     It 'writes its statements but reports PermissionDenied naming the Deny, with the advice the preflight gives' {
         $changes = Grant-VaultKeyAccess -Source $Origin -Destination $Vault -KeyId alias/origin-backup -Force -ErrorVariable failures -ErrorAction SilentlyContinue
 

@@ -133,17 +133,27 @@ public sealed class VaultCopyOrchestrator
         progress?.Report(new VaultCopyRunProgress("Key access", $"{_plan.KeyAccessEdits.Count} documents", 0));
         foreach ((PlannedPolicyEdit edit, KeyAccessManager manager) in _plan.KeyAccessEdits)
         {
+            VaultCopyException? failure;
             try
             {
                 VaultKeyPolicyChange change = await manager.ApplyAsync(edit, cancellationToken).ConfigureAwait(false);
                 journal?.Write("key-access", target: edit.DocumentName, detail: change.Reason);
+
+                // A Deny (or anything else) that still keeps the vault from the key fails its backups now, with
+                // Grant-VaultKeyAccess's and the preflight's words, instead of in AWS after the shares and copies.
+                failure = edit.AccessBlockedBy(change);
             }
             catch (VaultCopyException error)
             {
-                journal?.Write("key-access-failed", target: edit.DocumentName, detail: error.Message);
+                failure = error;
+            }
+
+            if (failure is not null)
+            {
+                journal?.Write("key-access-failed", target: edit.DocumentName, detail: failure.Message);
                 foreach (ItemRun run in runs.Where(r => r.Active && r.Item.KeyAccessChanges.Any(c => c.Target == edit.Target && c.PolicyName == edit.Preview.PolicyName)))
                 {
-                    run.Fail(error);
+                    run.Fail(failure);
                 }
             }
         }
