@@ -3,10 +3,15 @@ using VaultCopy.Core.Aws.Query;
 
 namespace VaultCopy.Core.Aws;
 
-/// <summary>One simulated decision: allowed, explicitDeny or implicitDeny (IAM's own words).</summary>
-internal sealed record SimulatedDecision(string Action, string Resource, string Decision)
+/// <summary>
+/// One simulated decision: allowed, explicitDeny or implicitDeny (IAM's own words); for an explicit deny, the policies
+/// whose Deny statements decided (MatchedStatements' SourcePolicyId).
+/// </summary>
+internal sealed record SimulatedDecision(string Action, string Resource, string Decision, IReadOnlyList<string>? DeniedBy = null)
 {
     public bool IsAllowed => Decision == "allowed";
+
+    public bool IsExplicitDeny => Decision == "explicitDeny";
 }
 
 /// <summary>A condition key and its values for a simulation, e.g. kms:GrantIsForAWSResource = true (boolean).</summary>
@@ -61,10 +66,14 @@ internal sealed partial class IamGateway : IDisposable
             XElement result = await _client.CallAsync("SimulatePrincipalPolicy", parameters, cancellationToken).ConfigureAwait(false);
             foreach (XElement member in result.Element("EvaluationResults")?.Elements("member") ?? [])
             {
+                string decision = member.Element("EvalDecision")?.Value ?? "implicitDeny";
                 results.Add(new SimulatedDecision(
                     member.Element("EvalActionName")?.Value ?? string.Empty,
                     member.Element("EvalResourceName")?.Value ?? "*",
-                    member.Element("EvalDecision")?.Value ?? "implicitDeny"));
+                    decision,
+                    decision == "explicitDeny"
+                        ? (member.Element("MatchedStatements")?.Elements("member") ?? []).Select(m => m.Element("SourcePolicyId")?.Value).OfType<string>().Distinct(StringComparer.Ordinal).ToList()
+                        : null));
             }
 
             marker = result.Element("IsTruncated")?.Value == "true" ? result.Element("Marker")?.Value : null;

@@ -62,6 +62,16 @@ internal static class VaultKeyUse
     }
 
     /// <summary>
+    /// The words for an IAM policy of <paramref name="who"/> that explicitly denies it the key (a simulated
+    /// explicitDeny): as for a key policy Deny, the advice is to remove or narrow it, never to grant again.
+    /// </summary>
+    public static string IdentityDenyRemediation(string keyArn, string who, IReadOnlyList<string> actions, IReadOnlyList<string> policies)
+    {
+        string named = policies.Count == 0 ? "the IAM policy" : $"IAM {(policies.Count == 1 ? "policy" : "policies")} {string.Join(", ", policies.Select(p => $"'{p}'"))}";
+        return $"Remove or narrow the Deny statement of {named} of {who} so that it no longer denies {string.Join(", ", actions)} on {keyArn} (or the service control policy or permissions boundary that holds it); adding Allow statements cannot outweigh it.";
+    }
+
+    /// <summary>
     /// Why the vault principals still may not use the key after Grant-VaultKeyAccess wrote its statements into
     /// <paramref name="policy"/>; null when the policy lets each of them (or cannot tell: a warning is the preflight's).
     /// </summary>

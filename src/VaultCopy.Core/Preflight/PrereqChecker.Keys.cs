@@ -49,6 +49,7 @@ public sealed partial class PrereqChecker
     {
         const string check = PrereqChecks.DestinationIdentityPolicy;
         var denied = new List<string>();
+        var explicitDenies = new List<SimulatedDecision>();
         foreach (string service in key.Services)
         {
             Simulation simulation = await SimulateAsync(_destinationIam, _destination, [.. CopyKeyActions.All], [key.Arn],
@@ -60,13 +61,15 @@ public sealed partial class PrereqChecker
             }
 
             denied.AddRange(simulation.Denied);
+            explicitDenies.AddRange(simulation.ExplicitDenies);
         }
 
         if (denied.Count > 0)
         {
             return Fail(check, PrereqSide.Destination, key.Arn,
                 $"The IAM policies of {_destination.PrincipalArn} do not allow it to use the origin key {key.Arn}: {string.Join("; ", denied.Distinct(StringComparer.Ordinal))}.",
-                $"Grant-VaultKeyAccess -Source {SourceVariable} -Destination {DestinationVariable} -KeyId {key.Arn} (add -PolicyOnly to get the IAM policy for your IAM team)");
+                IdentityRemediation(key.Arn, explicitDenies, denied.Count > explicitDenies.Count,
+                    $"Grant-VaultKeyAccess -Source {SourceVariable} -Destination {DestinationVariable} -KeyId {key.Arn} (add -PolicyOnly to get the IAM policy for your IAM team)"));
         }
 
         return Pass(check, PrereqSide.Destination, key.Arn,
@@ -132,6 +135,7 @@ public sealed partial class PrereqChecker
         }
 
         var denied = new List<string>();
+        var explicitDenies = new List<SimulatedDecision>();
         foreach (string service in services)
         {
             Simulation simulation = await SimulateAsync(_destinationIam, _destination, [.. CopyKeyActions.All], [keyArn],
@@ -143,12 +147,13 @@ public sealed partial class PrereqChecker
             }
 
             denied.AddRange(simulation.Denied);
+            explicitDenies.AddRange(simulation.ExplicitDenies);
         }
 
         return denied.Count > 0
             ? [byPolicy, Fail(check, PrereqSide.Destination, keyArn,
                 $"The key policy leaves it to IAM, and the IAM policies of {_destination.PrincipalArn} do not allow: {string.Join("; ", denied.Distinct(StringComparer.Ordinal))}.",
-                grant)]
+                IdentityRemediation(keyArn, explicitDenies, denied.Count > explicitDenies.Count, grant))]
             : [byPolicy, Pass(check, PrereqSide.Destination, keyArn, $"The IAM policies of {_destination.PrincipalArn} allow it to use {keyArn}.")];
     }
 
@@ -245,7 +250,10 @@ public sealed partial class PrereqChecker
         try
         {
             IReadOnlyList<SimulatedDecision> decisions = await iam.SimulateAsync(account.PrincipalArn, actions, resources, context, cancellationToken).ConfigureAwait(false);
-            return new Simulation(decisions.Where(d => !d.IsAllowed).Select(d => $"{d.Action} on {d.Resource} ({d.Decision})").ToList(), null);
+            return new Simulation(decisions.Where(d => !d.IsAllowed).Select(d => $"{d.Action} on {d.Resource} ({d.Decision})").ToList(), null)
+            {
+                ExplicitDenies = decisions.Where(d => d.IsExplicitDeny).ToList(),
+            };
         }
         catch (QueryServiceException error) when (error.ErrorCode == QueryErrorCodes.AccessDenied)
         {
@@ -257,5 +265,22 @@ public sealed partial class PrereqChecker
         }
     }
 
-    private sealed record Simulation(IReadOnlyList<string> Denied, string? Problem);
+    private sealed record Simulation(IReadOnlyList<string> Denied, string? Problem)
+    {
+        public IReadOnlyList<SimulatedDecision> ExplicitDenies { get; init; } = [];
+    }
+
+    /// <summary>What fixes IAM decisions that refused the vault the key: an explicit Deny is removed or narrowed first.</summary>
+    private string IdentityRemediation(string keyArn, IReadOnlyList<SimulatedDecision> explicitDenies, bool alsoImplicit, string grant)
+    {
+        if (explicitDenies.Count == 0)
+        {
+            return grant;
+        }
+
+        string removeOrNarrow = KeyAccess.VaultKeyUse.IdentityDenyRemediation(keyArn, _destination.PrincipalArn,
+            explicitDenies.Select(d => d.Action).Distinct(StringComparer.Ordinal).ToList(),
+            explicitDenies.SelectMany(d => d.DeniedBy ?? []).Distinct(StringComparer.Ordinal).ToList());
+        return alsoImplicit ? $"{removeOrNarrow} Then: {grant}" : removeOrNarrow;
+    }
 }

@@ -59,6 +59,27 @@ public sealed class PrereqCheckerPermissionTests(EmulatorFixture fixture) : Pref
     }
 
     [Fact]
+    public async Task An_IAM_Deny_on_the_origin_key_fails_with_advice_to_remove_or_narrow_it_not_to_run_Grant_VaultKeyAccess()
+    {
+        JsonObject world = DemoWorld();
+        VaultRolePolicy(world)["Statement"]!.AsArray().Add(JsonNode.Parse("""
+            { "Sid": "NoForeignKeys", "Effect": "Deny", "Action": "kms:CreateGrant", "Resource": "arn:aws:kms:*:111111111111:key/*" }
+            """));
+        Load(world);
+        await GrantVaultOnOriginKeyAsync();
+
+        IReadOnlyList<VaultPrereqResult> results = await RunDemoAsync(["snap-0a1b2c3d4e5f60001"]);
+
+        VaultPrereqResult identity = Single(results, PrereqChecks.DestinationIdentityPolicy, OriginKeyArn);
+        AssertStatus(PrereqStatus.Fail, identity);
+        Assert.Contains("kms:CreateGrant", identity.Message, StringComparison.Ordinal);
+        Assert.Contains("explicitDeny", identity.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Remove or narrow the Deny statement of IAM policy 'VaultSide'", identity.Remediation, StringComparison.Ordinal);
+        Assert.Contains($"kms:CreateGrant on {OriginKeyArn}", identity.Remediation, StringComparison.Ordinal);
+        Assert.DoesNotContain("Grant-VaultKeyAccess -Source", identity.Remediation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_vault_role_that_may_not_simulate_gets_warnings_not_failures()
     {
         JsonObject world = DemoWorld();
