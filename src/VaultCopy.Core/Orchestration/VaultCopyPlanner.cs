@@ -436,7 +436,8 @@ public sealed class VaultCopyPlanner
 
     private static VaultCopyPlanItem Item(
         VaultAccount origin, VaultResource backup, PlanAction action, IReadOnlyList<PlanAction> steps, IReadOnlyList<VaultCopyPlanDestination> destinations,
-        VaultResource? converted, string? copiedKey, bool shared, string reason, IReadOnlyList<VaultKeyPolicyChange>? changes = null) => new()
+        VaultResource? converted, string? copiedKey, bool shared, string reason, IReadOnlyList<VaultKeyPolicyChange>? changes = null,
+        (string ErrorId, string? Remediation)? refusal = null) => new()
     {
         OriginAccountId = origin.AccountId,
         SourceRegion = backup.Region,
@@ -450,6 +451,9 @@ public sealed class VaultCopyPlanner
         Steps = steps,
         Destinations = destinations,
         Reason = reason,
+        ErrorId = refusal?.ErrorId,
+        Cause = refusal is null ? null : reason,
+        Remediation = refusal?.Remediation,
         ConvertedId = converted?.Id,
         SharedWithVault = shared,
         KeyAccessChanges = changes ?? [],
@@ -460,26 +464,8 @@ public sealed class VaultCopyPlanner
     };
 
     private static VaultCopyPlanItem Refuse(
-        VaultAccount origin, VaultResource backup, string errorId, string cause, string? remediation, IReadOnlyList<VaultKeyPolicyChange>? changes = null) => new()
-    {
-        OriginAccountId = origin.AccountId,
-        SourceRegion = backup.Region,
-        Type = backup.Type,
-        Id = backup.Id,
-        Arn = backup.Arn,
-        SizeGiB = backup.SizeGiB,
-        KeyManager = backup.KeyManager,
-        SourceKeyArn = backup.KmsKeyArn,
-        Action = PlanAction.Refuse,
-        Steps = [PlanAction.Refuse],
-        ErrorId = errorId,
-        Cause = cause,
-        Remediation = remediation,
-        Reason = cause,
-        KeyAccessChanges = changes ?? [],
-        Source = backup,
-        Origin = origin,
-    };
+        VaultAccount origin, VaultResource backup, string errorId, string cause, string? remediation, IReadOnlyList<VaultKeyPolicyChange>? changes = null) =>
+        Item(origin, backup, PlanAction.Refuse, [PlanAction.Refuse], [], null, null, shared: false, cause, changes, (errorId, remediation));
 
     /// <summary>KeyAccessManager's plan for each (origin key, vault key) pair, made once per run.</summary>
     private sealed class KeyAccessPlans : IDisposable
