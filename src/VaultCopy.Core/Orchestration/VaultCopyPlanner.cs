@@ -34,6 +34,12 @@ public sealed class VaultCopyPlanner
         _request = request;
     }
 
+    /// <summary>
+    /// How the planning's reads wait out throttling and AWS 5xx answers past the SDK's own retries: each read (a key, an
+    /// origin's listing, a Region's copies) is made again from its start, so one bad page never ends the plan.
+    /// </summary>
+    internal TransientFaultPolicy FaultPolicy { get; init; } = TransientFaultPolicy.Default;
+
     /// <summary>The vault key chosen for each destination Region (after <see cref="PlanAsync"/>).</summary>
     internal Dictionary<string, KmsKey> VaultKeys { get; } = new(StringComparer.Ordinal);
 
@@ -74,7 +80,9 @@ public sealed class VaultCopyPlanner
                     $"Pass -KmsKeyId @{{ '{region}' = '<vault key>' }} with one key per destination Region, or a key alias that exists in each.");
             try
             {
-                VaultKeys[region] = await new KeyResolver(clients.Kms(vault.Session, region), KeyOwner.Of(vault, region)).ResolveAsync(keyId, KeyUse.VaultCopy, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
+                VaultKeys[region] = await FaultPolicy.RunAsync(
+                    () => new KeyResolver(clients.Kms(vault.Session, region), KeyOwner.Of(vault, region)).ResolveAsync(keyId, KeyUse.VaultCopy, keepSourceKey: false, cancellationToken),
+                    $"Resolving the vault key {keyId}", cancellationToken).ConfigureAwait(false);
             }
             catch (VaultCopyException error) when (error.Subject is null)
             {
@@ -88,7 +96,9 @@ public sealed class VaultCopyPlanner
             {
                 try
                 {
-                    ConvertKeys[origin.AccountId] = await new KeyResolver(clients.Kms(origin.Session), KeyOwner.Of(origin)).ResolveAsync(convertKeyId, KeyUse.ConversionTarget, keepSourceKey: false, cancellationToken).ConfigureAwait(false);
+                    ConvertKeys[origin.AccountId] = await FaultPolicy.RunAsync(
+                        () => new KeyResolver(clients.Kms(origin.Session), KeyOwner.Of(origin)).ResolveAsync(convertKeyId, KeyUse.ConversionTarget, keepSourceKey: false, cancellationToken),
+                        $"Resolving the conversion key {convertKeyId}", cancellationToken).ConfigureAwait(false);
                 }
                 catch (VaultCopyException error) when (error.Subject is null)
                 {
@@ -102,11 +112,16 @@ public sealed class VaultCopyPlanner
         foreach (string region in regions)
         {
             using var catalog = new VaultCopyCatalog(vault, region, clients);
-            var copies = new List<VaultCopyJob>();
-            await foreach (VaultCopyJob copy in catalog.ListAsync(new VaultCopyQuery(), cancellationToken).ConfigureAwait(false))
+            List<VaultCopyJob> copies = await FaultPolicy.RunAsync(async () =>
             {
-                copies.Add(copy);
-            }
+                var listed = new List<VaultCopyJob>();
+                await foreach (VaultCopyJob copy in catalog.ListAsync(new VaultCopyQuery(), cancellationToken).ConfigureAwait(false))
+                {
+                    listed.Add(copy);
+                }
+
+                return listed;
+            }, $"Listing the vault's copies in {region}", cancellationToken).ConfigureAwait(false);
 
             vaulted[region] = copies.ToLookup(c => c.SourceArn, StringComparer.Ordinal);
         }
@@ -116,7 +131,8 @@ public sealed class VaultCopyPlanner
         var listed = new List<(VaultAccount Origin, IReadOnlyList<VaultResource> Backups)>();
         foreach (VaultAccount origin in _request.Origins)
         {
-            listed.Add((origin, await ListBackupsAsync(origin, clients, cancellationToken).ConfigureAwait(false)));
+            listed.Add((origin, await FaultPolicy.RunAsync(
+                () => ListBackupsAsync(origin, clients, cancellationToken), $"Listing the backups of {origin.AccountId}", cancellationToken).ConfigureAwait(false)));
         }
 
         // A backup named by a bare id that none of several origins has is an error, never silently nothing.
