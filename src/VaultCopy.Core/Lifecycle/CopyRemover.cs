@@ -156,6 +156,9 @@ public sealed class CopyRemover : IDisposable
     public Task<VaultCopyJob> FindCopyAsync(string idOrArn, CancellationToken cancellationToken = default) =>
         VaultCopyLineage.FindOwnCopyAsync(_inventory, _vault, idOrArn, cancellationToken);
 
+    /// <summary>Why a job handed in is not a copy of this vault and Region (null when it is): such a job is never planned.</summary>
+    public VaultCopyException? RefuseOfAnotherVault(VaultCopyJob job) => VaultCopyLineage.OfAnotherVault(job, _vault, _region);
+
     /// <summary>What -WhatIf and the confirmation show, in one short line: exactly what the delete calls remove.</summary>
     public static string DescribeRemoval(RetentionDecision decision)
     {

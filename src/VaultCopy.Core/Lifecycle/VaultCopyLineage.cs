@@ -27,11 +27,9 @@ internal static class VaultCopyLineage
                 "Run the copy (Copy-VaultSnapshot or Copy-VaultImage) and pass its output, or list the vault with Get-VaultCopy.");
         }
 
-        if (job.TargetAccountId != vault.AccountId || !string.Equals(job.TargetRegion, region, StringComparison.Ordinal))
+        if (OfAnotherVault(job, vault, region) is VaultCopyException foreign)
         {
-            throw new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "CopyOfAnotherVault",
-                $"{job.TargetId} is in account {job.TargetAccountId} ({job.TargetRegion}), not in the connected vault {vault.AccountId} ({region}).",
-                $"Connect to account {job.TargetAccountId} (Connect-VaultAccount) and pass it as -Destination, with -Region {job.TargetRegion}.");
+            throw foreign;
         }
 
         return await ReadOwnCopyAsync(inventory, vault, job.TargetArn ?? job.TargetId, cancellationToken).ConfigureAwait(false);
@@ -54,6 +52,14 @@ internal static class VaultCopyLineage
 
         return copy;
     }
+
+    /// <summary>Why a job's copy is not the connected vault's (another account or Region); null when it is.</summary>
+    public static VaultCopyException? OfAnotherVault(VaultCopyJob job, VaultAccount vault, string region) =>
+        job.TargetAccountId != vault.AccountId || !string.Equals(job.TargetRegion, region, StringComparison.Ordinal)
+            ? new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "CopyOfAnotherVault",
+                $"{job.TargetId} is in account {job.TargetAccountId} ({job.TargetRegion}), not in the connected vault {vault.AccountId} ({region}).",
+                $"Connect to account {job.TargetAccountId} (Connect-VaultAccount) and pass it as -Destination, with -Region {job.TargetRegion}.")
+            : null;
 
     public static VaultCopyException NotAVaultCopy(string id, string accountId) => new(
         VaultCopyErrorKind.InvalidArgument, "NotAVaultCopy",

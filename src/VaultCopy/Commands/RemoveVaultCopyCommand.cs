@@ -95,12 +95,10 @@ public sealed class RemoveVaultCopyCommand : VaultCopyLifecycleCmdletBase
         IReadOnlyList<RetentionDecision> plan;
         try
         {
-            var foreign = _given.Where(j => j.TargetAccountId != Destination.AccountId).ToList();
+            var foreign = _given.Where(j => _remover!.RefuseOfAnotherVault(j) is not null).ToList();
             foreach (VaultCopyJob job in foreign)
             {
-                WriteError(ToErrorRecord(new VaultCopyException(VaultCopyErrorKind.InvalidArgument, "CopyOfAnotherVault",
-                    $"{job.TargetId} is in account {job.TargetAccountId}, not in the connected vault {Destination.AccountId}.",
-                    $"Connect to account {job.TargetAccountId} (Connect-VaultAccount) and pass it as -Destination."), job));
+                WriteError(ToErrorRecord(_remover!.RefuseOfAnotherVault(job)!, job));
             }
 
             var query = new VaultCopyQuery { SourceAccountId = SourceAccountId, Types = Type };
