@@ -25,6 +25,9 @@ public static partial class RegionName
         : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
         : "aws";
 
+    /// <summary>The DNS suffix of a partition's service endpoints.</summary>
+    public static string DnsSuffixOf(string partition) => partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+
     [GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-\d$")]
     private static partial Regex RegionPattern();
 }

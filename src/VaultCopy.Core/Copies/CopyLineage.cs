@@ -39,7 +39,7 @@ internal sealed record LineageDecision(FoundCopy? Winner, IReadOnlyList<FoundCop
 internal static class CopyLineage
 {
     /// <summary>The lineage purposes whose failed copies VaultCopy may remove.</summary>
-    public static readonly IReadOnlySet<string> RemovablePurposes = new HashSet<string>(StringComparer.Ordinal) { "vault", Conversion.SnapshotKeyConverter.Purpose };
+    public static readonly IReadOnlySet<string> RemovablePurposes = new HashSet<string>(StringComparer.Ordinal) { VaultCopies.VaultCopier.Purpose, Conversion.SnapshotKeyConverter.Purpose };
 
     /// <summary>Whether <paramref name="tags"/> are the lineage of <paramref name="job"/>: its purpose (vault or convert) and its source ARN.</summary>
     public static bool Carries(VaultCopyJob job, IReadOnlyDictionary<string, string> tags) =>

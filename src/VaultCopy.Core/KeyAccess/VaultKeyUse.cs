@@ -34,7 +34,7 @@ internal static class VaultKeyUse
 
     /// <summary>The kms:ViaService value of a service's endpoint in a Region.</summary>
     public static string ViaService(string service, string region, string partition) =>
-        $"{service}.{region}.{(partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com")}";
+        $"{service}.{region}.{Accounts.RegionName.DnsSuffixOf(partition)}";
 
     /// <summary>The denied actions, each once, in the order assessed.</summary>
     public static List<KeyActionAssessment> Denied(IEnumerable<KeyActionAssessment> assessments) =>

@@ -7,7 +7,7 @@ namespace VaultCopy.Core.Preflight;
 public sealed partial class PrereqChecker
 {
     /// <summary>The vault copy tags every copy with its lineage; one such tag makes the DryRun prove tagging too.</summary>
-    private static readonly KeyValuePair<string, string> s_purposeTag = new(CopyNaming.PurposeTag, "vault");
+    private static readonly KeyValuePair<string, string> s_purposeTag = new(CopyNaming.PurposeTag, VaultCopies.VaultCopier.Purpose);
 
     private async Task<IReadOnlyList<VaultPrereqResult>> CheckPermissionsAsync(CheckedResource checkedResource, string? destinationKeyId, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ internal sealed record QueryServiceDefinition(
     public static QueryServiceDefinition Sts { get; } = new("STS", "sts", "2011-06-15", "sts", IsGlobal: false);
 
     /// <summary>The Region a request is signed for: global services sign for their partition's home Region.</summary>
-    public string SigningRegion(string region) => !IsGlobal ? region : PartitionOf(region) switch
+    public string SigningRegion(string region) => !IsGlobal ? region : Accounts.RegionName.PartitionOf(region) switch
     {
         "aws-cn" => "cn-north-1",
         "aws-us-gov" => "us-gov-west-1",
@@ -21,8 +21,8 @@ internal sealed record QueryServiceDefinition(
 
     public Uri DefaultEndpoint(string region)
     {
-        string partition = PartitionOf(region);
-        string suffix = partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+        string partition = Accounts.RegionName.PartitionOf(region);
+        string suffix = Accounts.RegionName.DnsSuffixOf(partition);
         if (IsGlobal)
         {
             return partition switch
@@ -35,6 +35,4 @@ internal sealed record QueryServiceDefinition(
 
         return new Uri($"https://{EndpointPrefix}.{region}.{suffix}/");
     }
-
-    public static string PartitionOf(string region) => Accounts.RegionName.PartitionOf(region);
 }
